@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Identity;
+using Roster.Data;
+
+namespace Roster.Accounts;
+
+public static class AccountsSetup
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AccountOptions.Section);
+        var settings = section.Get<AccountOptions>() ?? new AccountOptions();
+        services.Configure<AccountOptions>(section);
+        services.Configure<OwnerOptions>(configuration.GetSection(OwnerOptions.Section));
+
+        services.AddIdentityCore<User>(identity =>
+            {
+                identity.User.RequireUniqueEmail = true;
+                identity.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
+                identity.Password.RequiredLength = 10;
+                identity.Password.RequireDigit = false;
+                identity.Password.RequireLowercase = false;
+                identity.Password.RequireUppercase = false;
+                identity.Password.RequireNonAlphanumeric = false;
+                identity.Password.RequiredUniqueChars = 1;
+                identity.Lockout.AllowedForNewUsers = true;
+                identity.Lockout.MaxFailedAccessAttempts = settings.MaxFailedAttempts;
+                identity.Lockout.DefaultLockoutTimeSpan = settings.LockoutDuration;
+            })
+            .AddSignInManager()
+            .AddEntityFrameworkStores<RosterDb>()
+            .AddDefaultTokenProviders();
+        services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = settings.PasswordIterations);
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "roster";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/login";
+            cookie.LogoutPath = "/logout";
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            cookie.SlidingExpiration = true;
+        });
+        // The security stamp is checked on every request, so disabling an account or resetting its
+        // password ends its sessions at once rather than within Identity's default 30 minutes.
+        services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.Zero);
+
+        services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
+        services.AddSingleton<UnknownAccountLockout>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<AccountTokens>();
+        services.AddScoped<PasswordReset>();
+        services.AddScoped<FirstOwner>();
+        return services;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Roster.Accounts;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "Roster:RateLimit";
+
+    /// <summary>Credential form posts (sign-in, forgot and reset password) one client address may make per minute.</summary>
+    public int CredentialAttemptsPerMinute { get; set; } = 20;
+}
+
+/// <summary>Limits credential checks per client address, on top of per-account lockout, so one address cannot spray guesses over many accounts.</summary>
+public static class CredentialRateLimits
+{
+    private static readonly string[] CredentialPaths = ["/login", "/forgot-password", "/reset-password"];
+
+    public static IServiceCollection AddCredentialRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsCredentialAttempt(context.Request)
+                    ? RateLimitPartition.GetFixedWindowLimiter(
+                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions
+                        {
+                            PermitLimit = settings.CredentialAttemptsPerMinute,
+                            Window = TimeSpan.FromMinutes(1),
+                        })
+                    : RateLimitPartition.GetNoLimiter(""));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var response = rejected.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = "60";
+                response.ContentType = "text/plain; charset=utf-8";
+                await response.WriteAsync("Too many attempts from your address. Wait a minute, then try again.", cancellationToken);
+            };
+        });
+        return services;
+    }
+
+    private static bool IsCredentialAttempt(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) &&
+        CredentialPaths.Any(path => request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase));
+}

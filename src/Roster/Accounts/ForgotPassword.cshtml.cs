@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace Roster.Accounts;
+
+[AllowAnonymous]
+public sealed class ForgotPasswordModel(PasswordReset reset, IOptions<AccountOptions> options) : PageModel
+{
+    [BindProperty] public string Identifier { get; set; } = "";
+
+    public bool Sent { get; private set; }
+    public List<string> Errors { get; } = [];
+    public string Lifetime => $"{options.Value.ResetLinkLifetime.TotalMinutes:0} minutes";
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Identifier))
+        {
+            Errors.Add("Enter the email or username of your account.");
+            return Page();
+        }
+        await reset.RequestAsync(Identifier, cancellationToken);
+        Sent = true;
+        return Page();
+    }
+}

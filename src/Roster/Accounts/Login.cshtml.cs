@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace Roster.Accounts;
+
+[AllowAnonymous]
+public sealed class LoginModel(PasswordSignIn passwordSignIn, SignInManager<User> signIn, IOptions<AccountOptions> options) : PageModel
+{
+    [BindProperty] public string Identifier { get; set; } = "";
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty] public bool RememberMe { get; set; }
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+
+    public List<string> Errors { get; } = [];
+    public string? Notice { get; private set; }
+
+    public void OnGet(string? done)
+    {
+        Notice = done switch
+        {
+            "signed-out" => "You are signed out.",
+            "password-reset" => "Your password was changed. Sign in with the new one.",
+            _ => null,
+        };
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Identifier) || string.IsNullOrEmpty(Password))
+        {
+            Errors.Add("Enter your email or username and your password.");
+            return Page();
+        }
+
+        var outcome = await passwordSignIn.CheckAsync(Identifier, Password, cancellationToken);
+        switch (outcome.Status)
+        {
+            case SignInStatus.Succeeded:
+                await signIn.SignInAsync(outcome.User!, RememberMe);
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            case SignInStatus.LockedOut:
+                Errors.Add($"Too many failed attempts: this account is locked for {options.Value.LockoutDuration.TotalMinutes:0} minutes. " +
+                    "Try again later, or choose a new password with “Forgot password?”.");
+                break;
+            case SignInStatus.Disabled:
+                Errors.Add("This account is disabled. Ask an administrator to enable it again.");
+                break;
+            default:
+                Errors.Add("The email, username or password is not right.");
+                break;
+        }
+        return Page();
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Roster.Audit;
+using Roster.Data;
+
+namespace Roster.Accounts;
+
+public enum SignInStatus
+{
+    Succeeded,
+    Invalid,
+    LockedOut,
+    Disabled,
+}
+
+public sealed record SignInOutcome(SignInStatus Status, User? User = null);
+
+/// <summary>
+/// The one password check for every surface (dashboard, and later OIDC and LDAP): lockout, disabled
+/// accounts, audit and equal treatment of unknown names live here and nowhere else.
+/// </summary>
+public sealed class PasswordSignIn(
+    RosterDb db,
+    UserManager<User> users,
+    IPasswordHasher<User> hasher,
+    UnknownAccountLockout unknownLockout,
+    AuditLog audit)
+{
+    private static string? dummyHash;
+
+    public async Task<SignInOutcome> CheckAsync(string identifier, string password, CancellationToken cancellationToken = default)
+    {
+        var user = await FindByEmailOrUsernameAsync(users, identifier, cancellationToken);
+        var outcome = user is null
+            ? CheckUnknown(identifier, password)
+            : await CheckKnownAsync(user, password);
+
+        if (outcome.Status == SignInStatus.Succeeded)
+            audit.Record(AuditActions.SignIn, user, user);
+        else
+            audit.Record(AuditActions.SignInFailed, null, user, user is null ? $"unknown name '{Truncate(identifier)}'; {outcome.Status}" : outcome.Status.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        return outcome;
+    }
+
+    public static async Task<User?> FindByEmailOrUsernameAsync(UserManager<User> users, string identifier, CancellationToken cancellationToken = default)
+    {
+        var normalized = users.NormalizeName(identifier.Trim());
+        if (string.IsNullOrEmpty(normalized))
+            return null;
+        return await users.Users.FirstOrDefaultAsync(
+            u => u.NormalizedUserName == normalized || u.NormalizedEmail == normalized, cancellationToken);
+    }
+
+    private async Task<SignInOutcome> CheckKnownAsync(User user, string password)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            SpendHashingTime(password);
+            return new(SignInStatus.LockedOut);
+        }
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            return new(await users.IsLockedOutAsync(user) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+        }
+        // Said only to someone who knows the password, so it reveals nothing to a guesser.
+        if (!user.Enabled)
+            return new(SignInStatus.Disabled);
+        await users.ResetAccessFailedCountAsync(user);
+        return new(SignInStatus.Succeeded, user);
+    }
+
+    private SignInOutcome CheckUnknown(string identifier, string password)
+    {
+        SpendHashingTime(password);
+        var normalized = users.NormalizeName(identifier.Trim()) ?? "";
+        if (unknownLockout.IsLockedOut(normalized))
+            return new(SignInStatus.LockedOut);
+        return new(unknownLockout.RecordFailure(normalized) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+    }
+
+    /// <summary>Hashes like a real check would, so response times do not tell which names exist or are locked.</summary>
+    private void SpendHashingTime(string password)
+    {
+        var probe = new User();
+        dummyHash ??= hasher.HashPassword(probe, Guid.NewGuid().ToString());
+        hasher.VerifyHashedPassword(probe, dummyHash, password);
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Roster.Accounts;
+
+[AllowAnonymous]
+public sealed class ResetPasswordModel(PasswordReset reset) : PageModel
+{
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty] public string Confirm { get; set; } = "";
+
+    public bool LinkUsable { get; private set; } = true;
+    public List<string> Errors { get; } = [];
+
+    public async Task OnGetAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!await reset.IsUsableAsync(token, cancellationToken))
+            ShowUnusableLink();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!await reset.IsUsableAsync(token, cancellationToken))
+        {
+            ShowUnusableLink();
+            return Page();
+        }
+        if (Password != Confirm)
+        {
+            Errors.Add("The two passwords are not the same.");
+            return Page();
+        }
+        var result = await reset.ResetAsync(token, Password, cancellationToken);
+        if (result.Succeeded)
+            return RedirectToPage("/Accounts/Login", new { done = "password-reset" });
+        if (result.LinkUnusable)
+            ShowUnusableLink();
+        else
+            Errors.AddRange(result.Errors);
+        return Page();
+    }
+
+    private void ShowUnusableLink()
+    {
+        LinkUsable = false;
+        Errors.Clear();
+        Errors.AddRange(PasswordResetResult.UnusableLink.Errors);
+    }
+}

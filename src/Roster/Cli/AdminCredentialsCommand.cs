@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Data;
+
+namespace Roster.Cli;
+
+internal static class AdminCredentialsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("admin-credentials", "Print the credentials of the first owner, made at first start, while that password is unchanged.");
+        command.SetAction((_, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
+        {
+            var db = services.GetRequiredService<RosterDb>();
+            if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+                return RosterCli.Fail("The database has no Roster schema yet, or an older one. Start Roster once, or run 'roster migrate'.");
+
+            var credentials = await services.GetRequiredService<FirstOwner>().SetupCredentialsAsync(ct);
+            if (credentials is null)
+                return RosterCli.Fail("The first owner's password has been changed since setup, so there is no setup password to show. " +
+                    "Sign in with the current password, or use \"Forgot password?\" on the sign-in page.");
+
+            Console.WriteLine($"Email: {credentials.Email}");
+            Console.WriteLine($"Username: {credentials.Username}");
+            Console.WriteLine($"Password: {credentials.Password}");
+            return RosterCli.Ok;
+        }, cancellationToken));
+        return command;
+    }
+}

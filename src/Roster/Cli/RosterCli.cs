@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Roster.Hosting;
+
+namespace Roster.Cli;
+
+/// <summary>
+/// The command line. With no command the executable serves Roster; each command acts on the configured
+/// database directly, through the same services the web app uses. Exit codes: 0 ok, 1 failure (one
+/// line on stderr), 2 usage.
+/// </summary>
+public static class RosterCli
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Roster: users, groups and single sign-on for a self-hosted platform. " +
+            "Run without a command to serve the dashboard; ASP.NET options such as --urls pass through.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.Subcommands.Add(AdminCredentialsCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.SetAction((parse, _) => ServeAsync([.. parse.UnmatchedTokens]));
+
+        var parsed = root.Parse(args);
+        // Only serving passes unknown tokens on (to ASP.NET's configuration); for a command they are mistakes.
+        var errors = parsed.Errors.Select(e => e.Message).ToList();
+        if (parsed.CommandResult.Command != root)
+            errors.AddRange(parsed.UnmatchedTokens.Select(token => $"Unrecognized command or argument '{token}'."));
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+                Console.Error.WriteLine($"roster: {error}");
+            Console.Error.WriteLine("Run 'roster --help' for usage.");
+            return Usage;
+        }
+        return await parsed.InvokeAsync();
+    }
+
+    private static Task<int> ServeAsync(string[] hostArgs)
+    {
+        if (hostArgs.FirstOrDefault() is { } first && !first.StartsWith('-'))
+        {
+            Console.Error.WriteLine($"roster: '{first}' is not a command. Run 'roster --help' for the list.");
+            return Task.FromResult(Usage);
+        }
+        return RosterHost.RunAsync(hostArgs);
+    }
+
+    /// <summary>Runs a command body with Roster's services; any failure becomes one line on stderr and exit code 1.</summary>
+    public static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var builder = RosterHost.CreateBuilder([]);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            await using var app = builder.Build();
+            await using var scope = app.Services.CreateAsyncScope();
+            return await body(scope.ServiceProvider, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Fail(e.GetBaseException().Message);
+        }
+    }
+
+    public static int Fail(string reason)
+    {
+        Console.Error.WriteLine($"roster: {reason.ReplaceLineEndings(" ")}");
+        return Failure;
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Roster.Hosting;
+
+namespace Roster.Data;
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddRosterDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var instance = configuration.GetSection(InstanceOptions.Section).Get<InstanceOptions>() ?? new InstanceOptions();
+        var connectionString = ConnectionString(options, instance);
+
+        services.AddDbContext<RosterDb>(db =>
+        {
+            if (options.Provider == DatabaseProvider.Postgres)
+                db.UseNpgsql(connectionString);
+            else
+                db.UseSqlite(connectionString);
+            // The migrations are written by hand without a model snapshot; a test compares the schema they
+            // build with the one the model describes, which is the check this warning would otherwise make.
+            db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        });
+
+        services.AddDataProtection().SetApplicationName("Roster");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IServiceScopeFactory>((keys, scopes) => keys.XmlRepository = new DatabaseXmlRepository(scopes));
+        return services;
+    }
+
+    private static string ConnectionString(DatabaseOptions options, InstanceOptions instance)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+            return options.ConnectionString;
+        if (options.Provider == DatabaseProvider.Postgres)
+            throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                ["Roster:Database:Provider is Postgres but Roster:Database:ConnectionString is empty; set it, e.g. Roster__Database__ConnectionString=\"Host=localhost;Database=roster;Username=roster;Password=...\"."]);
+        return $"Data Source={Path.Combine(instance.DataPath, "roster.db")}";
+    }
+
+    /// <summary>Creates the data folder and brings the schema to the newest migration.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(services.GetRequiredService<IOptions<InstanceOptions>>().Value.DataPath);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RosterDb>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+            // Write-ahead logging lets readers go on while the outbox sender or a sign-in writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}

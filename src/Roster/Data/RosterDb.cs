@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Roster.Accounts;
+using Roster.Audit;
+using Roster.Mail;
+
+namespace Roster.Data;
+
+public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserContext<User, Guid>(options)
+{
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    public DbSet<FirstOwnerCredentials> FirstOwnerCredentials => Set<FirstOwnerCredentials>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is UTC. SQLite hands them back unspecified, and Npgsql refuses unspecified
+        // values for timestamptz, so the kind is restored on the way in.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<User>(user =>
+        {
+            user.ToTable("Users");
+            user.Property(u => u.Name).HasMaxLength(256);
+            user.HasIndex(u => u.UpdatedAt);
+            // Identity leaves the email index non-unique; Roster needs one account per address, also under concurrent writes.
+            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
+        });
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("UserClaims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("UserLogins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
+
+        builder.Entity<AccountToken>(token =>
+        {
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.UserId);
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<FirstOwnerCredentials>(credentials =>
+        {
+            credentials.HasKey(c => c.UserId);
+            credentials.HasOne<User>().WithOne().HasForeignKey<FirstOwnerCredentials>(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AuditEvent>(audit =>
+        {
+            audit.Property(a => a.Action).HasMaxLength(64);
+            audit.Property(a => a.ActorName).HasMaxLength(256);
+            audit.Property(a => a.TargetName).HasMaxLength(256);
+            audit.Property(a => a.ClientAddress).HasMaxLength(64);
+            audit.HasIndex(a => a.At);
+        });
+
+        builder.Entity<OutboxMessage>(message =>
+        {
+            message.ToTable("Outbox");
+            message.Property(m => m.To).HasMaxLength(256);
+            message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+        });
+
+        builder.Entity<DataProtectionKey>(key => key.Property(k => k.FriendlyName).HasMaxLength(256));
+    }
+
+    internal sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        value => value.Kind == DateTimeKind.Utc ? value : value.ToUniversalTime(),
+        value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Mail;
+
+namespace Roster.Hosting;
+
+/// <summary>The composition root: which features make up Roster and in which order requests pass through them.</summary>
+public static class RosterHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+
+        services.Configure<InstanceOptions>(configuration.GetSection(InstanceOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddSingleton<Links>();
+        services.AddScoped<AuditLog>();
+        services.AddRosterDatabase(configuration);
+        services.AddMail(configuration);
+        services.AddAccounts(configuration);
+        services.AddCredentialRateLimits(configuration);
+
+        services.AddAuthorizationBuilder()
+            // Secure by default: every endpoint needs a signed-in user unless it says otherwise.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddRazorPages(pages => pages.RootDirectory = "/");
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "roster.antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/error");
+        app.UseSecurityHeaders();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapRazorPages();
+        app.MapHealthCheck();
+        return app;
+    }
+
+    /// <summary>Serves the dashboard until shut down: migrates, creates the first owner on first start, says where to go.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = Build(CreateBuilder(args));
+        await DatabaseSetup.MigrateAsync(app.Services);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<FirstOwner>().EnsureCreatedAsync();
+            if (created is not null)
+                PrintFirstOwner(created);
+        }
+        await app.StartAsync();
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Console.WriteLine($"Roster is running. Open {addresses.FirstOrDefault() ?? "the configured URL"} in a browser and sign in.");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    private static void PrintFirstOwner(OwnerCredentials owner)
+    {
+        const string rule = "==========================================================================";
+        Console.WriteLine(rule);
+        Console.WriteLine("Roster created the first owner account. Sign in with:");
+        Console.WriteLine($"Email: {owner.Email}");
+        Console.WriteLine($"Username: {owner.Username}");
+        Console.WriteLine($"Password: {owner.Password}");
+        Console.WriteLine("This is shown once. Until the password is changed, `roster admin-credentials` prints it again.");
+        Console.WriteLine(rule);
+    }
+
+    private static void MapHealthCheck(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/healthz", async (RosterDb db, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                await db.Users.AnyAsync(cancellationToken);
+                return Results.Text("ok");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Results.Problem(title: "The database is unreachable.", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).AllowAnonymous();
+}

@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace Roster.Mail;
+
+/// <summary>The text of every email Roster sends, as plain text and HTML.</summary>
+public static class MailTemplates
+{
+    public static MailContent PasswordReset(string name, string link, TimeSpan lifetime) => Compose(
+        subject: "Reset your Roster password",
+        greeting: name,
+        paragraphs:
+        [
+            "Someone, hopefully you, asked to reset the password of your Roster account.",
+            $"The link below lets you choose a new password. It works once and expires in {Describe(lifetime)}.",
+        ],
+        link: link,
+        linkText: "Choose a new password",
+        closing: "If you did not ask for this, ignore this email: your password stays as it is.");
+
+    private static MailContent Compose(string subject, string greeting, string[] paragraphs, string link, string linkText, string closing)
+    {
+        var hello = string.IsNullOrWhiteSpace(greeting) ? "Hello," : $"Hello {greeting},";
+        var text = $"{hello}\n\n{string.Join("\n\n", paragraphs)}\n\n{link}\n\n{closing}\n";
+        Func<string, string> e = WebUtility.HtmlEncode;
+        var html =
+            $"<!DOCTYPE html><html><body style=\"font-family:sans-serif;line-height:1.5\"><p>{e(hello)}</p>" +
+            string.Concat(paragraphs.Select(p => $"<p>{e(p)}</p>")) +
+            $"<p><a href=\"{e(link)}\">{e(linkText)}</a></p><p style=\"color:#555\">{e(closing)}</p></body></html>";
+        return new MailContent(subject, text, html);
+    }
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? Plural((int)span.TotalDays, "day")
+        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? Plural((int)span.TotalHours, "hour")
+        : Plural((int)Math.Ceiling(span.TotalMinutes), "minute");
+
+    private static string Plural(int count, string unit) => count == 1 ? $"1 {unit}" : $"{count} {unit}s";
+}
