@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Roster.Mail;
 
 namespace Roster.Accounts;
 
@@ -12,7 +13,7 @@ public sealed class ForgotPasswordModel(PasswordReset reset, IOptions<AccountOpt
 
     public bool Sent { get; private set; }
     public List<string> Errors { get; } = [];
-    public string Lifetime => $"{options.Value.ResetLinkLifetime.TotalMinutes:0} minutes";
+    public string Lifetime => MailTemplates.Describe(options.Value.ResetLinkLifetime);
 
     public void OnGet() { }
 

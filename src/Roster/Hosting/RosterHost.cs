@@ -13,7 +13,13 @@ public static class RosterHost
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Named explicitly so the pages are found when another program (a test) hosts Roster.
+            ApplicationName = typeof(RosterHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         var configuration = builder.Configuration;
         var services = builder.Services;
 

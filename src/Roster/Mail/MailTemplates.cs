@@ -29,7 +29,8 @@ public static class MailTemplates
         return new MailContent(subject, text, html);
     }
 
-    private static string Describe(TimeSpan span) =>
+    /// <summary>A lifetime as people say it: "1 hour", "7 days", "15 minutes".</summary>
+    public static string Describe(TimeSpan span) =>
         span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? Plural((int)span.TotalDays, "day")
         : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? Plural((int)span.TotalHours, "hour")
         : Plural((int)Math.Ceiling(span.TotalMinutes), "minute");
