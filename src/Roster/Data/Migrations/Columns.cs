@@ -6,7 +6,8 @@ namespace Roster.Data.Migrations;
 
 /// <summary>
 /// Migrations are written by hand and shared by SQLite and PostgreSQL: columns name no store type, so each
-/// provider maps the CLR type itself. The few provider-specific facts live here.
+/// provider maps the CLR type itself. The few provider-specific facts live here. Migration ids follow EF's
+/// "yyyyMMddHHmmss_Name" form, which is also the order they apply in.
 /// </summary>
 internal static class Columns
 {

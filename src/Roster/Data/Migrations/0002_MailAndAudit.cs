@@ -5,7 +5,7 @@ namespace Roster.Data.Migrations;
 
 /// <summary>Single-use account tokens (reset links, invitations), the audit log and the email outbox.</summary>
 [DbContext(typeof(RosterDb))]
-[Migration("0002_MailAndAudit")]
+[Migration("20261122000002_MailAndAudit")]
 public sealed class M0002_MailAndAudit : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)

@@ -5,7 +5,7 @@ namespace Roster.Data.Migrations;
 
 /// <summary>Accounts (ASP.NET Core Identity's user store), the first owner's setup password and the data-protection key ring.</summary>
 [DbContext(typeof(RosterDb))]
-[Migration("0001_Initial")]
+[Migration("20261122000001_Initial")]
 public sealed class M0001_Initial : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
