@@ -16,6 +16,17 @@ public abstract class TestDatabase : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>A context on this database, for a test to look at what a separate Roster process stored.</summary>
+    public Roster.Data.RosterDb Connect()
+    {
+        var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Roster.Data.RosterDb>();
+        if (Provider == "Postgres")
+            Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions.UseNpgsql(options, ConnectionString);
+        else
+            Microsoft.EntityFrameworkCore.SqliteDbContextOptionsBuilderExtensions.UseSqlite(options, ConnectionString);
+        return new Roster.Data.RosterDb(options.Options);
+    }
+
     public static async Task<TestDatabase> CreateAsync(string provider) => provider switch
     {
         "Sqlite" => new SqliteTestDatabase(),
