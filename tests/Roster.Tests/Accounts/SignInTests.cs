@@ -164,6 +164,28 @@ public abstract class SignInTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task EveryFormThatPostsCarriesAnAntiforgeryToken()
+    {
+        var user = await Server.CreateUserAsync(NewName(), Password);
+        using var anonymous = Server.NewClient();
+        using var signedIn = Server.NewClient();
+        await signedIn.SignInAsync(user.UserName!, Password);
+        var pages = new List<Page>();
+        foreach (var path in new[] { "/login", "/forgot-password", "/logout" })
+            pages.Add(await anonymous.GetAsync(path));
+        foreach (var path in new[] { "/", "/logout" })
+            pages.Add(await signedIn.GetAsync(path));
+
+        var forms = pages.SelectMany(p => p.Document.QuerySelectorAll("form")).ToList();
+        Assert.True(forms.Count >= pages.Count);
+        Assert.All(forms, form =>
+        {
+            Assert.Equal("post", form.GetAttribute("method"));
+            Assert.NotNull(form.QuerySelector("input[name=__RequestVerificationToken]"));
+        });
+    }
+
+    [Fact]
     public async Task HealthzAnswersWhenTheDatabaseIsReachable()
     {
         using var browser = Server.NewClient();

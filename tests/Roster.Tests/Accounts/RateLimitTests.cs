@@ -1,0 +1,30 @@
+using System.Net;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Accounts;
+
+public sealed class StrictRateLimitRoster() : RosterFixture("Sqlite")
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Roster:RateLimit:CredentialAttemptsPerMinute"] = "3" };
+}
+
+public sealed class RateLimitTests(StrictRateLimitRoster fixture) : IClassFixture<StrictRateLimitRoster>
+{
+    [Fact]
+    public async Task CredentialPostsFromOneAddressAreThrottledWhilePagesStillLoad()
+    {
+        using var browser = fixture.Server.NewClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 3; attempt++)
+            statuses.Add((await browser.SignInAsync("someone", "a guessed password")).Status);
+
+        var throttledSignIn = await browser.SignInAsync("someone", "a guessed password");
+        var throttledReset = await browser.SubmitAsync("/forgot-password", new Dictionary<string, string> { ["Identifier"] = "someone" });
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttledSignIn.Status);
+        Assert.Contains("Too many attempts", throttledSignIn.Text);
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttledReset.Status);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/login")).Status);
+    }
+}

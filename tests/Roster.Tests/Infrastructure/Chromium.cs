@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+
+namespace Roster.Tests.Infrastructure;
+
+/// <summary>Debian's Chromium driven by Playwright (never Playwright's own download, which cannot be fetched here).</summary>
+public sealed class Chromium : IAsyncDisposable
+{
+    private const string Executable = "/usr/bin/chromium";
+    private readonly IPlaywright playwright;
+
+    private Chromium(IPlaywright playwright, IBrowser browser)
+    {
+        this.playwright = playwright;
+        Browser = browser;
+    }
+
+    public IBrowser Browser { get; }
+
+    public static async Task<Chromium> LaunchAsync()
+    {
+        if (!File.Exists(Executable))
+            throw new InvalidOperationException("Debian's chromium is needed for the browser tests; .ci/run installs it.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return new Chromium(playwright, browser);
+    }
+
+    public async Task<IPage> NewPageAsync(string baseUrl)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+    }
+}
