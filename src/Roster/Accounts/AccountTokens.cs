@@ -51,6 +51,15 @@ public sealed class AccountTokens(RosterDb db, TimeProvider clock)
         return updated == 1;
     }
 
+    /// <summary>Makes every outstanding token of this purpose unusable (a resent invitation replaces the old link).</summary>
+    public async Task RevokeAllAsync(Guid userId, AccountTokenPurpose purpose, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.AccountTokens
+            .Where(t => t.UserId == userId && t.Purpose == purpose && t.ConsumedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
+    }
+
     private static string Hash(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

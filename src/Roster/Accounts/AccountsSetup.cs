@@ -31,7 +31,9 @@ public static class AccountsSetup
             .AddDefaultTokenProviders();
         services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = settings.PasswordIterations);
 
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
+        services.AddAuthentication().AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "roster";
@@ -53,6 +55,7 @@ public static class AccountsSetup
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<FirstOwner>();
+        services.AddScoped<ApiTokens>();
         return services;
     }
 }

@@ -7,14 +7,14 @@ public sealed class RateLimitOptions
 {
     public const string Section = "Roster:RateLimit";
 
-    /// <summary>Credential form posts (sign-in, forgot and reset password) one client address may make per minute.</summary>
+    /// <summary>Credential form posts (sign-in, forgot and reset password, invitations, password change) one client address may make per minute.</summary>
     public int CredentialAttemptsPerMinute { get; set; } = 20;
 }
 
 /// <summary>Limits credential checks per client address, on top of per-account lockout, so one address cannot spray guesses over many accounts.</summary>
 public static class CredentialRateLimits
 {
-    private static readonly string[] CredentialPaths = ["/login", "/forgot-password", "/reset-password"];
+    private static readonly string[] CredentialPaths = ["/login", "/forgot-password", "/reset-password", "/accept-invitation", "/account"];
 
     public static IServiceCollection AddCredentialRateLimits(this IServiceCollection services, IConfiguration configuration)
     {

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Audit;
 using Roster.Data;
+using Roster.Users;
 
 namespace Roster.Accounts;
 
@@ -51,7 +52,7 @@ public sealed class FirstOwner(
             throw new InvalidOperationException("The first owner could not be created: " +
                 string.Join(" ", created.Errors.Select(e => e.Description)) + " Check Roster:Owner in the configuration.");
         db.FirstOwnerCredentials.Add(new FirstOwnerCredentials { UserId = owner.Id, ProtectedPassword = protectedPassword });
-        audit.Record(AuditActions.OwnerCreated, null, owner);
+        audit.Record(AuditActions.OwnerCreated, Actor.Operator, owner);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new OwnerCredentials(owner.Email, owner.UserName, password);

@@ -23,6 +23,7 @@ public sealed class LoginModel(PasswordSignIn passwordSignIn, SignInManager<User
         {
             "signed-out" => "You are signed out.",
             "password-reset" => "Your password was changed. Sign in with the new one.",
+            "invitation-accepted" => "Your account is ready. Sign in with your new password.",
             _ => null,
         };
     }

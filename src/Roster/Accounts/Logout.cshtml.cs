@@ -18,7 +18,7 @@ public sealed class LogoutModel(SignInManager<User> signIn, UserManager<User> us
         var user = await users.GetUserAsync(User);
         if (user is not null)
         {
-            audit.Record(Audit.AuditActions.SignOut, user, user);
+            audit.Record(Audit.AuditActions.SignOut, Users.Actor.For(user), user);
             await db.SaveChangesAsync(cancellationToken);
         }
         await signIn.SignOutAsync();

@@ -4,6 +4,7 @@ using Roster.Audit;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Mail;
+using Roster.Users;
 
 namespace Roster.Accounts;
 
@@ -38,8 +39,30 @@ public sealed class PasswordReset(
         var lifetime = options.Value.ResetLinkLifetime;
         var token = tokens.Issue(user, AccountTokenPurpose.PasswordReset, lifetime);
         mailer.Enqueue(user.Email, MailTemplates.PasswordReset(user.Name, links.Absolute(PathFor(token)), lifetime));
-        audit.Record(AuditActions.PasswordResetRequested, null, user);
+        audit.Record(AuditActions.PasswordResetRequested, Actor.Anonymous, user);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// An administrator's reset link for someone else: emailed to them, or returned to be handed over
+    /// another way (shown once; only its hash is kept).
+    /// </summary>
+    public async Task<Result<string>> IssueForAsync(Actor actor, Guid userId, bool email, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.FindAsync([userId], cancellationToken);
+        if (user is null)
+            return UserErrors.NotFound;
+        if (!Permissions.IsAdmin(actor.Role) || !Permissions.MayEdit(actor, user))
+            return UserErrors.Forbidden;
+        if (!user.Enabled)
+            return new Error("user.disabled", $"{user.Name} is disabled; enable the account before sending a reset link.");
+        var lifetime = options.Value.ResetLinkLifetime;
+        var link = links.Absolute(PathFor(tokens.Issue(user, AccountTokenPurpose.PasswordReset, lifetime)));
+        if (email)
+            mailer.Enqueue(user.Email!, MailTemplates.AdminResetLink(user.Name, link, lifetime));
+        audit.Record(email ? AuditActions.ResetLinkSent : AuditActions.ResetLinkCreated, actor, user);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<string>.Ok(link);
     }
 
     public async Task<bool> IsUsableAsync(string token, CancellationToken cancellationToken = default) =>
@@ -57,15 +80,15 @@ public sealed class PasswordReset(
         if (problems.Count > 0)
             return PasswordResetResult.Invalid(problems);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         if (!await tokens.TryConsumeAsync(found, cancellationToken))
             return PasswordResetResult.UnusableLink;
-        var identityToken = await users.GeneratePasswordResetTokenAsync(user);
-        // Resetting also renews the security stamp, which ends the account's other sessions.
-        var result = await users.ResetPasswordAsync(user, identityToken, newPassword);
+        // A reset also accepts a pending invitation: the person has shown they read that mailbox.
+        user.InvitationPending = false;
+        var result = await users.ReplacePasswordAsync(user, newPassword);
         if (!result.Succeeded)
             return PasswordResetResult.Invalid(result.Errors.Select(e => e.Description));
-        audit.Record(AuditActions.PasswordReset, user, user);
+        audit.Record(AuditActions.PasswordReset, Actor.For(user), user);
         await users.ResetAccessFailedCountAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
         await transaction.CommitAsync(cancellationToken);

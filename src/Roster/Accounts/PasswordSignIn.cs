@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Audit;
 using Roster.Data;
+using Roster.Users;
 
 namespace Roster.Accounts;
 
@@ -36,9 +37,9 @@ public sealed class PasswordSignIn(
             : await CheckKnownAsync(user, password);
 
         if (outcome.Status == SignInStatus.Succeeded)
-            audit.Record(AuditActions.SignIn, user, user);
+            audit.Record(AuditActions.SignIn, Actor.For(user!), user);
         else
-            audit.Record(AuditActions.SignInFailed, null, user, user is null ? $"unknown name '{Truncate(identifier)}'; {outcome.Status}" : outcome.Status.ToString());
+            audit.Record(AuditActions.SignInFailed, Actor.Anonymous, user, user is null ? $"unknown name '{Truncate(identifier)}'; {outcome.Status}" : outcome.Status.ToString());
         await db.SaveChangesAsync(cancellationToken);
         return outcome;
     }

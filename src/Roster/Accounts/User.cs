@@ -12,11 +12,21 @@ public enum Role
     Owner = 4,
 }
 
+/// <summary>
+/// A person in the directory. <see cref="IdentityUser{TKey}.Id"/> is the stable subject identifier apps
+/// see; it is a fresh version-7 GUID for every account and never reused.
+/// </summary>
 public sealed class User : IdentityUser<Guid>
 {
     public string Name { get; set; } = "";
     public Role Role { get; set; } = Role.User;
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Whether people without user-management rights see this address in the users list.</summary>
+    public bool EmailVisible { get; set; } = true;
+
+    /// <summary>Invited and not yet accepted: the account has only an unusable random password.</summary>
+    public bool InvitationPending { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

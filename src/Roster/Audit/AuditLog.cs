@@ -1,5 +1,6 @@
 using Roster.Accounts;
 using Roster.Data;
+using Roster.Users;
 
 namespace Roster.Audit;
 
@@ -9,15 +10,15 @@ namespace Roster.Audit;
 /// </summary>
 public sealed class AuditLog(RosterDb db, TimeProvider clock, IHttpContextAccessor http)
 {
-    public void Record(string action, User? actor, User? target = null, string? details = null)
+    public void Record(string action, Actor actor, User? target = null, string? details = null)
     {
         db.AuditEvents.Add(new AuditEvent
         {
             Id = Guid.CreateVersion7(),
             At = clock.GetUtcNow().UtcDateTime,
             Action = action,
-            ActorId = actor?.Id,
-            ActorName = actor?.UserName ?? actor?.Email,
+            ActorId = actor.User?.Id,
+            ActorName = actor.Name,
             TargetId = target?.Id,
             TargetName = target?.UserName ?? target?.Email,
             ClientAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
@@ -34,4 +35,26 @@ public static class AuditActions
     public const string SignOut = "sign-out";
     public const string PasswordResetRequested = "password-reset.requested";
     public const string PasswordReset = "password-reset.completed";
+    public const string ResetLinkSent = "password-reset.link-sent";
+    public const string ResetLinkCreated = "password-reset.link-created";
+    public const string PasswordChanged = "password.changed";
+    public const string UserCreated = "user.created";
+    public const string UserInvited = "user.invited";
+    public const string UserUpdated = "user.updated";
+    public const string RoleChanged = "user.role-changed";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string UserDeleted = "user.deleted";
+    public const string InvitationResent = "invitation.resent";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string ApiTokenCreated = "api-token.created";
+    public const string ApiTokenRevoked = "api-token.revoked";
+
+    public static readonly string[] All =
+    [
+        OwnerCreated, SignIn, SignInFailed, SignOut, PasswordResetRequested, PasswordReset, ResetLinkSent, ResetLinkCreated,
+        PasswordChanged, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
+        InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
+    ];
 }

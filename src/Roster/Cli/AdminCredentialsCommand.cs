@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
-using Roster.Data;
 
 namespace Roster.Cli;
 
@@ -12,10 +10,6 @@ internal static class AdminCredentialsCommand
         var command = new Command("admin-credentials", "Print the credentials of the first owner, made at first start, while that password is unchanged.");
         command.SetAction((_, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
-            var db = services.GetRequiredService<RosterDb>();
-            if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
-                return RosterCli.Fail("The database has no Roster schema yet, or an older one. Start Roster once, or run 'roster migrate'.");
-
             var credentials = await services.GetRequiredService<FirstOwner>().SetupCredentialsAsync(ct);
             if (credentials is null)
                 return RosterCli.Fail("The first owner's password has been changed since setup, so there is no setup password to show. " +

@@ -18,7 +18,7 @@ internal static class MigrateCommand
                 ? "The database schema is up to date."
                 : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}.");
             return RosterCli.Ok;
-        }, cancellationToken));
+        }, cancellationToken, requireSchema: false));
         return command;
     }
 }

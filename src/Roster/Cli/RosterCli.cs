@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Roster.Data;
 using Roster.Hosting;
 
 namespace Roster.Cli;
@@ -23,6 +25,7 @@ public static class RosterCli
         };
         root.Subcommands.Add(AdminCredentialsCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(UserCommand.Create());
         root.SetAction((parse, _) => ServeAsync([.. parse.UnmatchedTokens]));
 
         var parsed = root.Parse(args);
@@ -51,7 +54,7 @@ public static class RosterCli
     }
 
     /// <summary>Runs a command body with Roster's services; any failure becomes one line on stderr and exit code 1.</summary>
-    public static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken cancellationToken, bool requireSchema = true)
     {
         try
         {
@@ -59,6 +62,8 @@ public static class RosterCli
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             await using var app = builder.Build();
             await using var scope = app.Services.CreateAsyncScope();
+            if (requireSchema && (await scope.ServiceProvider.GetRequiredService<RosterDb>().Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+                return Fail("The database has no Roster schema yet, or an older one. Start Roster once, or run 'roster migrate'.");
             return await body(scope.ServiceProvider, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

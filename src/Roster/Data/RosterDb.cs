@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Mail;
+using Roster.Users;
 
 namespace Roster.Data;
 
@@ -15,6 +16,8 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Avatar> Avatars => Set<Avatar>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -33,6 +36,8 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             user.ToTable("Users");
             user.Property(u => u.Name).HasMaxLength(256);
             user.HasIndex(u => u.UpdatedAt);
+            user.HasIndex(u => u.Name);
+            user.HasIndex(u => new { u.Role, u.UpdatedAt });
             // Identity leaves the email index non-unique; Roster needs one account per address, also under concurrent writes.
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
         });
@@ -71,6 +76,23 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
         });
 
         builder.Entity<DataProtectionKey>(key => key.Property(k => k.FriendlyName).HasMaxLength(256));
+
+        builder.Entity<Avatar>(avatar =>
+        {
+            avatar.HasKey(a => a.UserId);
+            avatar.Property(a => a.ContentType).HasMaxLength(32);
+            avatar.HasOne<User>().WithOne().HasForeignKey<Avatar>(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ApiToken>(token =>
+        {
+            token.Property(t => t.Name).HasMaxLength(100);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.Prefix).HasMaxLength(16);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.UserId);
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 
     internal sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(

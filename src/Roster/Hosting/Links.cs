@@ -11,7 +11,7 @@ public sealed class Links(IOptions<InstanceOptions> options, IHttpContextAccesso
         var request = http.HttpContext?.Request;
         var origin = !string.IsNullOrWhiteSpace(configured) ? configured.TrimEnd('/')
             : request is not null ? $"{request.Scheme}://{request.Host}{request.PathBase}"
-            : throw new InvalidOperationException("Roster:PublicUrl must be set to build links outside a web request.");
+            : throw new InvalidOperationException("Set Roster__PublicUrl (the address people use to reach Roster, e.g. https://id.example.org) so links can be built outside a web request.");
         return origin + path;
     }
 }

@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Mail;
+using Roster.Users;
+using System.Text.Json.Serialization;
 
 namespace Roster.Hosting;
 
@@ -27,15 +31,24 @@ public static class RosterHost
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddSingleton<Links>();
-        services.AddScoped<AuditLog>();
+        services.AddAudit();
         services.AddRosterDatabase(configuration);
         services.AddMail(configuration);
         services.AddAccounts(configuration);
+        services.AddUsers(configuration);
         services.AddCredentialRateLimits(configuration);
 
         services.AddAuthorizationBuilder()
             // Secure by default: every endpoint needs a signed-in user unless it says otherwise.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddRosterPolicies();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Roster API";
+            document.Info.Description = "Authenticate with a personal API token from /account: \"Authorization: Bearer rst_…\". Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
         services.AddRazorPages(pages => pages.RootDirectory = "/");
         services.AddAntiforgery(antiforgery =>
         {
@@ -62,19 +75,29 @@ public static class RosterHost
 
         app.MapRazorPages();
         app.MapHealthCheck();
+        app.MapUsers();
+        app.MapAudit();
+        app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
         return app;
     }
 
     /// <summary>Serves the dashboard until shut down: migrates, creates the first owner on first start, says where to go.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = Build(CreateBuilder(args));
-        await DatabaseSetup.MigrateAsync(app.Services);
-        await using (var scope = app.Services.CreateAsyncScope())
+        WebApplication app;
+        try
         {
+            app = Build(CreateBuilder(args));
+            await DatabaseSetup.MigrateAsync(app.Services);
+            await using var scope = app.Services.CreateAsyncScope();
             var created = await scope.ServiceProvider.GetRequiredService<FirstOwner>().EnsureCreatedAsync();
             if (created is not null)
                 PrintFirstOwner(created);
+        }
+        catch (Exception e) when (e is InvalidOperationException or OptionsValidationException or DbException or IOException)
+        {
+            // Start-up problems are configuration problems: one line that says what to fix, not a stack trace.
+            return Cli.RosterCli.Fail("Roster could not start: " + e.GetBaseException().Message);
         }
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()

@@ -17,6 +17,53 @@ public static class MailTemplates
         linkText: "Choose a new password",
         closing: "If you did not ask for this, ignore this email: your password stays as it is.");
 
+    public static MailContent AdminResetLink(string name, string link, TimeSpan lifetime) => Compose(
+        subject: "Choose a new Roster password",
+        greeting: name,
+        paragraphs:
+        [
+            "An administrator of your Roster account sent you a link to choose a new password.",
+            $"It works once and expires in {Describe(lifetime)}.",
+        ],
+        link: link,
+        linkText: "Choose a new password",
+        closing: "If you did not expect this, tell your administrator; your current password keeps working until you use the link.");
+
+    public static MailContent Invitation(string name, string invitedBy, string link, TimeSpan lifetime) => Compose(
+        subject: "You are invited to Roster",
+        greeting: name,
+        paragraphs:
+        [
+            $"{invitedBy} invited you to the platform. Roster is where you sign in to its apps.",
+            $"Follow the link to choose your username and password. It works once and expires in {Describe(lifetime)}.",
+        ],
+        link: link,
+        linkText: "Accept the invitation",
+        closing: "If you were not expecting this, ignore this email and no account will be used.");
+
+    public static MailContent Welcome(string name, string username, string link) => Compose(
+        subject: "Your Roster account is ready",
+        greeting: name,
+        paragraphs:
+        [
+            $"An account was created for you. Your username is {username}; the person who created it will tell you the password, or use \"Forgot password?\" to choose your own.",
+        ],
+        link: link,
+        linkText: "Sign in",
+        closing: "If you were not expecting this, tell the platform's administrator.");
+
+    public static MailContent PasswordChanged(string name, string link) => Compose(
+        subject: "Your Roster password was changed",
+        greeting: name,
+        paragraphs:
+        [
+            "The password of your Roster account was just changed, and your other sessions were signed out.",
+            "If that was you, there is nothing to do.",
+        ],
+        link: link,
+        linkText: "Not you? Choose a new password now",
+        closing: "If it was not you, choose a new password at once and tell your administrator.");
+
     private static MailContent Compose(string subject, string greeting, string[] paragraphs, string link, string linkText, string closing)
     {
         var hello = string.IsNullOrWhiteSpace(greeting) ? "Hello," : $"Hello {greeting},";

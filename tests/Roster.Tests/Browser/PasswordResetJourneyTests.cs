@@ -16,7 +16,7 @@ public sealed class PasswordResetJourneyTests
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.NewPageAsync(server.BaseUrl);
         var owner = server.Owner;
-        const string newPassword = "a fresh password for the owner";
+        const string newPassword = "a fresh secret nobody guesses";
 
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));

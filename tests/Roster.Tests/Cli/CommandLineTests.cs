@@ -43,7 +43,7 @@ public sealed class CommandLineTests
         var second = await RosterProcess.RunAsync(folder.Path, NoConfiguration, "migrate");
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("Applied 2 migration(s)", first.Stdout);
+        Assert.Matches(@"Applied \d+ migration\(s\)", first.Stdout);
         Assert.True(File.Exists(Path.Combine(folder.Path, "data", "roster.db")));
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date", second.Stdout);

@@ -19,7 +19,7 @@ public sealed class OutboxCrashTests
         var environment = RosterServer.TestSettings(Path.Combine(folder.Path, "data"))
             .Concat(database.Settings())
             .Concat(smtp.RosterSettings())
-            .Append(new("Roster:Owner:Password", "owner password"))
+            .Append(new("Roster:Owner:Password", "correct battery staple"))
             .AsEnvironment();
 
         // The SMTP server is not up yet, so every message fails its first attempts and stays queued.

@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Mail;
+using Roster.Users;
+
+namespace Roster.Accounts;
+
+/// <summary>The signed-in person's own account.</summary>
+[RequestSizeLimit(Avatars.MaxBytes * 2)]
+public sealed class AccountModel(
+    RosterDb db,
+    UserManager<User> users,
+    SignInManager<User> signIn,
+    UserChanges changes,
+    ApiTokens apiTokens,
+    UserRules rules,
+    Mailer mailer,
+    Links links,
+    AuditLog audit) : PageModel
+{
+    [BindProperty] public string Email { get; set; } = "";
+    [BindProperty] public string? Username { get; set; }
+    [BindProperty] public string Name { get; set; } = "";
+    [BindProperty] public bool EmailVisible { get; set; }
+    [BindProperty] public IFormFile? Avatar { get; set; }
+    [BindProperty] public bool RemoveAvatar { get; set; }
+    [BindProperty] public string CurrentPassword { get; set; } = "";
+    [BindProperty] public string NewPassword { get; set; } = "";
+    [BindProperty] public string Confirm { get; set; } = "";
+    [BindProperty] public string TokenName { get; set; } = "";
+    [BindProperty] public Guid TokenId { get; set; }
+
+    public User Me { get; private set; } = new();
+    public bool HasAvatar { get; private set; }
+    public List<ApiToken> Tokens { get; private set; } = [];
+    public List<Error> Errors { get; } = [];
+    public string? Notice { get; private set; }
+    public string? NewToken { get; private set; }
+
+    public async Task OnGetAsync(string? done, CancellationToken cancellationToken)
+    {
+        await LoadAsync(fillForm: true, cancellationToken);
+        Notice = done switch
+        {
+            "saved" => "Your profile was saved.",
+            "password" => "Your password was changed. Your other sessions were signed out.",
+            "revoked" => "The token was revoked.",
+            _ => null,
+        };
+    }
+
+    public async Task<IActionResult> OnPostProfileAsync(CancellationToken cancellationToken)
+    {
+        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        AvatarUpload? avatar = null;
+        if (Avatar is { Length: > 0 })
+        {
+            await using var stream = Avatar.OpenReadStream();
+            var read = await Avatars.ReadAsync(stream, Avatar.Length, cancellationToken);
+            if (!read.Succeeded)
+                return await ShowAsync(read.Errors, cancellationToken);
+            avatar = new AvatarUpload(read.Value.ContentType, read.Value.Data);
+        }
+        var username = me.UserName is null ? Username : null;
+        var result = await changes.UpdateProfileAsync(Actor.For(me), me.Id, new ProfileChange(Name, Email, EmailVisible, username, avatar, RemoveAvatar), cancellationToken);
+        return result.Succeeded ? Redirect("/account?done=saved") : await ShowAsync(result.Errors, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)
+    {
+        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        var errors = await rules.CheckPasswordAsync(me, NewPassword, Confirm);
+        if (!await users.CheckPasswordAsync(me, CurrentPassword))
+            errors.Insert(0, new Error("password.current", "The current password is not right.", "CurrentPassword"));
+        if (errors.Count > 0)
+            return await ShowAsync(errors, cancellationToken);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await users.ChangePasswordAsync(me, CurrentPassword, NewPassword);
+        if (!result.Succeeded)
+            return await ShowAsync([.. UserErrors.From(result)], cancellationToken);
+        mailer.Enqueue(me.Email!, MailTemplates.PasswordChanged(me.Name, links.Absolute("/forgot-password")));
+        audit.Record(AuditActions.PasswordChanged, Actor.For(me), me);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        // The new security stamp ended every session; this one gets a fresh cookie.
+        await signIn.RefreshSignInAsync(me);
+        return Redirect("/account?done=password");
+    }
+
+    public async Task<IActionResult> OnPostCreateTokenAsync(CancellationToken cancellationToken)
+    {
+        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        var result = await apiTokens.CreateAsync(me, TokenName, cancellationToken);
+        if (!result.Succeeded)
+            return await ShowAsync(result.Errors, cancellationToken);
+        await LoadAsync(fillForm: true, cancellationToken);
+        NewToken = result.Value;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeTokenAsync(CancellationToken cancellationToken)
+    {
+        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        return await apiTokens.RevokeAsync(me, TokenId, cancellationToken) ? Redirect("/account?done=revoked") : NotFound();
+    }
+
+    private async Task<IActionResult> ShowAsync(IReadOnlyList<Error> errors, CancellationToken cancellationToken)
+    {
+        await LoadAsync(fillForm: false, cancellationToken);
+        Errors.AddRange(errors);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task LoadAsync(bool fillForm, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var id = Guid.Parse(users.GetUserId(User)!);
+        Me = await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, cancellationToken);
+        HasAvatar = await db.Avatars.AnyAsync(a => a.UserId == id, cancellationToken);
+        Tokens = await apiTokens.ListAsync(Me, cancellationToken);
+        if (fillForm)
+        {
+            Email = Me.Email ?? "";
+            Username = Me.UserName;
+            Name = Me.Name;
+            EmailVisible = Me.EmailVisible;
+        }
+    }
+}

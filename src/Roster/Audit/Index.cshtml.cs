@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Roster.Users;
+
+namespace Roster.Audit;
+
+[Authorize(Policy = Permissions.Administer)]
+public sealed class IndexModel(AuditQuery query) : PageModel
+{
+    private const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true)] public string? Actor { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Target { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Action { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
+    [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+
+    public List<AuditEvent> Events { get; private set; } = [];
+    public bool HasMore { get; private set; }
+    public AuditFilter Filter => new(Actor, Target, Action, From, To);
+    public string FilterQuery => AuditSetup.QueryOf(Filter);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        PageNumber = Math.Max(1, PageNumber);
+        var rows = await query.Apply(Filter).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1).ToListAsync(cancellationToken);
+        HasMore = rows.Count > PageSize;
+        Events = rows.Take(PageSize).ToList();
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Roster.Accounts;
+using Roster.Hosting;
+
+namespace Roster.Users;
+
+[Authorize(Policy = Permissions.ManageUsers)]
+[RequestSizeLimit(Avatars.MaxBytes * 2)]
+public sealed class CreateModel(NewUsers newUsers, CurrentActor current) : PageModel
+{
+    [BindProperty] public string Email { get; set; } = "";
+    [BindProperty] public string Username { get; set; } = "";
+    [BindProperty] public string Name { get; set; } = "";
+    [BindProperty] public Role Role { get; set; } = Role.User;
+    [BindProperty] public bool Enabled { get; set; } = true;
+    [BindProperty] public bool EmailVisible { get; set; } = true;
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty] public string Confirm { get; set; } = "";
+    [BindProperty] public bool SendWelcome { get; set; }
+    [BindProperty] public IFormFile? Avatar { get; set; }
+
+    public IReadOnlyList<Role> Roles { get; private set; } = [];
+    public List<Error> Errors { get; } = [];
+
+    public async Task OnGetAsync() => Roles = Permissions.AssignableRoles(await current.GetAsync());
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var actor = await current.GetAsync();
+        Roles = Permissions.AssignableRoles(actor);
+        AvatarUpload? avatar = null;
+        if (Avatar is { Length: > 0 })
+        {
+            await using var stream = Avatar.OpenReadStream();
+            var read = await Avatars.ReadAsync(stream, Avatar.Length, cancellationToken);
+            if (!read.Succeeded)
+            {
+                Errors.AddRange(read.Errors);
+                return Page();
+            }
+            avatar = new AvatarUpload(read.Value.ContentType, read.Value.Data);
+        }
+        var result = await newUsers.CreateAsync(actor, new NewUser(Email, Username, Name, Role, Enabled, Password, Confirm, EmailVisible, SendWelcome, avatar), cancellationToken);
+        if (result.Succeeded)
+            return Redirect($"/user/{result.Value!.Id}?done=created");
+        if (result.Errors.Any(e => e.Code == "forbidden"))
+            return Forbid();
+        Errors.AddRange(result.Errors);
+        return Page();
+    }
+}

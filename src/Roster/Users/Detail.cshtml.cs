@@ -1,0 +1,165 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Roster.Accounts;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Mail;
+
+namespace Roster.Users;
+
+/// <summary>One person: editable by those allowed, read-only for everyone else.</summary>
+[RequestSizeLimit(Avatars.MaxBytes * 2)]
+public sealed class DetailModel(
+    RosterDb db,
+    CurrentActor current,
+    UserChanges changes,
+    Invitations invitations,
+    PasswordReset reset,
+    IOptions<AccountOptions> accountOptions) : PageModel
+{
+    [BindProperty] public string Email { get; set; } = "";
+    [BindProperty] public string? Username { get; set; }
+    [BindProperty] public string Name { get; set; } = "";
+    [BindProperty] public bool EmailVisible { get; set; }
+    [BindProperty] public IFormFile? Avatar { get; set; }
+    [BindProperty] public bool RemoveAvatar { get; set; }
+    [BindProperty] public Role NewRole { get; set; }
+    [BindProperty] public string? ConfirmName { get; set; }
+
+    public User Target { get; private set; } = new();
+    public bool HasAvatar { get; private set; }
+    public bool MayEdit { get; private set; }
+    public bool MayChangeRole { get; private set; }
+    public bool MaySendResetLinks { get; private set; }
+    public bool IsSelf { get; private set; }
+    public bool ShowEmail { get; private set; }
+    public IReadOnlyList<Role> Roles { get; private set; } = [];
+    public UserStatus Status => Target.InvitationPending ? UserStatus.Invited : Target.Enabled ? UserStatus.Enabled : UserStatus.Disabled;
+    public List<AuditEvent> Events { get; private set; } = [];
+    public List<Error> Errors { get; } = [];
+    public string? Notice { get; private set; }
+    public string? CopyLink { get; private set; }
+    public string ResetLifetime => MailTemplates.Describe(accountOptions.Value.ResetLinkLifetime);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, fillForm: true, cancellationToken))
+            return NotFound();
+        Notice = done switch
+        {
+            "created" => "The user was created.",
+            "invited" => "The invitation is on its way.",
+            "added" => "The user was added without an email; they can set a password with “Forgot password?”.",
+            "saved" => "The profile was saved.",
+            "role" => "The role was changed.",
+            "disabled" => "The user is disabled and was signed out everywhere.",
+            "enabled" => "The user is enabled again.",
+            "resent" => "A new invitation was sent; the old link no longer works.",
+            "reset-sent" => "A reset link was emailed.",
+            _ => null,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostProfileAsync(Guid id, CancellationToken cancellationToken)
+    {
+        AvatarUpload? avatar = null;
+        if (Avatar is { Length: > 0 })
+        {
+            await using var stream = Avatar.OpenReadStream();
+            var read = await Avatars.ReadAsync(stream, Avatar.Length, cancellationToken);
+            if (!read.Succeeded)
+                return await ShowErrorsAsync(id, read.Errors, cancellationToken);
+            avatar = new AvatarUpload(read.Value.ContentType, read.Value.Data);
+        }
+        var change = new ProfileChange(Name, Email, EmailVisible, Username, avatar, RemoveAvatar);
+        return await AfterAsync(id, await changes.UpdateProfileAsync(await current.GetAsync(), id, change, cancellationToken), "saved", cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRoleAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.SetRoleAsync(await current.GetAsync(), id, NewRole, cancellationToken), "role", cancellationToken);
+
+    public async Task<IActionResult> OnPostDisableAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.SetEnabledAsync(await current.GetAsync(), id, false, cancellationToken), "disabled", cancellationToken);
+
+    public async Task<IActionResult> OnPostEnableAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.SetEnabledAsync(await current.GetAsync(), id, true, cancellationToken), "enabled", cancellationToken);
+
+    public async Task<IActionResult> OnPostResendAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await invitations.ResendAsync(await current.GetAsync(), id, cancellationToken), "resent", cancellationToken);
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await invitations.RevokeAsync(await current.GetAsync(), id, cancellationToken);
+        return result.Succeeded ? Redirect("/users?done=revoked") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostResetEmailAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await reset.IssueForAsync(await current.GetAsync(), id, email: true, cancellationToken);
+        return result.Succeeded ? Redirect($"/user/{id}?done=reset-sent") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+    }
+
+    /// <summary>The link is shown in this response only and never stored in clear, so it is not redirected to a GET.</summary>
+    public async Task<IActionResult> OnPostResetLinkAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await reset.IssueForAsync(await current.GetAsync(), id, email: false, cancellationToken);
+        if (!result.Succeeded)
+            return await ShowErrorsAsync(id, result.Errors, cancellationToken);
+        await LoadAsync(id, fillForm: true, cancellationToken);
+        CopyLink = result.Value;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken);
+        return result.Succeeded ? Redirect("/users?done=deleted&count=1") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+    }
+
+    private async Task<IActionResult> AfterAsync(Guid id, Result<User> result, string done, CancellationToken cancellationToken) =>
+        result.Succeeded ? Redirect($"/user/{id}?done={done}") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+
+    /// <summary>Refusals: forbidden and missing become 403/404; anything else is shown with what was typed kept.</summary>
+    private async Task<IActionResult> ShowErrorsAsync(Guid id, IReadOnlyList<Error> errors, CancellationToken cancellationToken)
+    {
+        if (errors.Any(e => e.Code == UserErrors.Forbidden.Code))
+            return Forbid();
+        if (errors.Any(e => e.Code == UserErrors.NotFound.Code) || !await LoadAsync(id, fillForm: false, cancellationToken))
+            return NotFound();
+        Errors.AddRange(errors);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, bool fillForm, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var target = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (target is null)
+            return false;
+        var actor = await current.GetAsync();
+        Target = target;
+        HasAvatar = await db.Avatars.AnyAsync(a => a.UserId == id, cancellationToken);
+        IsSelf = actor.IsSelf(target);
+        MayEdit = Permissions.MayEdit(actor, target) && Permissions.MayManageUsers(actor.Role);
+        MayChangeRole = MayEdit && Permissions.MayChangeRoles(actor);
+        MaySendResetLinks = MayEdit && Permissions.IsAdmin(actor.Role);
+        ShowEmail = target.EmailVisible || IsSelf || Permissions.MayManageUsers(actor.Role);
+        Roles = Permissions.AssignableRoles(actor);
+        if (Permissions.IsAdmin(actor.Role))
+            Events = await db.AuditEvents.AsNoTracking().Where(e => e.TargetId == id).OrderByDescending(e => e.At).Take(10).ToListAsync(cancellationToken);
+        if (fillForm)
+        {
+            Email = target.Email ?? "";
+            Username = target.UserName;
+            Name = target.Name;
+            EmailVisible = target.EmailVisible;
+        }
+        return true;
+    }
+}

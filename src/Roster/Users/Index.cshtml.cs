@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Roster.Users;
+
+public sealed class IndexModel(UserList list, CurrentActor current) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public UserStatus? Status { get; set; }
+    [BindProperty(SupportsGet = true)] public UserSort Sort { get; set; }
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+
+    public UserPage Result { get; private set; } = new([], 1, 1, 0);
+    public bool MayManage { get; private set; }
+    public string? Notice { get; private set; }
+    private Actor viewer = Actor.Anonymous;
+
+    public async Task OnGetAsync(string? done, int? count, CancellationToken cancellationToken)
+    {
+        viewer = await current.GetAsync();
+        MayManage = Permissions.MayManageUsers(viewer.Role);
+        Result = await list.QueryAsync(viewer, new UserQuery(Q, Sort, Status, PageNumber), cancellationToken);
+        Notice = done switch
+        {
+            "deleted" => count == 1 ? "1 user was deleted." : $"{count ?? 0} users were deleted.",
+            "revoked" => "The invitation was withdrawn and the account removed.",
+            _ => null,
+        };
+    }
+
+    /// <summary>Nobody selects themself for deletion, nor people they may not edit.</summary>
+    public bool MaySelect(UserRow row) => row.Id != viewer.User?.Id && Permissions.MayEdit(viewer, new Accounts.User { Role = row.Role });
+
+    public string PageLink(int page) => "/users" + QueryString.Create(new Dictionary<string, string?>
+    {
+        ["q"] = Q, ["status"] = Status?.ToString(), ["sort"] = Sort.ToString(), ["page"] = page.ToString(),
+    }.Where(p => !string.IsNullOrEmpty(p.Value)));
+}

@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Mail;
+
+namespace Roster.Users;
+
+public sealed record AvatarUpload(string ContentType, byte[] Data);
+
+public sealed record NewUser(
+    string Email, string Username, string Name, Role Role, bool Enabled, string Password, string Confirm,
+    bool EmailVisible = true, bool SendWelcome = false, AvatarUpload? Avatar = null);
+
+/// <summary>An invitation, or with <see cref="Notify"/> off, an account added without telling anyone (the person later uses "Forgot password?").</summary>
+public sealed record NewInvitation(string Email, string Name, Role Role, string? Username = null, bool Notify = true);
+
+/// <summary>Adding people: create (password set now) and invite.</summary>
+public sealed class NewUsers(
+    RosterDb db,
+    UserManager<User> users,
+    UserRules rules,
+    Invitations invitations,
+    Mailer mailer,
+    Links links,
+    AuditLog audit,
+    TimeProvider clock)
+{
+    public async Task<Result<User>> CreateAsync(Actor actor, NewUser request, CancellationToken cancellationToken = default)
+    {
+        if (!Permissions.MayManageUsers(actor.Role))
+            return UserErrors.Forbidden;
+        var user = NewAccount(request.Email, request.Username, request.Name, request.Role);
+        user.Enabled = request.Enabled;
+        user.EmailVisible = request.EmailVisible;
+        var errors = await CheckAsync(actor, request.Email, request.Username, request.Name, request.Role);
+        errors.AddRange(await rules.CheckPasswordAsync(user, request.Password, request.Confirm));
+        if (errors.Count > 0)
+            return Result<User>.Fail(errors);
+
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        var created = await users.CreateAsync(user, request.Password);
+        if (!created.Succeeded)
+            return Result<User>.Fail(UserErrors.From(created));
+        if (request.Avatar is { } avatar)
+            db.Avatars.Add(new Avatar { UserId = user.Id, ContentType = avatar.ContentType, Data = avatar.Data, UpdatedAt = user.UpdatedAt });
+        if (request.SendWelcome)
+            mailer.Enqueue(user.Email!, MailTemplates.Welcome(user.Name, user.UserName!, links.Absolute("/login")));
+        audit.Record(AuditActions.UserCreated, actor, user, $"role {user.Role.Label()}{(user.Enabled ? "" : ", disabled")}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result<User>.Ok(user);
+    }
+
+    public async Task<Result<User>> InviteAsync(Actor actor, NewInvitation request, CancellationToken cancellationToken = default)
+    {
+        if (!Permissions.MayManageUsers(actor.Role))
+            return UserErrors.Forbidden;
+        var username = string.IsNullOrWhiteSpace(request.Username) ? null : request.Username.Trim();
+        var errors = await CheckAsync(actor, request.Email, username, request.Name, request.Role);
+        if (errors.Count > 0)
+            return Result<User>.Fail(errors);
+
+        var user = NewAccount(request.Email, username, request.Name, request.Role);
+        user.InvitationPending = request.Notify;
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        var created = await users.CreateAsync(user, Passwords.Unusable());
+        if (!created.Succeeded)
+            return Result<User>.Fail(UserErrors.From(created));
+        if (request.Notify)
+            invitations.Send(actor, user);
+        audit.Record(AuditActions.UserInvited, actor, user, request.Notify ? "invitation emailed" : "added without notifying");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result<User>.Ok(user);
+    }
+
+    private async Task<List<Error>> CheckAsync(Actor actor, string email, string? username, string name, Role role)
+    {
+        var errors = new List<Error>();
+        if (!Permissions.AssignableRoles(actor).Contains(role))
+            errors.Add(new("role.forbidden", $"You may not give the role {role.Label()}.", "Role"));
+        errors.AddRange(await rules.CheckEmailAsync(email));
+        if (username is not null)
+            errors.AddRange(await rules.CheckUsernameAsync(username));
+        errors.AddRange(UserRules.CheckName(name));
+        return errors;
+    }
+
+    private User NewAccount(string email, string? username, string name, Role role)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new User
+        {
+            Id = Guid.CreateVersion7(),
+            Email = email.Trim(),
+            UserName = username?.Trim(),
+            Name = name.Trim(),
+            Role = role,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+}
+
+public static class UserErrors
+{
+    public static readonly Error Forbidden = new("forbidden", "You are not allowed to do this.");
+    public static readonly Error NotFound = new("not_found", "There is no such user.");
+
+    public static IEnumerable<Error> From(IdentityResult result) =>
+        result.Errors.Select(e => e.Code switch
+        {
+            "DuplicateEmail" => new Error("email.taken", "Another account already uses this email address.", "Email"),
+            "DuplicateUserName" => new Error("username.taken", "This username is already taken.", "Username"),
+            "InvalidUserName" => new Error("username.invalid", e.Description, "Username"),
+            "InvalidEmail" => new Error("email.invalid", e.Description, "Email"),
+            _ when e.Code.StartsWith("Password", StringComparison.Ordinal) || e.Code.StartsWith("password.", StringComparison.Ordinal)
+                => new Error(e.Code, e.Description, "Password"),
+            _ => new Error(e.Code, e.Description),
+        });
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Authorization;
+using Roster.Accounts;
+
+namespace Roster.Users;
+
+/// <summary>
+/// PRODUCT.md section 1 as code: one policy per capability for endpoints, and the rules that depend on
+/// the target (a user manager may not touch admins) for operations. Pages, API and CLI all ask here.
+/// </summary>
+public static class Permissions
+{
+    /// <summary>Add, invite, edit, disable and delete users (and groups): user managers and above.</summary>
+    public const string ManageUsers = "manage-users";
+
+    /// <summary>Roles, reset links for others, the audit log, apps, instance settings.</summary>
+    public const string Administer = "administer";
+
+    public static AuthorizationBuilder AddRosterPolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(ManageUsers, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => MayManageUsers(RoleClaim.Of(c.User))))
+        .AddPolicy(Administer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => IsAdmin(RoleClaim.Of(c.User))));
+
+    public static bool MayManageUsers(Role actor) => actor >= Role.UserManager;
+
+    public static bool IsAdmin(Role actor) => actor >= Role.Admin;
+
+    /// <summary>Whether the actor may change this account's profile, status or existence.</summary>
+    public static bool MayEdit(Actor actor, User target) => actor.Role switch
+    {
+        Role.Owner => true,
+        Role.Admin => target.Role < Role.Owner,
+        Role.UserManager or Role.MailManager => target.Role < Role.Admin,
+        _ => false,
+    };
+
+    /// <summary>Roles the actor may give. New users of a user manager are always plain users.</summary>
+    public static IReadOnlyList<Role> AssignableRoles(Actor actor) => actor.Role switch
+    {
+        Role.Owner => [Role.User, Role.UserManager, Role.MailManager, Role.Admin, Role.Owner],
+        Role.Admin => [Role.User, Role.UserManager, Role.MailManager, Role.Admin],
+        Role.UserManager or Role.MailManager => [Role.User],
+        _ => [],
+    };
+
+    public static bool MayChangeRoles(Actor actor) => IsAdmin(actor.Role);
+
+    public static string Label(this Role role) => role switch
+    {
+        Role.UserManager => "User manager",
+        Role.MailManager => "Mail manager",
+        _ => role.ToString(),
+    };
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Roster.Accounts;
+using Roster.Data;
+
+namespace Roster.Users;
+
+public enum UserSort
+{
+    Updated,
+    Name,
+    Role,
+}
+
+public enum UserStatus
+{
+    Enabled,
+    Disabled,
+    Invited,
+}
+
+public sealed record UserQuery(string? Search = null, UserSort Sort = UserSort.Updated, UserStatus? Status = null, int Page = 1, int? PageSize = null);
+
+public sealed record UserRow(Guid Id, string Name, string? Username, string? Email, Role Role, UserStatus Status, DateTime UpdatedAt, bool HasAvatar);
+
+public sealed record UserPage(IReadOnlyList<UserRow> Rows, int Page, int PageSize, int Total)
+{
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+/// <summary>The users list: search, filter, sort and page, the same for the dashboard, the API and the CLI.</summary>
+public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<UserPage> QueryAsync(Actor viewer, UserQuery query, CancellationToken cancellationToken = default)
+    {
+        var pageSize = Math.Clamp(query.PageSize ?? options.Value.PageSize, 1, MaxPageSize);
+        var page = Math.Max(1, query.Page);
+        var users = db.Users.AsNoTracking();
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim();
+            var upper = term.ToUpperInvariant();
+            var lower = term.ToLowerInvariant();
+            users = users.Where(u => u.Name.ToLower().Contains(lower) || u.NormalizedUserName!.Contains(upper) || u.NormalizedEmail!.Contains(upper));
+        }
+        users = query.Status switch
+        {
+            UserStatus.Invited => users.Where(u => u.InvitationPending),
+            UserStatus.Enabled => users.Where(u => u.Enabled && !u.InvitationPending),
+            UserStatus.Disabled => users.Where(u => !u.Enabled && !u.InvitationPending),
+            _ => users,
+        };
+        var total = await users.CountAsync(cancellationToken);
+        var sorted = query.Sort switch
+        {
+            UserSort.Name => users.OrderBy(u => u.Name).ThenBy(u => u.Id),
+            UserSort.Role => users.OrderByDescending(u => u.Role).ThenByDescending(u => u.UpdatedAt).ThenBy(u => u.Id),
+            _ => users.OrderByDescending(u => u.UpdatedAt).ThenBy(u => u.Id),
+        };
+        var seeAllEmails = Permissions.MayManageUsers(viewer.Role);
+        var viewerId = viewer.User?.Id;
+        var rows = await sorted
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
+            .Select(u => new UserRow(
+                u.Id, u.Name, u.UserName,
+                seeAllEmails || u.EmailVisible || u.Id == viewerId ? u.Email : null,
+                u.Role,
+                u.InvitationPending ? UserStatus.Invited : u.Enabled ? UserStatus.Enabled : UserStatus.Disabled,
+                u.UpdatedAt,
+                db.Avatars.Any(a => a.UserId == u.Id)))
+            .ToListAsync(cancellationToken);
+        return new UserPage(rows, page, pageSize, total);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net.Mail;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Roster.Data;
+using Roster.Accounts;
+using Roster.Hosting;
+
+namespace Roster.Users;
+
+/// <summary>The identifier rules of PRODUCT.md section 3, checked the same way for every surface.</summary>
+public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<UserOptions> options)
+{
+    public const int MaxUsernameLength = 64;
+    public const int MaxEmailLength = 64;
+    public const int MaxNameLength = 256;
+
+    public async Task<List<Error>> CheckUsernameAsync(string? username, Guid? except = null)
+    {
+        if (string.IsNullOrWhiteSpace(username))
+            return [new("username.required", "Enter a username.", "Username")];
+        if (username.Length > MaxUsernameLength || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-'))
+            return [new("username.invalid", $"A username has 1 to {MaxUsernameLength} letters, digits, dots (.) and hyphens (-).", "Username")];
+        if (options.Value.AllReservedUsernames.Contains(username, StringComparer.OrdinalIgnoreCase))
+            return [new("username.reserved", $"The username \"{username}\" is reserved. Choose another.", "Username")];
+        var normalized = users.NormalizeName(username);
+        if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized && u.Id != except))
+            return [new("username.taken", $"The username \"{username}\" is already taken.", "Username")];
+        return [];
+    }
+
+    public async Task<List<Error>> CheckEmailAsync(string? email, Guid? except = null)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+            return [new("email.required", "Enter an email address.", "Email")];
+        if (email.Length > MaxEmailLength)
+            return [new("email.too_long", $"An email address can have at most {MaxEmailLength} characters.", "Email")];
+        if (!IsEmailAddress(email))
+            return [new("email.invalid", $"\"{email}\" is not an email address.", "Email")];
+        var normalized = users.NormalizeEmail(email);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Id != except))
+            return [new("email.taken", "Another account already uses this email address.", "Email")];
+        return [];
+    }
+
+    public static List<Error> CheckName(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? [new("name.required", "Enter a name.", "Name")]
+        : name.Length > MaxNameLength ? [new("name.too_long", $"A name can have at most {MaxNameLength} characters.", "Name")]
+        : [];
+
+    /// <summary>Length, breach list and personal parts (through Identity's validators), and the confirmation.</summary>
+    public async Task<List<Error>> CheckPasswordAsync(User user, string? password, string? confirm)
+    {
+        if (string.IsNullOrEmpty(password))
+            return [new("password.required", "Enter a password.", "Password")];
+        var errors = new List<Error>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, user, password);
+            errors.AddRange(result.Errors.Select(e => new Error(e.Code, e.Description, "Password")));
+        }
+        if (password != confirm)
+            errors.Add(new("password.mismatch", "The two passwords are not the same.", "Confirm"));
+        return errors;
+    }
+
+    private static bool IsEmailAddress(string value) =>
+        MailAddress.TryCreate(value, out var address) && address.Address == value && value.Contains('.', StringComparison.Ordinal) &&
+        !value.Any(char.IsWhiteSpace);
+}

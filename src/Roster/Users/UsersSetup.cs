@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using Roster.Accounts;
+using Roster.Data;
+
+namespace Roster.Users;
+
+public static class UsersSetup
+{
+    public static IServiceCollection AddUsers(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<UserOptions>(configuration.GetSection(UserOptions.Section));
+        services.AddScoped<UserRules>();
+        services.AddScoped<UserList>();
+        services.AddScoped<CurrentActor>();
+        services.AddScoped<NewUsers>();
+        services.AddScoped<UserChanges>();
+        services.AddScoped<Invitations>();
+        services.AddScoped<IPasswordValidator<User>, PasswordRules>();
+        services.AddScoped<IUserClaimsPrincipalFactory<User>, RoleClaimsFactory>();
+        var identityValidator = services.Single(d => d.ServiceType == typeof(IUserValidator<User>));
+        services.Remove(identityValidator);
+        services.AddScoped<IUserValidator<User>, UserValidator>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/avatar/{id:guid}", async (Guid id, RosterDb db, HttpContext context, CancellationToken cancellationToken) =>
+        {
+            var avatar = await db.Avatars.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == id, cancellationToken);
+            if (avatar is null)
+                return Results.NotFound();
+            context.Response.Headers.CacheControl = "private, max-age=300";
+            // The bytes were checked to be an image, and are served with their detected type only.
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'";
+            return Results.File(avatar.Data, avatar.ContentType, lastModified: avatar.UpdatedAt,
+                entityTag: new EntityTagHeaderValue($"\"{avatar.UpdatedAt.Ticks}\""));
+        });
+        endpoints.MapUsersApi();
+        return endpoints;
+    }
+}
+
+/// <summary>Puts the account's current role in the principal; rebuilt on every request by the security stamp check.</summary>
+public sealed class RoleClaimsFactory(UserManager<User> users, Microsoft.Extensions.Options.IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<User>(users, options)
+{
+    protected override async Task<System.Security.Claims.ClaimsIdentity> GenerateClaimsAsync(User user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new(RoleClaim.Type, user.Role.ToString()));
+        return identity;
+    }
+}
