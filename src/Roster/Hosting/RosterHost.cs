@@ -65,6 +65,7 @@ public static class RosterHost
         var app = builder.Build();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/error");
+        app.UseServerTiming();
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
         app.UseStaticFiles();
