@@ -43,6 +43,12 @@ public static class AccountsSetup
             cookie.LoginPath = "/login";
             cookie.LogoutPath = "/logout";
             cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            // A refusal is an answer, not a detour: 403 here, rendered by the status page.
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
             cookie.SlidingExpiration = true;
         });
         // The security stamp is checked on every request, so disabling an account or resetting its

@@ -67,7 +67,7 @@ public static class RosterHost
             app.UseExceptionHandler("/error");
         app.UseServerTiming();
         app.UseSecurityHeaders();
-        app.UseStatusCodePages();
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();

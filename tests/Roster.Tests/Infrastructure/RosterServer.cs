@@ -91,11 +91,39 @@ public sealed class RosterServer : IAsyncDisposable
         return user;
     }
 
+    /// <summary>A new account with this role, signed in through the login form.</summary>
+    public async Task<(User User, FormClient Browser)> SignedInAsync(Role role, string? username = null)
+    {
+        const string password = "a long test password";
+        var user = await CreateUserAsync(username ?? $"{role.ToString().ToLowerInvariant()}{Guid.NewGuid().ToString("N")[..8]}", password, role);
+        var browser = NewClient();
+        var page = await browser.SignInAsync(user.UserName!, password);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, page.Status);
+        return (user, browser);
+    }
+
+    /// <summary>An HTTP client for /api/v1 carrying a fresh personal API token of <paramref name="user"/>.</summary>
+    public async Task<HttpClient> ApiClientAsync(User user)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<UserManager<User>>().FindByIdAsync(user.Id.ToString());
+        var token = await scope.ServiceProvider.GetRequiredService<ApiTokens>().CreateAsync(stored!, "test");
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token.Value);
+        return client;
+    }
+
     /// <summary>The account as stored now, read with a fresh context.</summary>
     public async Task<User> StoredUserAsync(Guid id)
     {
         await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<RosterDb>().Users.AsNoTracking().SingleAsync(u => u.Id == id);
+    }
+
+    public async Task<User?> FindStoredUserAsync(Guid id)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RosterDb>().Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id);
     }
 
     public async Task<T> QueryAsync<T>(Func<RosterDb, Task<T>> query)

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Roster.Bench;
+
+public readonly record struct Sample(double ServerMs, double ClientMs, int Total);
+
+/// <summary>A signed-in browser session against the dashboard, one request at a time.</summary>
+public sealed partial class DashboardClient : IDisposable
+{
+    private readonly HttpClient http;
+
+    public DashboardClient(Uri baseAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = true,
+            CookieContainer = new CookieContainer(),
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        };
+        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    /// <summary>The sign-in form: GET /login for the antiforgery token and cookie, then POST the credentials.</summary>
+    public async Task SignInAsync(string identifier, string password)
+    {
+        var form = await http.GetStringAsync("/login");
+        var input = TokenInput().Match(form);
+        var value = input.Success ? ValueAttribute().Match(input.Value) : Match.Empty;
+        if (!value.Success)
+            throw new InvalidOperationException("The sign-in page has no __RequestVerificationToken input.");
+
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Identifier"] = identifier,
+            ["Password"] = password,
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(value.Groups[1].Value),
+        });
+        using var response = await http.PostAsync("/login", content);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            var error = ErrorText().Match(body);
+            throw new InvalidOperationException(
+                $"Signing in as {identifier} answered {(int)response.StatusCode} instead of a redirect" +
+                (error.Success ? $": {WebUtility.HtmlDecode(error.Groups[1].Value).Trim()}" : "."));
+        }
+    }
+
+    /// <summary>One page load: server time from Server-Timing, client time to the last byte, the "N users" total.</summary>
+    public async Task<Sample> GetAsync(string path)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+        var body = await response.Content.ReadAsStringAsync();
+        var clientMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode} {response.Headers.Location}");
+        if (!response.Headers.TryGetValues("Server-Timing", out var timings))
+            throw new InvalidOperationException($"GET {path} has no Server-Timing header.");
+        var duration = Duration().Match(string.Join(",", timings));
+        if (!duration.Success)
+            throw new InvalidOperationException($"GET {path}: unreadable Server-Timing '{string.Join(",", timings)}'.");
+        var caption = Caption().Match(body);
+        if (!caption.Success)
+            throw new InvalidOperationException($"GET {path}: no users table in the page (signed out?).");
+
+        return new Sample(
+            double.Parse(duration.Groups[1].Value, CultureInfo.InvariantCulture),
+            clientMs,
+            int.Parse(caption.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    public void Dispose() => http.Dispose();
+
+    [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*>")]
+    private static partial Regex TokenInput();
+
+    [GeneratedRegex("value=\"([^\"]*)\"")]
+    private static partial Regex ValueAttribute();
+
+    [GeneratedRegex("dur=([0-9]+(?:\\.[0-9]+)?)")]
+    private static partial Regex Duration();
+
+    [GeneratedRegex("<caption[^>]*>\\s*([0-9]+) users?\\s*</caption>")]
+    private static partial Regex Caption();
+
+    [GeneratedRegex("class=\"errors\".*?<li>(.*?)</li>", RegexOptions.Singleline)]
+    private static partial Regex ErrorText();
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Roster.Accounts;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Users;
+
+/// <summary>
+/// Every endpoint the app maps, found through the endpoint data source (so a new one cannot be left
+/// out), against every role, checked against the matrix of PRODUCT.md section 1.
+/// </summary>
+public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixture<SqliteRoster>
+{
+    /// <summary>Who may use an endpoint, when the target account (if any) is a plain user.</summary>
+    private enum Access
+    {
+        Anyone,
+        SignedIn,
+        UserManager,
+        Admin,
+    }
+
+    /// <summary>PRODUCT.md section 1, per endpoint. Keys are "METHOD /route" or "POST /route?handler=Name".</summary>
+    private static readonly Dictionary<string, Access> Matrix = new()
+    {
+        ["GET /login"] = Access.Anyone,
+        ["POST /login"] = Access.Anyone,
+        ["GET /logout"] = Access.Anyone,
+        ["POST /logout"] = Access.Anyone,
+        ["GET /forgot-password"] = Access.Anyone,
+        ["POST /forgot-password"] = Access.Anyone,
+        ["GET /reset-password/{token}"] = Access.Anyone,
+        ["POST /reset-password/{token}"] = Access.Anyone,
+        ["GET /accept-invitation/{token}"] = Access.Anyone,
+        ["POST /accept-invitation/{token}"] = Access.Anyone,
+        ["GET /error/{code:int?}"] = Access.Anyone,
+        ["GET /healthz"] = Access.Anyone,
+        ["GET /api/{documentName}/openapi.json"] = Access.Anyone,
+
+        ["GET /"] = Access.SignedIn,
+        ["GET /users"] = Access.SignedIn,
+        ["GET /user/{id:guid}"] = Access.SignedIn,
+        ["GET /avatar/{id:guid}"] = Access.SignedIn,
+        ["GET /account"] = Access.SignedIn,
+        ["POST /account?handler=Profile"] = Access.SignedIn,
+        ["POST /account?handler=Password"] = Access.SignedIn,
+        ["POST /account?handler=CreateToken"] = Access.SignedIn,
+        ["POST /account?handler=RevokeToken"] = Access.SignedIn,
+        ["GET /api/v1/users/"] = Access.SignedIn,
+        ["GET /api/v1/users/{id:guid}"] = Access.SignedIn,
+
+        ["GET /users/create"] = Access.UserManager,
+        ["POST /users/create"] = Access.UserManager,
+        ["GET /users/invite"] = Access.UserManager,
+        ["POST /users/invite"] = Access.UserManager,
+        ["GET /users/delete"] = Access.UserManager,
+        ["POST /users/delete"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=Profile"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=Disable"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=Enable"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=Resend"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=Revoke"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=Delete"] = Access.UserManager,
+        ["POST /api/v1/users/"] = Access.UserManager,
+        ["POST /api/v1/users/invitations"] = Access.UserManager,
+        ["PATCH /api/v1/users/{id:guid}"] = Access.UserManager,
+        ["POST /api/v1/users/{id:guid}/disable"] = Access.UserManager,
+        ["POST /api/v1/users/{id:guid}/enable"] = Access.UserManager,
+        ["DELETE /api/v1/users/{id:guid}"] = Access.UserManager,
+
+        ["POST /user/{id:guid}?handler=Role"] = Access.Admin,
+        ["POST /user/{id:guid}?handler=ResetEmail"] = Access.Admin,
+        ["POST /user/{id:guid}?handler=ResetLink"] = Access.Admin,
+        ["POST /api/v1/users/{id:guid}/reset-link"] = Access.Admin,
+        ["GET /audit"] = Access.Admin,
+        ["GET /audit/export.csv"] = Access.Admin,
+        ["GET /audit/export.json"] = Access.Admin,
+    };
+
+    private static readonly Role?[] Roles = [null, Role.User, Role.UserManager, Role.MailManager, Role.Admin, Role.Owner];
+
+    [Fact]
+    public async Task EveryEndpointIsInTheMatrixAndTheMatrixNamesNoMissingEndpoint()
+    {
+        var endpoints = await DiscoverAsync();
+
+        Assert.Empty(endpoints.Except(Matrix.Keys));
+        Assert.Empty(Matrix.Keys.Except(endpoints));
+    }
+
+    public static TheoryData<string> Roleset() => new(Roles.Select(r => r?.ToString() ?? "anonymous"));
+
+    [Theory]
+    [MemberData(nameof(Roleset))]
+    public async Task EachRoleReachesExactlyWhatTheMatrixAllows(string roleName)
+    {
+        var role = roleName == "anonymous" ? (Role?)null : Enum.Parse<Role>(roleName);
+        var server = fixture.Server;
+        FormClient browser;
+        HttpClient api;
+        if (role is { } r)
+        {
+            var (user, signedIn) = await server.SignedInAsync(r);
+            browser = signedIn;
+            api = await server.ApiClientAsync(user);
+        }
+        else
+        {
+            browser = server.NewClient();
+            api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        }
+
+        var wrong = new List<string>();
+        // Signing out would end the session the later requests need, so it goes last.
+        foreach (var endpoint in Matrix.Keys.OrderBy(e => e == "POST /logout").ThenBy(e => e, StringComparer.Ordinal))
+        {
+            var allowed = Allows(Matrix[endpoint], role);
+            var status = await SendAsync(endpoint, browser, api);
+            // A refusal is 401/403, or for a visitor the challenge: a redirect to the sign-in page.
+            var challenged = status == HttpStatusCode.Redirect && lastLocation?.Contains("/login?ReturnUrl=", StringComparison.Ordinal) == true;
+            var reached = status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && !challenged;
+            if (reached != allowed)
+                wrong.Add($"{endpoint}: {(allowed ? "should be allowed" : "should be refused")} but answered {(int)status}");
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        browser.Dispose();
+        api.Dispose();
+    }
+
+    private static bool Allows(Access access, Role? role) => access switch
+    {
+        Access.Anyone => true,
+        Access.SignedIn => role is not null,
+        Access.UserManager => role >= Role.UserManager,
+        _ => role >= Role.Admin,
+    };
+
+    private string? lastLocation;
+
+    private async Task<HttpStatusCode> SendAsync(string endpoint, FormClient browser, HttpClient api)
+    {
+        var server = fixture.Server;
+        var method = endpoint[..endpoint.IndexOf(' ')];
+        var target = await server.CreateUserAsync("target" + Guid.NewGuid().ToString("N")[..8], "a long test password");
+        var path = endpoint[(method.Length + 1)..]
+            .Replace("{id:guid}", target.Id.ToString())
+            .Replace("{token}", "not-a-real-token")
+            .Replace("{documentName}", "v1")
+            .Replace("{code:int?}", "404");
+        lastLocation = null;
+        if (path.StartsWith("/api/v1/", StringComparison.Ordinal))
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (method != "GET" && method != "DELETE")
+                request.Content = JsonContent.Create(new { });
+            using var response = await api.SendAsync(request);
+            return response.StatusCode;
+        }
+        if (method == "GET")
+        {
+            using var response = await browser.Http.GetAsync(path);
+            lastLocation = response.Headers.Location?.OriginalString;
+            return response.StatusCode;
+        }
+        // A form post carries a valid antiforgery token, as the page's own form would.
+        var tokenPage = await browser.GetAsync("/login");
+        var token = tokenPage.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var post = await browser.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        lastLocation = post.Headers.Location?.OriginalString;
+        return post.StatusCode;
+    }
+
+    private async Task<HashSet<string>> DiscoverAsync()
+    {
+        var services = fixture.Server.App.Services;
+        var loader = services.GetRequiredService<PageLoader>();
+        var found = new HashSet<string>();
+        foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is { } page)
+            {
+                var compiled = await loader.LoadAsync(page, endpoint.Metadata);
+                foreach (var handler in compiled.HandlerMethods)
+                    found.Add($"{handler.HttpMethod.ToUpperInvariant()} {route}{(handler.Name is null ? "" : "?handler=" + handler.Name)}");
+                if (compiled.HandlerMethods.Count == 0)
+                    found.Add($"GET {route}");
+            }
+            else
+                foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                    found.Add($"{method} {route}");
+        }
+        return found;
+    }
+}
