@@ -31,15 +31,28 @@ Log($"Generating {options.Users:N0} users…");
 var users = Dataset.Generate(options.Users, now);
 var rows = new List<ResultRow>();
 var legends = new List<string>();
-var versions = new List<string> { $".NET {RuntimeInformation.FrameworkDescription}" };
+var versions = new List<string> { RuntimeInformation.FrameworkDescription };
 
-foreach (var provider in options.Providers)
+try
 {
-    cancel.Token.ThrowIfCancellationRequested();
-    var result = await RunProviderAsync(provider, options, users, cancel.Token);
-    rows.AddRange(result.Rows);
-    legends.AddRange(result.Legend);
-    versions.Add(result.Version);
+    foreach (var provider in options.Providers)
+    {
+        cancel.Token.ThrowIfCancellationRequested();
+        var result = await RunProviderAsync(provider, options, users, cancel.Token);
+        rows.AddRange(result.Rows);
+        legends.AddRange(result.Legend);
+        versions.Add(result.Version);
+    }
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Log("Interrupted.");
+    return 130;
+}
+catch (Exception e)
+{
+    Log($"Failed: {e}");
+    return 1;
 }
 
 PrintReport(options, rows, legends, versions, now);
@@ -85,7 +98,7 @@ static async Task<(List<ResultRow> Rows, List<string> Legend, string Version)> R
         if (provider == "Postgres")
         {
             await Seeder.SeedPostgresAsync(options.PostgresConnection, users);
-            version = "PostgreSQL " + await ScalarAsync(options.PostgresConnection, "SHOW serverTimesversion");
+            version = "PostgreSQL " + await ScalarAsync(options.PostgresConnection, "SHOW server_version");
         }
         else
         {
@@ -113,7 +126,7 @@ static async Task<(List<ResultRow> Rows, List<string> Legend, string Version)> R
         {
             var serverTimes = new List<double>(options.Requests);
             var clientTimes = new List<double>(options.Requests);
-            var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            var totals = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < options.Warmup + options.Requests; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();

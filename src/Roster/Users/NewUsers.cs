@@ -32,10 +32,11 @@ public sealed class NewUsers(
     {
         if (!Permissions.MayManageUsers(actor.Role))
             return UserErrors.Forbidden;
-        var user = NewAccount(request.Email, request.Username, request.Name, request.Role);
+        var username = UserRules.Clean(request.Username);
+        var user = NewAccount(request.Email, username, request.Name, request.Role);
         user.Enabled = request.Enabled;
         user.EmailVisible = request.EmailVisible;
-        var errors = await CheckAsync(actor, request.Email, request.Username, request.Name, request.Role);
+        var errors = await CheckAsync(actor, request.Email, username, request.Name, request.Role);
         errors.AddRange(await rules.CheckPasswordAsync(user, request.Password, request.Confirm));
         if (errors.Count > 0)
             return Result<User>.Fail(errors);
@@ -82,10 +83,10 @@ public sealed class NewUsers(
         var errors = new List<Error>();
         if (!Permissions.AssignableRoles(actor).Contains(role))
             errors.Add(new("role.forbidden", $"You may not give the role {role.Label()}.", "Role"));
-        errors.AddRange(await rules.CheckEmailAsync(email));
+        errors.AddRange(await rules.CheckEmailAsync(UserRules.Clean(email)));
         if (username is not null)
             errors.AddRange(await rules.CheckUsernameAsync(username));
-        errors.AddRange(UserRules.CheckName(name));
+        errors.AddRange(UserRules.CheckName(UserRules.Clean(name)));
         return errors;
     }
 
@@ -95,9 +96,9 @@ public sealed class NewUsers(
         return new User
         {
             Id = Guid.CreateVersion7(),
-            Email = email.Trim(),
+            Email = UserRules.Clean(email),
             UserName = username?.Trim(),
-            Name = name.Trim(),
+            Name = UserRules.Clean(name),
             Role = role,
             CreatedAt = now,
             UpdatedAt = now,

@@ -23,8 +23,10 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
         if (!actor.IsSelf(user) && !Permissions.MayEdit(actor, user))
             return UserErrors.Forbidden;
 
-        var errors = UserRules.CheckName(change.Name);
-        errors.AddRange(await rules.CheckEmailAsync(change.Email.Trim(), user.Id));
+        var name = UserRules.Clean(change.Name);
+        var email = UserRules.Clean(change.Email);
+        var errors = UserRules.CheckName(name);
+        errors.AddRange(await rules.CheckEmailAsync(email, user.Id));
         var renamed = !string.IsNullOrWhiteSpace(change.Username) && change.Username.Trim() != user.UserName;
         if (renamed)
             errors.AddRange(await rules.CheckUsernameAsync(change.Username!.Trim(), user.Id));
@@ -32,14 +34,14 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
             return Result<User>.Fail(errors);
 
         var changed = new List<string>();
-        if (user.Name != change.Name.Trim()) changed.Add("name");
-        if (user.Email != change.Email.Trim()) changed.Add("email");
+        if (user.Name != name) changed.Add("name");
+        if (user.Email != email) changed.Add("email");
         if (user.EmailVisible != change.EmailVisible) changed.Add("email visibility");
         if (renamed) changed.Add("username");
         if (change.NewAvatar is not null || change.RemoveAvatar) changed.Add("avatar");
 
-        user.Name = change.Name.Trim();
-        user.Email = change.Email.Trim();
+        user.Name = name;
+        user.Email = email;
         user.EmailVisible = change.EmailVisible;
         if (renamed)
             user.UserName = change.Username!.Trim();

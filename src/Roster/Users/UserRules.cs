@@ -15,6 +15,9 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
     public const int MaxEmailLength = 64;
     public const int MaxNameLength = 256;
 
+    /// <summary>Input as the rules see it: trimmed, and empty rather than missing (forms and JSON may leave fields out).</summary>
+    public static string Clean(string? value) => value?.Trim() ?? "";
+
     public async Task<List<Error>> CheckUsernameAsync(string? username, Guid? except = null)
     {
         if (string.IsNullOrWhiteSpace(username))
