@@ -46,10 +46,7 @@ public static class RosterCli
     private static Task<int> ServeAsync(string[] hostArgs)
     {
         if (hostArgs.FirstOrDefault() is { } first && !first.StartsWith('-'))
-        {
-            Console.Error.WriteLine($"roster: '{first}' is not a command. Run 'roster --help' for the list.");
-            return Task.FromResult(Usage);
-        }
+            return UsageError($"'{first}' is not a command. Run 'roster --help' for the list.");
         return RosterHost.RunAsync(hostArgs);
     }
 
@@ -70,6 +67,12 @@ public static class RosterCli
         {
             return Fail(e.GetBaseException().Message);
         }
+    }
+
+    public static Task<int> UsageError(string reason)
+    {
+        Console.Error.WriteLine($"roster: {reason}");
+        return Task.FromResult(Usage);
     }
 
     public static int Fail(string reason)

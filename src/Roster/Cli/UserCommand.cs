@@ -118,9 +118,11 @@ internal static class UserCommand
     private static Command Delete()
     {
         var who = Who();
-        var yes = new Option<bool>("--yes") { Description = "Confirm: deleting cannot be undone.", Required = true };
+        var yes = new Option<bool>("--yes") { Description = "Required: confirms that the deletion cannot be undone." };
         var command = new Command("delete", "Delete a user for good.") { who, yes };
-        command.SetAction((parse, cancellationToken) => WithUserAsync(parse.GetValue(who)!, async (services, user, ct) =>
+        command.SetAction((parse, cancellationToken) => !parse.GetValue(yes)
+            ? RosterCli.UsageError("user delete needs --yes: deleting cannot be undone.")
+            : WithUserAsync(parse.GetValue(who)!, async (services, user, ct) =>
         {
             var result = await services.GetRequiredService<UserChanges>().DeleteAsync(Actor.Operator, user.Id, cancellationToken: ct);
             return result.Succeeded ? RosterCli.Ok : Refused(result.Errors);

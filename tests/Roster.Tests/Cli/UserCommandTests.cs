@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Cli;
+
+/// <summary>`roster user …` through the real executable, on a database the server created.</summary>
+public sealed class UserCommandTests : IAsyncLifetime
+{
+    private readonly TempDirectory folder = new();
+    private Dictionary<string, string?> environment = [];
+
+    public async Task InitializeAsync()
+    {
+        environment = new Dictionary<string, string?>
+        {
+            ["Roster__PublicUrl"] = "https://id.example.org",
+            ["Roster__Owner__Password"] = "the operators secret",
+            ["Roster__Accounts__PasswordIterations"] = "1000",
+        };
+        Assert.Equal(0, (await RunAsync("migrate")).ExitCode);
+    }
+
+    public Task DisposeAsync()
+    {
+        folder.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RosterProcess.RunAsync(folder.Path, environment, args);
+
+    [Fact]
+    public async Task AnOperatorCreatesListsDisablesEnablesMakesAResetLinkAndDeletesAUser()
+    {
+        var created = await RunAsync("user", "create", "--email", "ada@example.org", "--username", "ada", "--name", "Ada Lovelace");
+        Assert.Equal(0, created.ExitCode);
+        Assert.Matches(@"Password: \S{20}", created.Stdout);
+
+        var list = await RunAsync("user", "list", "--json");
+        Assert.Equal(0, list.ExitCode);
+        var ada = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Single(u => u.GetProperty("username").GetString() == "ada");
+        Assert.Equal("Enabled", ada.GetProperty("status").GetString());
+
+        Assert.Equal(0, (await RunAsync("user", "disable", "ada")).ExitCode);
+        Assert.Contains("Disabled", (await RunAsync("user", "list", "--search", "lovelace")).Stdout);
+        Assert.Equal(0, (await RunAsync("user", "enable", "ADA@example.org")).ExitCode);
+
+        var link = await RunAsync("user", "reset-link", "ada");
+        Assert.Equal(0, link.ExitCode);
+        Assert.Matches(@"^Link: https://id\.example\.org/reset-password/[A-Za-z0-9_-]{43}\s*$", link.Stdout);
+
+        Assert.Equal(0, (await RunAsync("user", "delete", "ada", "--yes")).ExitCode);
+        Assert.DoesNotContain("ada@example.org", (await RunAsync("user", "list")).Stdout);
+    }
+
+    [Fact]
+    public async Task TheSameRulesRefuseBadInputWithOneLineAndExitOne()
+    {
+        var reserved = await RunAsync("user", "create", "--email", "x@example.org", "--username", "postmaster", "--name", "X");
+        var tooLong = await RunAsync("user", "invite", "--email", new string('a', 53) + "@example.org", "--name", "X");
+        var missing = await RunAsync("user", "disable", "nobody-here");
+
+        foreach (var refused in new[] { reserved, tooLong, missing })
+        {
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Single(refused.Stderr.TrimEnd().Split('\n'));
+        }
+        Assert.Contains("reserved", reserved.Stderr);
+        Assert.Contains("at most 64", tooLong.Stderr);
+        Assert.DoesNotContain("x@example.org", (await RunAsync("user", "list")).Stdout);
+    }
+
+    [Fact]
+    public async Task TheLastOwnerCannotBeDisabledOrDeletedFromTheCommandLine()
+    {
+        await using (var server = await RosterProcess.StartServerAsync(folder.Path, environment))
+        {
+            // The server's first start created the owner.
+        }
+
+        var disable = await RunAsync("user", "disable", "owner");
+        var delete = await RunAsync("user", "delete", "owner", "--yes");
+
+        Assert.Equal(1, disable.ExitCode);
+        Assert.Contains("last owner", disable.Stderr);
+        Assert.Equal(1, delete.ExitCode);
+        Assert.Contains("Owner\tEnabled", (await RunAsync("user", "list")).Stdout);
+    }
+
+    [Fact]
+    public async Task DeletingNeedsAnExplicitYes()
+    {
+        var (exitCode, _, stderr) = await RunAsync("user", "delete", "someone");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--yes", stderr);
+    }
+}
