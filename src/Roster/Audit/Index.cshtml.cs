@@ -16,7 +16,8 @@ public sealed class IndexModel(AuditQuery query) : PageModel
     [BindProperty(SupportsGet = true)] public string? Action { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    /// <summary>From "?page=", read by hand: Razor Pages keeps the "page" route value for the page's own name.</summary>
+    public int PageNumber => int.TryParse(Request.Query["page"], out var number) && number > 0 ? number : 1;
 
     public List<AuditEvent> Events { get; private set; } = [];
     public bool HasMore { get; private set; }
@@ -25,7 +26,6 @@ public sealed class IndexModel(AuditQuery query) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        PageNumber = Math.Max(1, PageNumber);
         var rows = await query.Apply(Filter).Skip((PageNumber - 1) * PageSize).Take(PageSize + 1).ToListAsync(cancellationToken);
         HasMore = rows.Count > PageSize;
         Events = rows.Take(PageSize).ToList();

@@ -8,7 +8,9 @@ public sealed class IndexModel(UserList list, CurrentActor current) : PageModel
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public UserStatus? Status { get; set; }
     [BindProperty(SupportsGet = true)] public UserSort Sort { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    /// <summary>From "?page=", read by hand: Razor Pages keeps the "page" route value for the page's own name.</summary>
+    public int PageNumber => int.TryParse(Request.Query["page"], out var number) && number > 0 ? number : 1;
+    [BindProperty(SupportsGet = true)] public int? PageSize { get; set; }
 
     public UserPage Result { get; private set; } = new([], 1, 1, 0);
     public bool MayManage { get; private set; }
@@ -19,7 +21,7 @@ public sealed class IndexModel(UserList list, CurrentActor current) : PageModel
     {
         viewer = await current.GetAsync();
         MayManage = Permissions.MayManageUsers(viewer.Role);
-        Result = await list.QueryAsync(viewer, new UserQuery(Q, Sort, Status, PageNumber), cancellationToken);
+        Result = await list.QueryAsync(viewer, new UserQuery(Q, Sort, Status, PageNumber, PageSize), cancellationToken);
         Notice = done switch
         {
             "deleted" => count == 1 ? "1 user was deleted." : $"{count ?? 0} users were deleted.",
@@ -33,6 +35,6 @@ public sealed class IndexModel(UserList list, CurrentActor current) : PageModel
 
     public string PageLink(int page) => "/users" + QueryString.Create(new Dictionary<string, string?>
     {
-        ["q"] = Q, ["status"] = Status?.ToString(), ["sort"] = Sort.ToString(), ["page"] = page.ToString(),
+        ["q"] = Q, ["status"] = Status?.ToString(), ["sort"] = Sort.ToString(), ["page"] = page.ToString(), ["pageSize"] = PageSize?.ToString(),
     }.Where(p => !string.IsNullOrEmpty(p.Value)));
 }

@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Users;
+
+public abstract class UserListTests(RosterFixture fixture)
+{
+    private RosterServer Server => fixture.Server;
+
+    [Fact]
+    public async Task SearchFindsByNameUsernameOrEmailAndSortsAndPages()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        foreach (var (username, name) in new[] { ("zed" + tag, "Zed Zephyr"), ("amy" + tag, "Amy Apple"), ("bob" + tag, "Bob Banana") })
+            await Server.CreateUserAsync(username, "a long test password");
+        await Server.QueryAsync(db => db.Users.Where(u => u.UserName!.EndsWith(tag))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Name, u => u.UserName!.StartsWith("zed") ? "Zed Zephyr" : u.UserName.StartsWith("amy") ? "Amy Apple" : "Bob Banana")));
+        var (_, browser) = await Server.SignedInAsync(Role.User);
+
+        string[] Names(Page page) => [.. page.Document.QuerySelectorAll("tbody td.who a").Select(a => a.TextContent.Trim())];
+
+        Assert.Equal(["Amy Apple", "Bob Banana", "Zed Zephyr"], Names(await browser.GetAsync($"/users?q={tag}&sort=Name")));
+        Assert.Equal(["Zed Zephyr"], Names(await browser.GetAsync("/users?q=zephyr")));
+        Assert.Equal(["Bob Banana"], Names(await browser.GetAsync($"/users?q=BOB{tag}@EXAMPLE")));
+        var paged = await browser.GetAsync($"/users?q={tag}&sort=Name&page=2&pageSize=2");
+        Assert.Contains("Page 2", paged.Text);
+    }
+
+    [Fact]
+    public async Task ManagersSelectOthersButNeverThemselvesAndBulkDeleteNamesWhoGoes()
+    {
+        var (manager, browser) = await Server.SignedInAsync(Role.UserManager);
+        var first = await Server.CreateUserAsync("bulk1" + Guid.NewGuid().ToString("N")[..6], "a long test password");
+        var second = await Server.CreateUserAsync("bulk2" + Guid.NewGuid().ToString("N")[..6], "a long test password");
+        var admin = await Server.CreateUserAsync("bulkadmin" + Guid.NewGuid().ToString("N")[..6], "a long test password", Role.Admin);
+
+        var list = await browser.GetAsync("/users?sort=Name&pageSize=500");
+        var selectable = list.Document.QuerySelectorAll("input[name=ids]").Select(i => i.GetAttribute("value")).ToList();
+        Assert.DoesNotContain(manager.Id.ToString(), selectable);
+        Assert.DoesNotContain(admin.Id.ToString(), selectable);
+        Assert.Contains(first.Id.ToString(), selectable);
+
+        var confirm = await browser.GetAsync($"/users/delete?ids={first.Id}&ids={second.Id}&ids={admin.Id}&ids={manager.Id}");
+        Assert.Contains(first.Name, confirm.Text);
+        Assert.Contains("Delete 2 users", confirm.Text);
+        Assert.Contains("you may not delete them", confirm.Text);
+
+        var done = await browser.SubmitAsync($"/users/delete?ids={first.Id}&ids={second.Id}&ids={admin.Id}&ids={manager.Id}", "/users/delete",
+            new Dictionary<string, string> { ["ids"] = first.Id.ToString() });
+        Assert.Equal(HttpStatusCode.Redirect, done.Status);
+        Assert.Null(await Server.FindStoredUserAsync(first.Id));
+        Assert.NotNull(await Server.FindStoredUserAsync(second.Id));
+        Assert.NotNull(await Server.FindStoredUserAsync(admin.Id));
+    }
+
+    [Fact]
+    public async Task PlainUsersSeeOthersReadOnly()
+    {
+        var (_, browser) = await Server.SignedInAsync(Role.User);
+        var other = await Server.CreateUserAsync("other" + Guid.NewGuid().ToString("N")[..6], "a long test password");
+
+        var list = await browser.GetAsync("/users");
+        var detail = await browser.GetAsync($"/user/{other.Id}");
+
+        Assert.Empty(list.Document.QuerySelectorAll("input[name=ids]"));
+        Assert.DoesNotContain("Create user", list.Text);
+        Assert.Empty(detail.Document.QuerySelectorAll("form[method=post] input:not([type=hidden])"));
+        Assert.Contains(other.UserName!, detail.Text);
+    }
+}
+
+public sealed class UserListOnSqlite(SqliteRoster fixture) : UserListTests(fixture), IClassFixture<SqliteRoster>;
+
+public sealed class UserListOnPostgres(PostgresRoster fixture) : UserListTests(fixture), IClassFixture<PostgresRoster>;
