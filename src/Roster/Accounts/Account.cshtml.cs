@@ -57,17 +57,11 @@ public sealed class AccountModel(
     public async Task<IActionResult> OnPostProfileAsync(CancellationToken cancellationToken)
     {
         var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
-        AvatarUpload? avatar = null;
-        if (Avatar is { Length: > 0 })
-        {
-            await using var stream = Avatar.OpenReadStream();
-            var read = await Avatars.ReadAsync(stream, Avatar.Length, cancellationToken);
-            if (!read.Succeeded)
-                return await ShowAsync(read.Errors, cancellationToken);
-            avatar = new AvatarUpload(read.Value.ContentType, read.Value.Data);
-        }
+        var avatar = await Avatars.ReadAsync(Avatar, cancellationToken);
+        if (!avatar.Succeeded)
+            return await ShowAsync(avatar.Errors, cancellationToken);
         var username = me.UserName is null ? Username : null;
-        var result = await changes.UpdateProfileAsync(Actor.For(me), me.Id, new ProfileChange(Name, Email, EmailVisible, username, avatar, RemoveAvatar), cancellationToken);
+        var result = await changes.UpdateProfileAsync(Actor.For(me), me.Id, new ProfileChange(Name, Email, EmailVisible, username, avatar.Value, RemoveAvatar), cancellationToken);
         return result.Succeeded ? Redirect("/account?done=saved") : await ShowAsync(result.Errors, cancellationToken);
     }
 

@@ -3,22 +3,6 @@ namespace Roster.Hosting;
 public static class SecurityHeaders
 {
     /// <summary>
-    /// Tells clients how long the server spent on each response ("Server-Timing: app;dur=…", milliseconds),
-    /// so latency can be measured without the network or the client in the figure.
-    /// </summary>
-    public static IApplicationBuilder UseServerTiming(this IApplicationBuilder app) => app.Use((context, next) =>
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        context.Response.OnStarting(() =>
-        {
-            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            context.Response.Headers["Server-Timing"] = $"app;dur={elapsed.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}";
-            return Task.CompletedTask;
-        });
-        return next(context);
-    });
-
-    /// <summary>
     /// Headers every response carries. The dashboard loads nothing from elsewhere and runs no inline
     /// script, so the policy can be strict; no page may be framed (clickjacking on the sign-in form).
     /// </summary>

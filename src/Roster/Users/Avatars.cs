@@ -20,19 +20,24 @@ public static class Avatars
         return null;
     }
 
-    /// <summary>The upload as an avatar, or why it cannot be one.</summary>
-    public static async Task<Result<(string ContentType, byte[] Data)>> ReadAsync(Stream upload, long length, CancellationToken cancellationToken)
+    private static readonly Error TooLarge = new("avatar.too_large", "The avatar must be at most 5 MB.", "Avatar");
+
+    /// <summary>A form's file as an avatar: none when no file was chosen, or why the file cannot be one.</summary>
+    public static async Task<Result<AvatarUpload?>> ReadAsync(IFormFile? file, CancellationToken cancellationToken)
     {
-        if (length > MaxBytes)
-            return new Error("avatar.too_large", "The avatar must be at most 5 MB.", "Avatar");
+        if (file is not { Length: > 0 })
+            return Result<AvatarUpload?>.Ok(null);
+        if (file.Length > MaxBytes)
+            return TooLarge;
         using var buffer = new MemoryStream();
-        await upload.CopyToAsync(buffer, cancellationToken);
+        await using (var upload = file.OpenReadStream())
+            await upload.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length > MaxBytes)
-            return new Error("avatar.too_large", "The avatar must be at most 5 MB.", "Avatar");
+            return TooLarge;
         var data = buffer.ToArray();
         var type = DetectContentType(data);
         return type is null
             ? new Error("avatar.not_image", "The avatar must be a PNG, JPEG, WEBP or GIF image.", "Avatar")
-            : Result<(string, byte[])>.Ok((type, data));
+            : Result<AvatarUpload?>.Ok(new AvatarUpload(type, data));
     }
 }

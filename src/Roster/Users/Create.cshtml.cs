@@ -30,19 +30,13 @@ public sealed class CreateModel(NewUsers newUsers, CurrentActor current) : PageM
     {
         var actor = await current.GetAsync();
         Roles = Permissions.AssignableRoles(actor);
-        AvatarUpload? avatar = null;
-        if (Avatar is { Length: > 0 })
+        var avatar = await Avatars.ReadAsync(Avatar, cancellationToken);
+        if (!avatar.Succeeded)
         {
-            await using var stream = Avatar.OpenReadStream();
-            var read = await Avatars.ReadAsync(stream, Avatar.Length, cancellationToken);
-            if (!read.Succeeded)
-            {
-                Errors.AddRange(read.Errors);
-                return Page();
-            }
-            avatar = new AvatarUpload(read.Value.ContentType, read.Value.Data);
+            Errors.AddRange(avatar.Errors);
+            return Page();
         }
-        var result = await newUsers.CreateAsync(actor, new NewUser(Email, Username, Name, Role, Enabled, Password, Confirm, EmailVisible, SendWelcome, avatar), cancellationToken);
+        var result = await newUsers.CreateAsync(actor, new NewUser(Email, Username, Name, Role, Enabled, Password, Confirm, EmailVisible, SendWelcome, avatar.Value), cancellationToken);
         if (result.Succeeded)
             return Redirect($"/user/{result.Value!.Id}?done=created");
         if (result.Errors.Any(e => e.Code == "forbidden"))

@@ -66,16 +66,10 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnPostProfileAsync(Guid id, CancellationToken cancellationToken)
     {
-        AvatarUpload? avatar = null;
-        if (Avatar is { Length: > 0 })
-        {
-            await using var stream = Avatar.OpenReadStream();
-            var read = await Avatars.ReadAsync(stream, Avatar.Length, cancellationToken);
-            if (!read.Succeeded)
-                return await ShowErrorsAsync(id, read.Errors, cancellationToken);
-            avatar = new AvatarUpload(read.Value.ContentType, read.Value.Data);
-        }
-        var change = new ProfileChange(Name, Email, EmailVisible, Username, avatar, RemoveAvatar);
+        var avatar = await Avatars.ReadAsync(Avatar, cancellationToken);
+        if (!avatar.Succeeded)
+            return await ShowErrorsAsync(id, avatar.Errors, cancellationToken);
+        var change = new ProfileChange(Name, Email, EmailVisible, Username, avatar.Value, RemoveAvatar);
         return await AfterAsync(id, await changes.UpdateProfileAsync(await current.GetAsync(), id, change, cancellationToken), "saved", cancellationToken);
     }
 

@@ -20,7 +20,7 @@ public sealed class PasswordResetJourneyTests
 
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
-        await SignInAsync(page, owner.Email, owner.Password);
+        await Chromium.SignInAsync(page, owner.Email, owner.Password);
         await Expect(page.GetByText($"Signed in as {owner.Username}")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
@@ -41,22 +41,13 @@ public sealed class PasswordResetJourneyTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your password was changed. Sign in with the new one.");
 
-        await SignInAsync(page, owner.Username, owner.Password);
+        await Chromium.SignInAsync(page, owner.Username, owner.Password);
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The email, username or password is not right.");
-        await SignInAsync(page, owner.Username, newPassword);
+        await Chromium.SignInAsync(page, owner.Username, newPassword);
         await Expect(page.GetByText($"Signed in as {owner.Username}")).ToBeVisibleAsync();
 
         await page.GotoAsync(link);
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("expired or was already used");
         await Expect(page.GetByLabel("New password", new() { Exact = true })).ToHaveCountAsync(0);
-    }
-
-    private static async Task SignInAsync(IPage page, string identifier, string password)
-    {
-        if (!page.Url.Contains("/login"))
-            await page.GotoAsync("/login");
-        await page.GetByLabel("Email or username").FillAsync(identifier);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 }

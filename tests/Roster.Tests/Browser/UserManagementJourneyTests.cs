@@ -18,7 +18,7 @@ public sealed class UserManagementJourneyTests
         var admin = await chromium.NewPageAsync(server.BaseUrl);
         var invitee = await chromium.NewPageAsync(server.BaseUrl);
 
-        await SignInAsync(admin, server.Owner.Username, server.Owner.Password);
+        await Chromium.SignInAsync(admin, server.Owner.Username, server.Owner.Password);
 
         // Create
         await admin.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
@@ -47,7 +47,7 @@ public sealed class UserManagementJourneyTests
         await invitee.GetByLabel("Confirm password").FillAsync("a passphrase of her own");
         await invitee.GetByRole(AriaRole.Button, new() { Name = "Accept invitation" }).ClickAsync();
         await Expect(invitee.GetByRole(AriaRole.Status)).ToContainTextAsync("Your account is ready");
-        await SignInAsync(invitee, "ivy", "a passphrase of her own");
+        await Chromium.SignInAsync(invitee, "ivy", "a passphrase of her own");
         await Expect(invitee.GetByText("Signed in as Ivy Invitee")).ToBeVisibleAsync();
 
         // Edit
@@ -66,13 +66,13 @@ public sealed class UserManagementJourneyTests
         await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("disabled");
         await invitee.ReloadAsync();
         await Expect(invitee).ToHaveURLAsync(new Regex("/login"));
-        await SignInAsync(invitee, "ivy", "a passphrase of her own");
+        await Chromium.SignInAsync(invitee, "ivy", "a passphrase of her own");
         await Expect(invitee.GetByRole(AriaRole.Alert)).ToContainTextAsync("disabled");
 
         // Enable
         await admin.GetByRole(AriaRole.Button, new() { Name = "Enable user" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Status)).ToHaveTextAsync("The user is enabled again.");
-        await SignInAsync(invitee, "ivy", "a passphrase of her own");
+        await Chromium.SignInAsync(invitee, "ivy", "a passphrase of her own");
         await Expect(invitee.GetByText("Signed in as Ivy Invitee")).ToBeVisibleAsync();
 
         // Delete by typing the name
@@ -85,13 +85,5 @@ public sealed class UserManagementJourneyTests
         await Expect(admin.GetByRole(AriaRole.Status)).ToHaveTextAsync("1 user was deleted.");
         await Expect(admin.GetByRole(AriaRole.Link, new() { Name = "Rear Admiral Grace Hopper" })).ToHaveCountAsync(0);
         await Expect(admin.GetByRole(AriaRole.Link, new() { Name = "Ivy Invitee" })).ToBeVisibleAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string identifier, string password)
-    {
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email or username").FillAsync(identifier);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 }

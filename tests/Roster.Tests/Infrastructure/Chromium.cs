@@ -36,6 +36,15 @@ public sealed class Chromium : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>Signs in through the login form by its accessible names, as a person or a screen reader would.</summary>
+    public static async Task SignInAsync(IPage page, string identifier, string password)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Email or username").FillAsync(identifier);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();
