@@ -16,6 +16,7 @@ public static class Eventually
         }
     }
 
+    /// <summary>Waits until at least <paramref name="index"/> + 1 messages to <paramref name="to"/> arrived; a folder has no order, so which one comes back is unspecified beyond the first.</summary>
     public static Task<ReceivedMail> MailAsync(string folder, string to, int index = 0) =>
         GetAsync(() => Task.FromResult(ReceivedMail.ReadFolder(folder).Where(m => m.To.Contains(to, StringComparison.OrdinalIgnoreCase)).ElementAtOrDefault(index)),
             $"mail #{index + 1} to {to} in {folder}");
