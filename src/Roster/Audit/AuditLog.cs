@@ -50,11 +50,22 @@ public static class AuditActions
     public const string InvitationAccepted = "invitation.accepted";
     public const string ApiTokenCreated = "api-token.created";
     public const string ApiTokenRevoked = "api-token.revoked";
+    public const string GroupCreated = "group.created";
+    public const string GroupUpdated = "group.updated";
+    public const string GroupDeleted = "group.deleted";
+    public const string GroupMemberAdded = "group.member-added";
+    public const string GroupMemberRemoved = "group.member-removed";
+    public const string AppRegistered = "app.registered";
+    public const string AppUpdated = "app.updated";
+    public const string AppOperatorsChanged = "app.operators-changed";
+    public const string AppDeleted = "app.deleted";
 
     public static readonly string[] All =
     [
         OwnerCreated, SignIn, SignInFailed, SignOut, PasswordResetRequested, PasswordReset, ResetLinkSent, ResetLinkCreated,
         PasswordChanged, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
+        GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
+        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted,
     ];
 }

@@ -16,6 +16,13 @@ public static class RosterCli
     public const int Failure = 1;
     public const int Usage = 2;
 
+    /// <summary>How list commands print JSON: camelCase names, enums as their names.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Roster: users, groups and single sign-on for a self-hosted platform. " +
@@ -26,6 +33,8 @@ public static class RosterCli
         root.Subcommands.Add(AdminCredentialsCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(UserCommand.Create());
+        root.Subcommands.Add(GroupCommand.Create());
+        root.Subcommands.Add(AppCommand.Create());
         root.SetAction((parse, _) => ServeAsync([.. parse.UnmatchedTokens]));
 
         var parsed = root.Parse(args);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
@@ -13,8 +12,6 @@ namespace Roster.Cli;
 /// <summary>`roster user …`: the operator's user management, through the same services and rules as the dashboard.</summary>
 internal static class UserCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
-
     public static Command Create()
     {
         var user = new Command("user", "List, create, invite, disable, enable and delete users, and make password reset links.");
@@ -49,7 +46,7 @@ internal static class UserCommand
                     break;
             }
             if (parse.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(rows, Json));
+                Console.WriteLine(JsonSerializer.Serialize(rows, RosterCli.Json));
             else
                 foreach (var row in rows)
                     Console.WriteLine($"{row.Id}\t{row.Username ?? "-"}\t{row.Email}\t{row.Role}\t{row.Status}\t{row.Name}");

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Roster.Accounts;
+using Roster.Apps;
+using Roster.Groups;
 using Roster.Audit;
 using Roster.Mail;
 using Roster.Users;
@@ -18,6 +20,12 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Avatar> Avatars => Set<Avatar>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<App> Apps => Set<App>();
+    public DbSet<AppGroup> AppGroups => Set<AppGroup>();
+    public DbSet<AppOperator> AppOperators => Set<AppOperator>();
+    public DbSet<AppIcon> AppIcons => Set<AppIcon>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -92,6 +100,54 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             token.HasIndex(t => t.TokenHash).IsUnique();
             token.HasIndex(t => t.UserId);
             token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        OnGroupsAndAppsCreating(builder);
+    }
+
+    private static void OnGroupsAndAppsCreating(ModelBuilder builder)
+    {
+        builder.Entity<Group>(group =>
+        {
+            group.Property(g => g.Name).HasMaxLength(64);
+            group.Property(g => g.NormalizedName).HasMaxLength(64);
+            group.Property(g => g.Description).HasMaxLength(1000);
+            group.HasIndex(g => g.NormalizedName).IsUnique();
+        });
+        builder.Entity<GroupMember>(member =>
+        {
+            member.HasKey(m => new { m.GroupId, m.UserId });
+            member.HasIndex(m => m.UserId);
+            member.HasOne<Group>().WithMany().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
+            member.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<App>(app =>
+        {
+            app.Property(a => a.Name).HasMaxLength(100);
+            app.Property(a => a.LaunchUrl).HasMaxLength(2000);
+            app.Property(a => a.Description).HasMaxLength(1000);
+            app.HasIndex(a => a.Name);
+        });
+        builder.Entity<AppGroup>(allowed =>
+        {
+            allowed.HasKey(a => new { a.AppId, a.GroupId });
+            allowed.HasIndex(a => a.GroupId);
+            allowed.HasOne<App>().WithMany().HasForeignKey(a => a.AppId).OnDelete(DeleteBehavior.Cascade);
+            // A group an access rule names cannot disappear underneath it: deleting it is refused instead.
+            allowed.HasOne<Group>().WithMany().HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<AppOperator>(op =>
+        {
+            op.HasKey(o => new { o.AppId, o.UserId });
+            op.HasIndex(o => o.UserId);
+            op.HasOne<App>().WithMany().HasForeignKey(o => o.AppId).OnDelete(DeleteBehavior.Cascade);
+            op.HasOne<User>().WithMany().HasForeignKey(o => o.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<AppIcon>(icon =>
+        {
+            icon.HasKey(i => i.AppId);
+            icon.Property(i => i.ContentType).HasMaxLength(32);
+            icon.HasOne<App>().WithOne().HasForeignKey<AppIcon>(i => i.AppId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

@@ -4,6 +4,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Accounts;
+using Roster.Apps;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Mail;
@@ -36,6 +37,7 @@ public static class RosterHost
         services.AddMail(configuration);
         services.AddAccounts(configuration);
         services.AddUsers(configuration);
+        services.AddGroupsAndApps();
         services.AddCredentialRateLimits(configuration);
 
         services.AddAuthorizationBuilder()
@@ -77,6 +79,7 @@ public static class RosterHost
         app.MapRazorPages();
         app.MapHealthCheck();
         app.MapUsers();
+        app.MapGroupsAndApps();
         app.MapAudit();
         app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
         return app;

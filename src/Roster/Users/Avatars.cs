@@ -2,7 +2,7 @@ using Roster.Hosting;
 
 namespace Roster.Users;
 
-/// <summary>Avatar images: PNG, JPEG, WEBP or GIF, recognised by their first bytes (never by file name), at most 5 MB.</summary>
+/// <summary>Avatar and icon images: PNG, JPEG, WEBP or GIF, recognised by their first bytes (never by file name), at most 5 MB.</summary>
 public static class Avatars
 {
     public const int MaxBytes = 5 * 1024 * 1024;
@@ -20,24 +20,27 @@ public static class Avatars
         return null;
     }
 
-    private static readonly Error TooLarge = new("avatar.too_large", "The avatar must be at most 5 MB.", "Avatar");
-
-    /// <summary>A form's file as an avatar: none when no file was chosen, or why the file cannot be one.</summary>
-    public static async Task<Result<AvatarUpload?>> ReadAsync(IFormFile? file, CancellationToken cancellationToken)
+    /// <summary>
+    /// A form's file as an image (a user's avatar, an app's icon): none when no file was chosen, or why
+    /// the file cannot be one. <paramref name="field"/> names the form field, "Avatar" or "Icon".
+    /// </summary>
+    public static async Task<Result<AvatarUpload?>> ReadAsync(IFormFile? file, CancellationToken cancellationToken, string field = "Avatar")
     {
+        var what = field.ToLowerInvariant();
         if (file is not { Length: > 0 })
             return Result<AvatarUpload?>.Ok(null);
+        var tooLarge = new Error($"{what}.too_large", $"The {what} must be at most 5 MB.", field);
         if (file.Length > MaxBytes)
-            return TooLarge;
+            return tooLarge;
         using var buffer = new MemoryStream();
         await using (var upload = file.OpenReadStream())
             await upload.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length > MaxBytes)
-            return TooLarge;
+            return tooLarge;
         var data = buffer.ToArray();
         var type = DetectContentType(data);
         return type is null
-            ? new Error("avatar.not_image", "The avatar must be a PNG, JPEG, WEBP or GIF image.", "Avatar")
+            ? new Error($"{what}.not_image", $"The {what} must be a PNG, JPEG, WEBP or GIF image.", field)
             : Result<AvatarUpload?>.Ok(new AvatarUpload(type, data));
     }
 }

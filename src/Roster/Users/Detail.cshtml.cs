@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Accounts;
+using Roster.Apps;
 using Roster.Audit;
+using Roster.Groups;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Mail;
@@ -18,6 +20,8 @@ public sealed class DetailModel(
     UserChanges changes,
     Invitations invitations,
     PasswordReset reset,
+    GroupChanges groups,
+    AppAccessPolicy appAccess,
     IOptions<AccountOptions> accountOptions) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
@@ -28,6 +32,7 @@ public sealed class DetailModel(
     [BindProperty] public bool RemoveAvatar { get; set; }
     [BindProperty] public Role NewRole { get; set; }
     [BindProperty] public string? ConfirmName { get; set; }
+    [BindProperty] public Guid GroupId { get; set; }
 
     public User Target { get; private set; } = new();
     public bool HasAvatar { get; private set; }
@@ -39,6 +44,10 @@ public sealed class DetailModel(
     public IReadOnlyList<Role> Roles { get; private set; } = [];
     public UserStatus Status => Target.InvitationPending ? UserStatus.Invited : Target.Enabled ? UserStatus.Enabled : UserStatus.Disabled;
     public List<AuditEvent> Events { get; private set; } = [];
+    public List<Group> Memberships { get; private set; } = [];
+    public List<Group> OtherGroups { get; private set; } = [];
+    public List<string> Apps { get; private set; } = [];
+    public bool MayManageGroups { get; private set; }
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
     public string? CopyLink { get; private set; }
@@ -59,6 +68,7 @@ public sealed class DetailModel(
             "enabled" => "The user is enabled again.",
             "resent" => "A new invitation was sent; the old link no longer works.",
             "reset-sent" => "A reset link was emailed.",
+            "groups" => "The group memberships were changed.",
             _ => null,
         };
         return Page();
@@ -109,6 +119,15 @@ public sealed class DetailModel(
         return Page();
     }
 
+    public async Task<IActionResult> OnPostJoinGroupAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterGroupChangeAsync(id, await groups.AddMembersAsync(await current.GetAsync(), GroupId, [id.ToString()], cancellationToken), cancellationToken);
+
+    public async Task<IActionResult> OnPostLeaveGroupAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterGroupChangeAsync(id, await groups.RemoveMembersAsync(await current.GetAsync(), GroupId, [id], cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> AfterGroupChangeAsync(Guid id, Result<Group> result, CancellationToken cancellationToken) =>
+        result.Succeeded ? Redirect($"/user/{id}?done=groups") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken);
@@ -145,6 +164,14 @@ public sealed class DetailModel(
         MaySendResetLinks = MayEdit && Permissions.IsAdmin(actor.Role);
         ShowEmail = target.EmailVisible || IsSelf || Permissions.MayManageUsers(actor.Role);
         Roles = Permissions.AssignableRoles(actor);
+        MayManageGroups = Permissions.MayManageUsers(actor.Role);
+        Memberships = await db.GroupMembers.Where(m => m.UserId == id).Join(db.Groups, m => m.GroupId, g => g.Id, (_, g) => g)
+            .AsNoTracking().OrderBy(g => g.Name).ToListAsync(cancellationToken);
+        var memberOf = Memberships.Select(g => g.Id).ToList();
+        OtherGroups = MayManageGroups
+            ? await db.Groups.AsNoTracking().Where(g => !memberOf.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(cancellationToken)
+            : [];
+        Apps = await appAccess.UsableBy(target).Select(a => a.Name).OrderBy(n => n).ToListAsync(cancellationToken);
         if (Permissions.IsAdmin(actor.Role))
             Events = await db.AuditEvents.AsNoTracking().Where(e => e.TargetId == id).OrderByDescending(e => e.At).Take(10).ToListAsync(cancellationToken);
         if (fillForm)

@@ -53,6 +53,13 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /account?handler=RevokeToken"] = Access.SignedIn,
         ["GET /api/v1/users/"] = Access.SignedIn,
         ["GET /api/v1/users/{id:guid}"] = Access.SignedIn,
+        ["GET /groups"] = Access.SignedIn,
+        ["GET /group/{id:guid}"] = Access.SignedIn,
+        ["GET /apps"] = Access.SignedIn,
+        ["GET /app-icon/{id:guid}"] = Access.SignedIn,
+        ["GET /api/v1/groups/"] = Access.SignedIn,
+        ["GET /api/v1/groups/{id:guid}"] = Access.SignedIn,
+        ["GET /api/v1/apps/"] = Access.SignedIn,
 
         ["GET /users/create"] = Access.UserManager,
         ["POST /users/create"] = Access.UserManager,
@@ -72,6 +79,18 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /api/v1/users/{id:guid}/disable"] = Access.UserManager,
         ["POST /api/v1/users/{id:guid}/enable"] = Access.UserManager,
         ["DELETE /api/v1/users/{id:guid}"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=JoinGroup"] = Access.UserManager,
+        ["POST /user/{id:guid}?handler=LeaveGroup"] = Access.UserManager,
+        ["POST /groups"] = Access.UserManager,
+        ["POST /group/{id:guid}?handler=Save"] = Access.UserManager,
+        ["POST /group/{id:guid}?handler=Add"] = Access.UserManager,
+        ["POST /group/{id:guid}?handler=Remove"] = Access.UserManager,
+        ["POST /group/{id:guid}?handler=Delete"] = Access.UserManager,
+        ["POST /api/v1/groups/"] = Access.UserManager,
+        ["PATCH /api/v1/groups/{id:guid}"] = Access.UserManager,
+        ["DELETE /api/v1/groups/{id:guid}"] = Access.UserManager,
+        ["POST /api/v1/groups/{id:guid}/members"] = Access.UserManager,
+        ["DELETE /api/v1/groups/{id:guid}/members/{userId:guid}"] = Access.UserManager,
 
         ["POST /user/{id:guid}?handler=Role"] = Access.Admin,
         ["POST /user/{id:guid}?handler=ResetEmail"] = Access.Admin,
@@ -80,6 +99,17 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["GET /audit"] = Access.Admin,
         ["GET /audit/export.csv"] = Access.Admin,
         ["GET /audit/export.json"] = Access.Admin,
+        // The app in these rows has no operators; operators are covered by the groups-and-apps tests.
+        ["POST /apps"] = Access.Admin,
+        ["GET /app/{id:guid}"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=Save"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=Operators"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=Delete"] = Access.Admin,
+        ["GET /api/v1/apps/{id:guid}"] = Access.Admin,
+        ["POST /api/v1/apps/"] = Access.Admin,
+        ["PATCH /api/v1/apps/{id:guid}"] = Access.Admin,
+        ["PUT /api/v1/apps/{id:guid}/operators"] = Access.Admin,
+        ["DELETE /api/v1/apps/{id:guid}"] = Access.Admin,
     };
 
     private static readonly Role?[] Roles = [null, Role.User, Role.UserManager, Role.MailManager, Role.Admin, Role.Owner];
@@ -148,8 +178,14 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         var server = fixture.Server;
         var method = endpoint[..endpoint.IndexOf(' ')];
         var target = await server.CreateUserAsync("target" + Guid.NewGuid().ToString("N")[..8], "a long test password");
-        var path = endpoint[(method.Length + 1)..]
-            .Replace("{id:guid}", target.Id.ToString())
+        var route = endpoint[(method.Length + 1)..];
+        // Each row acts on fresh things of its own: a plain user, a group, an app open to everyone.
+        var id = route.StartsWith("/app", StringComparison.Ordinal) || route.StartsWith("/api/v1/apps", StringComparison.Ordinal) ? await NewAppAsync()
+            : route.StartsWith("/group", StringComparison.Ordinal) || route.StartsWith("/api/v1/groups", StringComparison.Ordinal) ? await NewGroupAsync()
+            : target.Id;
+        var path = route
+            .Replace("{id:guid}", id.ToString())
+            .Replace("{userId:guid}", target.Id.ToString())
             .Replace("{token}", "not-a-real-token")
             .Replace("{documentName}", "v1")
             .Replace("{code:int?}", "404");
@@ -174,6 +210,22 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         using var post = await browser.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
         lastLocation = post.Headers.Location?.OriginalString;
         return post.StatusCode;
+    }
+
+    private async Task<Guid> NewGroupAsync()
+    {
+        await using var scope = fixture.Server.App.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<Roster.Groups.GroupChanges>()
+            .CreateAsync(Roster.Users.Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..10], "");
+        return created.Value!.Id;
+    }
+
+    private async Task<Guid> NewAppAsync()
+    {
+        await using var scope = fixture.Server.App.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<Roster.Apps.AppChanges>().RegisterAsync(Roster.Users.Actor.Operator,
+            new Roster.Apps.AppSettings("App", "https://app.example.org", "", Roster.Apps.DirectoryMode.UseRoster, Roster.Apps.AppAccess.Everyone, []));
+        return created.Value!.Id;
     }
 
     private async Task<HashSet<string>> DiscoverAsync()

@@ -1,0 +1,51 @@
+namespace Roster.Apps;
+
+public enum DirectoryMode
+{
+    /// <summary>The app signs people in through Roster (OpenID Connect or LDAP).</summary>
+    UseRoster = 0,
+
+    /// <summary>The app keeps its own accounts: Roster only shows a launcher tile, with no single sign-on.</summary>
+    OwnUsers = 1,
+}
+
+public enum AppAccess
+{
+    Everyone = 0,
+    Groups = 1,
+}
+
+/// <summary>An app on the platform, as the launcher shows it and as the access rule guards it.</summary>
+public sealed class App
+{
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public string LaunchUrl { get; set; } = "";
+    public string Description { get; set; } = "";
+    public DirectoryMode DirectoryMode { get; set; }
+    public AppAccess Access { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A group whose members may use an app whose access is <see cref="AppAccess.Groups"/>.</summary>
+public sealed class AppGroup
+{
+    public Guid AppId { get; set; }
+    public Guid GroupId { get; set; }
+}
+
+/// <summary>A person who may configure this one app, whatever their role.</summary>
+public sealed class AppOperator
+{
+    public Guid AppId { get; set; }
+    public Guid UserId { get; set; }
+}
+
+public sealed class AppIcon
+{
+    public Guid AppId { get; set; }
+    public string ContentType { get; set; } = "";
+    public byte[] Data { get; set; } = [];
+    public DateTime UpdatedAt { get; set; }
+}

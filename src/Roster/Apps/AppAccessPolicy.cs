@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Data;
+using Roster.Users;
+
+namespace Roster.Apps;
+
+/// <summary>
+/// The one answer to "may this user use this app?", for the launcher, the API, OpenID Connect and LDAP
+/// alike. Disabled accounts may use nothing; admins may use everything; everyone else follows the app's
+/// access rule.
+/// </summary>
+public sealed class AppAccessPolicy(RosterDb db)
+{
+    public IQueryable<App> UsableBy(User user)
+    {
+        if (!user.Enabled || user.InvitationPending)
+            return db.Apps.Where(_ => false);
+        if (Permissions.IsAdmin(user.Role))
+            return db.Apps;
+        return db.Apps.Where(app => app.Access == AppAccess.Everyone ||
+            db.AppGroups.Any(allowed => allowed.AppId == app.Id &&
+                db.GroupMembers.Any(member => member.GroupId == allowed.GroupId && member.UserId == user.Id)));
+    }
+
+    public Task<bool> MayUseAsync(User user, Guid appId, CancellationToken cancellationToken = default) =>
+        UsableBy(user).AnyAsync(app => app.Id == appId, cancellationToken);
+
+    /// <summary>Admins configure every app; an app operator configures only theirs.</summary>
+    public async Task<bool> MayConfigureAsync(Actor actor, Guid appId, CancellationToken cancellationToken = default) =>
+        Permissions.IsAdmin(actor.Role) ||
+        actor.User is { } user && await db.AppOperators.AnyAsync(o => o.AppId == appId && o.UserId == user.Id, cancellationToken);
+
+    /// <summary>The apps an actor may configure.</summary>
+    public IQueryable<App> ConfigurableBy(Actor actor) =>
+        Permissions.IsAdmin(actor.Role) ? db.Apps
+        : actor.User is { } user ? db.Apps.Where(app => db.AppOperators.Any(o => o.AppId == app.Id && o.UserId == user.Id))
+        : db.Apps.Where(_ => false);
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Users;
+
+namespace Roster.Apps;
+
+public sealed record AppDto(Guid Id, string Name, string LaunchUrl, string Description, DirectoryMode DirectoryMode, AppAccess Access, IReadOnlyList<Guid> Groups, IReadOnlyList<Guid> Operators);
+
+public sealed record LaunchableAppDto(Guid Id, string Name, string LaunchUrl, string Description);
+
+public sealed record AppRequest(string? Name = null, string? LaunchUrl = null, string? Description = null, DirectoryMode? DirectoryMode = null, AppAccess? Access = null, IReadOnlyList<Guid>? Groups = null);
+
+public sealed record OperatorsRequest(IReadOnlyList<string> Users);
+
+/// <summary>/api/v1/apps: registration and settings for admins and an app's operators; the caller's launchable apps for everyone.</summary>
+public static class AppsApi
+{
+    private static readonly Error NotFound = new("not_found", "There is no such app.");
+
+    public static void MapAppsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var apps = endpoints.MapGroup("/api/v1/apps")
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiTokenAuthentication.SchemeName })
+            .WithTags("Apps");
+
+        apps.MapGet("/", async (CurrentActor current, AppAccessPolicy access, CancellationToken cancellationToken) =>
+            Results.Ok(await access.UsableBy((await current.GetAsync()).User!).AsNoTracking().OrderBy(a => a.Name)
+                .Select(a => new LaunchableAppDto(a.Id, a.Name, a.LaunchUrl, a.Description)).ToListAsync(cancellationToken)))
+            .WithName("ListMyApps");
+
+        apps.MapGet("/{id:guid}", async (Guid id, CurrentActor current, AppAccessPolicy access, RosterDb db, CancellationToken cancellationToken) =>
+        {
+            if (!await db.Apps.AnyAsync(a => a.Id == id, cancellationToken))
+                return ApiResults.Problem([NotFound]);
+            return await access.MayConfigureAsync(await current.GetAsync(), id, cancellationToken)
+                ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem([UserErrors.Forbidden]);
+        }).WithName("GetApp");
+
+        apps.MapPost("/", async (AppRequest request, CurrentActor current, AppChanges changes, RosterDb db, CancellationToken cancellationToken) =>
+        {
+            var settings = new AppSettings(request.Name, request.LaunchUrl, request.Description, request.DirectoryMode ?? DirectoryMode.UseRoster,
+                request.Access ?? AppAccess.Everyone, request.Groups ?? []);
+            var result = await changes.RegisterAsync(await current.GetAsync(), settings, cancellationToken);
+            return result.Succeeded ? Results.Created($"/api/v1/apps/{result.Value!.Id}", await DtoAsync(db, result.Value.Id, cancellationToken)) : ApiResults.Problem(result.Errors);
+        }).RequireAuthorization(Permissions.Administer).WithName("RegisterApp");
+
+        apps.MapPatch("/{id:guid}", async (Guid id, AppRequest request, CurrentActor current, AppChanges changes, RosterDb db, CancellationToken cancellationToken) =>
+        {
+            var existing = await DtoAsync(db, id, cancellationToken);
+            if (existing is null)
+                return ApiResults.Problem([NotFound]);
+            var settings = new AppSettings(request.Name ?? existing.Name, request.LaunchUrl ?? existing.LaunchUrl, request.Description ?? existing.Description,
+                request.DirectoryMode ?? existing.DirectoryMode, request.Access ?? existing.Access, request.Groups ?? existing.Groups);
+            var result = await changes.UpdateAsync(await current.GetAsync(), id, settings, cancellationToken);
+            return result.Succeeded ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem(result.Errors);
+        }).WithName("UpdateApp");
+
+        apps.MapPut("/{id:guid}/operators", async (Guid id, OperatorsRequest request, CurrentActor current, AppChanges changes, RosterDb db, CancellationToken cancellationToken) =>
+        {
+            var result = await changes.SetOperatorsAsync(await current.GetAsync(), id, request.Users ?? [], cancellationToken);
+            return result.Succeeded ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem(result.Errors);
+        }).RequireAuthorization(Permissions.Administer).WithName("SetAppOperators");
+
+        apps.MapDelete("/{id:guid}", async (Guid id, CurrentActor current, AppChanges changes, CancellationToken cancellationToken) =>
+            ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken), _ => Results.NoContent()))
+            .RequireAuthorization(Permissions.Administer).WithName("DeleteApp");
+    }
+
+    private static async Task<AppDto?> DtoAsync(RosterDb db, Guid id, CancellationToken cancellationToken)
+    {
+        var app = await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (app is null)
+            return null;
+        var groups = await db.AppGroups.Where(a => a.AppId == id).Select(a => a.GroupId).ToListAsync(cancellationToken);
+        var operators = await db.AppOperators.Where(o => o.AppId == id).Select(o => o.UserId).ToListAsync(cancellationToken);
+        return new AppDto(app.Id, app.Name, app.LaunchUrl, app.Description, app.DirectoryMode, app.Access, groups, operators);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Users;
+
+namespace Roster.Apps;
+
+/// <summary>One app's settings: admins and this app's operators.</summary>
+public sealed class DetailModel(RosterDb db, AppChanges changes, AppAccessPolicy access, CurrentActor current) : AppFormModel(db)
+{
+    [BindProperty] public string? Operators { get; set; }
+
+    public App App { get; private set; } = new();
+    public bool IsAdmin { get; private set; }
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, fillForm: true, cancellationToken) is { } refusal)
+            return refusal;
+        Notice = done switch
+        {
+            "registered" => "The app was registered.",
+            "saved" => "The app was saved.",
+            "operators" => "The operators were saved.",
+            _ => null,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var settings = await SettingsAsync(cancellationToken);
+        var result = settings.Succeeded ? await changes.UpdateAsync(await current.GetAsync(), id, settings.Value!, cancellationToken) : Result<App>.Fail(settings.Errors);
+        return await AfterAsync(id, result, "saved", cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostOperatorsAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.SetOperatorsAsync(await current.GetAsync(), id, (Operators ?? "").Split([',', '\n', '\r', ';', ' ']), cancellationToken), "operators", cancellationToken);
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken);
+        return result.Succeeded ? Redirect("/apps?done=deleted") : await AfterAsync(id, result, "", cancellationToken);
+    }
+
+    private async Task<IActionResult> AfterAsync(Guid id, Result<App> result, string done, CancellationToken cancellationToken)
+    {
+        if (result.Succeeded)
+            return Redirect($"/app/{id}?done={done}");
+        if (result.Errors.Any(e => e.Code == UserErrors.Forbidden.Code))
+            return Forbid();
+        if (await LoadAsync(id, fillForm: false, cancellationToken) is { } refusal)
+            return refusal;
+        Errors.AddRange(result.Errors);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(Guid id, bool fillForm, CancellationToken cancellationToken)
+    {
+        Db.ChangeTracker.Clear();
+        var app = await Db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (app is null)
+            return NotFound();
+        var actor = await current.GetAsync();
+        if (!await access.MayConfigureAsync(actor, id, cancellationToken))
+            return Forbid();
+        App = app;
+        IsAdmin = Permissions.IsAdmin(actor.Role);
+        HasIcon = await Db.AppIcons.AnyAsync(i => i.AppId == id, cancellationToken);
+        await LoadGroupsAsync(cancellationToken);
+        if (fillForm)
+        {
+            Name = app.Name;
+            LaunchUrl = app.LaunchUrl;
+            Description = app.Description;
+            DirectoryMode = app.DirectoryMode;
+            Access = app.Access;
+            Groups = await Db.AppGroups.Where(a => a.AppId == id).Select(a => a.GroupId).ToListAsync(cancellationToken);
+            Operators = string.Join(", ", await Db.AppOperators.Where(o => o.AppId == id)
+                .Join(Db.Users, o => o.UserId, u => u.Id, (_, u) => u.UserName ?? u.Email).ToListAsync(cancellationToken));
+        }
+        return null;
+    }
+}

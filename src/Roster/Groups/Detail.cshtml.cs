@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Users;
+
+namespace Roster.Groups;
+
+public sealed class DetailModel(RosterDb db, GroupChanges changes, CurrentActor current) : PageModel
+{
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public string? Description { get; set; }
+    [BindProperty] public string? Add { get; set; }
+    [BindProperty] public Guid[] Selected { get; set; } = [];
+
+    public Group Group { get; private set; } = new();
+    public List<User> Members { get; private set; } = [];
+    public List<string> Apps { get; private set; } = [];
+    public bool MayManage { get; private set; }
+    public List<Error> Errors { get; } = [];
+    public string? Notice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? done, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, fillForm: true, cancellationToken))
+            return NotFound();
+        Notice = done switch
+        {
+            "created" => "The group was created.",
+            "saved" => "The group was saved.",
+            "added" => "The members were added.",
+            "removed" => "The members were removed.",
+            _ => null,
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.UpdateAsync(await current.GetAsync(), id, Name, Description, cancellationToken), "saved", cancellationToken);
+
+    public async Task<IActionResult> OnPostAddAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.AddMembersAsync(await current.GetAsync(), id, (Add ?? "").Split([',', '\n', '\r', ';', ' ']), cancellationToken), "added", cancellationToken);
+
+    public async Task<IActionResult> OnPostRemoveAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.RemoveMembersAsync(await current.GetAsync(), id, Selected, cancellationToken), "removed", cancellationToken);
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken);
+        return result.Succeeded ? Redirect("/groups?done=deleted") : await AfterAsync(id, result, "", cancellationToken);
+    }
+
+    private async Task<IActionResult> AfterAsync(Guid id, Result<Group> result, string done, CancellationToken cancellationToken)
+    {
+        if (result.Succeeded)
+            return Redirect($"/group/{id}?done={done}");
+        if (result.Errors.Any(e => e.Code == UserErrors.Forbidden.Code))
+            return Forbid();
+        if (!await LoadAsync(id, fillForm: false, cancellationToken))
+            return NotFound();
+        Errors.AddRange(result.Errors);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, bool fillForm, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var group = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
+        if (group is null)
+            return false;
+        Group = group;
+        MayManage = Permissions.MayManageUsers((await current.GetAsync()).Role);
+        Members = await db.GroupMembers.Where(m => m.GroupId == id).Join(db.Users, m => m.UserId, u => u.Id, (_, u) => u)
+            .AsNoTracking().OrderBy(u => u.Name).ToListAsync(cancellationToken);
+        Apps = await db.AppGroups.Where(a => a.GroupId == id).Join(db.Apps, a => a.AppId, a => a.Id, (_, a) => a.Name).ToListAsync(cancellationToken);
+        if (fillForm)
+        {
+            Name = group.Name;
+            Description = group.Description;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Users;
+
+namespace Roster.Groups;
+
+/// <summary>Creating, renaming and deleting groups and changing who is in them: user managers and above.</summary>
+public sealed class GroupChanges(RosterDb db, UserList users, AuditLog audit, TimeProvider clock)
+{
+    public const int MaxNameLength = 64;
+    private static readonly Error Forbidden = UserErrors.Forbidden;
+    private static readonly Error NotFound = new("not_found", "There is no such group.");
+
+    public async Task<Result<Group>> CreateAsync(Actor actor, string? name, string? description, CancellationToken cancellationToken = default)
+    {
+        if (!Permissions.MayManageUsers(actor.Role))
+            return Forbidden;
+        var group = new Group { Id = Guid.CreateVersion7(), CreatedAt = Now() };
+        var errors = await ApplyAsync(group, name, description, cancellationToken);
+        if (errors.Count > 0)
+            return Result<Group>.Fail(errors);
+        db.Groups.Add(group);
+        audit.Record(AuditActions.GroupCreated, actor, details: group.Name);
+        return await SaveAsync(group, cancellationToken);
+    }
+
+    public async Task<Result<Group>> UpdateAsync(Actor actor, Guid id, string? name, string? description, CancellationToken cancellationToken = default)
+    {
+        if (!Permissions.MayManageUsers(actor.Role))
+            return Forbidden;
+        var group = await db.Groups.FindAsync([id], cancellationToken);
+        if (group is null)
+            return NotFound;
+        var before = group.Name;
+        var errors = await ApplyAsync(group, name, description, cancellationToken);
+        if (errors.Count > 0)
+            return Result<Group>.Fail(errors);
+        audit.Record(AuditActions.GroupUpdated, actor, details: before == group.Name ? group.Name : $"{before} → {group.Name}");
+        return await SaveAsync(group, cancellationToken);
+    }
+
+    /// <summary>Refused while an app's access rule names the group: deleting it would silently change who may use that app.</summary>
+    public async Task<Result<Group>> DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        if (!Permissions.MayManageUsers(actor.Role))
+            return Forbidden;
+        var group = await db.Groups.FindAsync([id], cancellationToken);
+        if (group is null)
+            return NotFound;
+        var apps = await db.AppGroups.Where(a => a.GroupId == id).Join(db.Apps, a => a.AppId, a => a.Id, (_, app) => app.Name).ToListAsync(cancellationToken);
+        if (apps.Count > 0)
+            return new Error("group.in_use", $"The group {group.Name} decides who may use {string.Join(", ", apps)}. Remove it from those apps' access first.");
+        db.Groups.Remove(group);
+        audit.Record(AuditActions.GroupDeleted, actor, details: group.Name);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<Group>.Ok(group);
+    }
+
+    /// <summary>Adds people named by id, username or email. Unknown names refuse the whole change.</summary>
+    public async Task<Result<Group>> AddMembersAsync(Actor actor, Guid id, IEnumerable<string> names, CancellationToken cancellationToken = default)
+    {
+        if (!Permissions.MayManageUsers(actor.Role))
+            return Forbidden;
+        var group = await db.Groups.FindAsync([id], cancellationToken);
+        if (group is null)
+            return NotFound;
+        var wanted = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (wanted.Count == 0)
+            return new Error("members.none", "Name at least one person to add (username or email).", "Members");
+        var found = await users.FindByNamesAsync(wanted, cancellationToken);
+        var unknown = wanted.Where(n => !found.ContainsKey(n)).ToList();
+        if (unknown.Count > 0)
+            return new Error("members.unknown", $"No account matches {string.Join(", ", unknown)}. Nobody was added.", "Members");
+        var already = await db.GroupMembers.Where(m => m.GroupId == id).Select(m => m.UserId).ToListAsync(cancellationToken);
+        var added = found.Values.DistinctBy(u => u.Id).Where(u => !already.Contains(u.Id)).ToList();
+        foreach (var user in added)
+        {
+            db.GroupMembers.Add(new GroupMember { GroupId = id, UserId = user.Id, AddedAt = Now() });
+            audit.Record(AuditActions.GroupMemberAdded, actor, user, group.Name);
+        }
+        return await SaveAsync(group, cancellationToken);
+    }
+
+    public async Task<Result<Group>> RemoveMembersAsync(Actor actor, Guid id, IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default)
+    {
+        if (!Permissions.MayManageUsers(actor.Role))
+            return Forbidden;
+        var group = await db.Groups.FindAsync([id], cancellationToken);
+        if (group is null)
+            return NotFound;
+        var members = await db.GroupMembers.Where(m => m.GroupId == id && userIds.Contains(m.UserId)).ToListAsync(cancellationToken);
+        var people = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancellationToken);
+        foreach (var member in members)
+        {
+            db.GroupMembers.Remove(member);
+            audit.Record(AuditActions.GroupMemberRemoved, actor, people.GetValueOrDefault(member.UserId), group.Name);
+        }
+        return await SaveAsync(group, cancellationToken);
+    }
+
+    private async Task<List<Error>> ApplyAsync(Group group, string? name, string? description, CancellationToken cancellationToken)
+    {
+        var clean = UserRules.Clean(name);
+        var errors = new List<Error>();
+        if (clean.Length is 0 or > MaxNameLength || !clean.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-'))
+            errors.Add(new("group.name_invalid", $"A group name has 1 to {MaxNameLength} letters, digits, dots (.) and hyphens (-).", "Name"));
+        else if (await db.Groups.AnyAsync(g => g.NormalizedName == clean.ToUpperInvariant() && g.Id != group.Id, cancellationToken))
+            errors.Add(new("group.name_taken", $"There is already a group called {clean} (names ignore case).", "Name"));
+        var text = UserRules.Clean(description);
+        if (text.Length > 1000)
+            errors.Add(new("group.description_too_long", "A description can have at most 1000 characters.", "Description"));
+        if (errors.Count == 0)
+        {
+            group.Name = clean;
+            group.NormalizedName = clean.ToUpperInvariant();
+            group.Description = text;
+            group.UpdatedAt = Now();
+        }
+        return errors;
+    }
+
+    private async Task<Result<Group>> SaveAsync(Group group, CancellationToken cancellationToken)
+    {
+        group.UpdatedAt = Now();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return new Error("conflict", "Someone else made a clashing change at the same moment (the name was taken, or the group deleted). Reload and try again.");
+        }
+        return Result<Group>.Ok(group);
+    }
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+}
