@@ -71,8 +71,8 @@ public static class GroupsApi
         var group = await db.Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
         if (group is null)
             return null;
-        var members = await db.GroupMembers.Where(m => m.GroupId == id).Join(db.Users, m => m.UserId, u => u.Id, (_, u) => new MemberDto(u.Id, u.UserName, u.Name))
-            .OrderBy(m => m.Name).ToListAsync(cancellationToken);
+        var members = await db.GroupMembers.Where(m => m.GroupId == id).Join(db.Users, m => m.UserId, u => u.Id, (_, u) => u)
+            .OrderBy(u => u.Name).Select(u => new MemberDto(u.Id, u.UserName, u.Name)).ToListAsync(cancellationToken);
         return new GroupDetailDto(group.Id, group.Name, group.Description, members);
     }
 }

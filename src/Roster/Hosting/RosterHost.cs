@@ -66,10 +66,15 @@ public static class RosterHost
     {
         var app = builder.Build();
         if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/error");
+        {
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+            app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler("/error"));
+        }
         app.UseServerTiming();
         app.UseSecurityHeaders();
-        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // A body-less error answers as problem details on the API and as a page everywhere else.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
