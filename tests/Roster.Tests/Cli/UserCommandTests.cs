@@ -94,4 +94,31 @@ public sealed class UserCommandTests : IAsyncLifetime
         Assert.Equal(2, exitCode);
         Assert.Contains("--yes", stderr);
     }
+
+    [Fact]
+    public async Task GroupsAndAppsAreManagedFromTheCommandLineWithTheSameRules()
+    {
+        Assert.Equal(0, (await RunAsync("user", "create", "--email", "kim@example.org", "--username", "kim", "--name", "Kim")).ExitCode);
+        Assert.Equal(0, (await RunAsync("group", "create", "ops", "--description", "Operations")).ExitCode);
+        var duplicate = await RunAsync("group", "create", "OPS");
+        Assert.Equal(1, duplicate.ExitCode);
+        Assert.Contains("already a group", duplicate.Stderr);
+        Assert.Equal(1, (await RunAsync("group", "create", "bad name")).ExitCode);
+        Assert.Equal(0, (await RunAsync("group", "add-member", "ops", "kim")).ExitCode);
+        Assert.Equal(1, (await RunAsync("group", "add-member", "ops", "ghost")).ExitCode);
+
+        var badUrl = await RunAsync("app", "create", "--name", "Grafana", "--url", "grafana.local");
+        Assert.Equal(1, badUrl.ExitCode);
+        Assert.Contains("not a web address", badUrl.Stderr);
+        Assert.Equal(0, (await RunAsync("app", "create", "--name", "Grafana", "--url", "https://grafana.example.org", "--group", "ops")).ExitCode);
+        var inUse = await RunAsync("group", "delete", "ops");
+        Assert.Equal(1, inUse.ExitCode);
+        Assert.Contains("decides who may use Grafana", inUse.Stderr);
+
+        var groups = JsonDocument.Parse((await RunAsync("group", "list", "--json")).Stdout).RootElement;
+        Assert.Equal(1, groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "ops").GetProperty("members").GetInt32());
+        Assert.Equal(0, (await RunAsync("app", "delete", "Grafana")).ExitCode);
+        Assert.Equal(0, (await RunAsync("group", "delete", "ops")).ExitCode);
+        Assert.Equal("[]", (await RunAsync("app", "list", "--json")).Stdout.Trim());
+    }
 }
