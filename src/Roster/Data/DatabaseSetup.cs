@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 using Roster.Hosting;
 
@@ -48,6 +50,9 @@ public static class DatabaseSetup
         Directory.CreateDirectory(services.GetRequiredService<IOptions<InstanceOptions>>().Value.DataPath);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RosterDb>();
+        // Creating the history table first spares a fresh PostgreSQL database the error EF would
+        // otherwise log for reading a table that does not exist yet.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
             // Write-ahead logging lets readers go on while the outbox sender or a sign-in writes.
