@@ -65,22 +65,30 @@ public sealed class ApiTokenAuthentication(
     UrlEncoder encoder,
     RosterDb db,
     IUserClaimsPrincipalFactory<User> principals,
+    FailedTokenAttempts failures,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
+    private bool throttled;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.NoResult();
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttled = failures.IsBlocked(address))
+            return AuthenticateResult.Fail("Too many failed API token checks from this address.");
         var hash = ApiTokens.Hash(header["Bearer ".Length..].Trim());
         var found = await db.ApiTokens
             .Where(t => t.TokenHash == hash)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (found is null || !found.User.Enabled)
+        {
+            failures.Record(address);
             return AuthenticateResult.Fail("The API token is unknown, revoked, or belongs to a disabled account.");
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
         if (found.Token.LastUsedAt is null || now - found.Token.LastUsedAt > TimeSpan.FromMinutes(1))
@@ -94,6 +102,13 @@ public sealed class ApiTokenAuthentication(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (throttled)
+        {
+            Response.Headers.RetryAfter = "60";
+            await Results.Problem(statusCode: 429, title: "Too many attempts",
+                detail: "Too many failed API token checks from your address. Wait a minute, then try again.").ExecuteAsync(Context);
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await Results.Problem(statusCode: 401, title: "Authentication required",

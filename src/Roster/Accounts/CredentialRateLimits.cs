@@ -19,6 +19,7 @@ public static class CredentialRateLimits
     public static IServiceCollection AddCredentialRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(new FailedTokenAttempts(settings.CredentialAttemptsPerMinute));
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -46,4 +47,18 @@ public static class CredentialRateLimits
     private static bool IsCredentialAttempt(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) &&
         CredentialPaths.Any(path => request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// Failed API token checks per client address. Tokens are too long to guess, but a flood of wrong ones
+/// still costs database lookups; past the limit an address is refused without looking.
+/// </summary>
+public sealed class FailedTokenAttempts(int perMinute)
+{
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+
+    public bool IsBlocked(string address) => limiter.GetStatistics(address)?.CurrentAvailablePermits == 0;
+
+    public void Record(string address) => limiter.AttemptAcquire(address).Dispose();
 }

@@ -28,3 +28,25 @@ public sealed class RateLimitTests(StrictRateLimitRoster fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/login")).Status);
     }
 }
+
+public sealed class ApiTokenRateLimitTests(StrictRateLimitRoster fixture) : IClassFixture<StrictRateLimitRoster>
+{
+    [Fact]
+    public async Task WrongApiTokensFromOneAddressAreThrottledEvenBeforeARightOne()
+    {
+        var (user, _) = await fixture.Server.SignedInAsync(Roster.Accounts.Role.User);
+        using var good = await fixture.Server.ApiClientAsync(user);
+        using var bad = new HttpClient { BaseAddress = new Uri(fixture.Server.BaseUrl) };
+        bad.DefaultRequestHeaders.Authorization = new("Bearer", "rst_guessed");
+        Assert.Equal(HttpStatusCode.OK, (await good.GetAsync("/api/v1/users")).StatusCode);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 4; attempt++)
+            statuses.Add((await bad.GetAsync("/api/v1/users")).StatusCode);
+        using var afterwards = await good.GetAsync("/api/v1/users");
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, afterwards.StatusCode);
+        Assert.Equal("60", afterwards.Headers.RetryAfter?.ToString());
+    }
+}
