@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Roster.Bench;
@@ -14,7 +12,6 @@ public readonly record struct Sample(double ServerMs, double ClientMs, int Total
 public sealed partial class DashboardClient : IDisposable
 {
     private readonly HttpClient http;
-    private string? apiToken;
 
     public DashboardClient(Uri baseAddress)
     {
@@ -55,40 +52,13 @@ public sealed partial class DashboardClient : IDisposable
         }
     }
 
-    /// <summary>
-    /// Creates a personal API token on /account, for the /api/v1 requests (the same UserList query as the page,
-    /// rendered as JSON).
-    /// </summary>
-    public async Task CreateApiTokenAsync()
-    {
-        var page = await http.GetStringAsync("/account");
-        var input = TokenInput().Match(page);
-        var value = input.Success ? ValueAttribute().Match(input.Value) : Match.Empty;
-        if (!value.Success)
-            throw new InvalidOperationException("The account page has no __RequestVerificationToken input.");
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["TokenName"] = "roster-bench",
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(value.Groups[1].Value),
-        });
-        using var response = await http.PostAsync("/account?handler=CreateToken", content);
-        var body = await response.Content.ReadAsStringAsync();
-        var secret = SecretCode().Match(body);
-        if (response.StatusCode != HttpStatusCode.OK || !secret.Success)
-            throw new InvalidOperationException($"Creating an API token answered {(int)response.StatusCode} without showing a token.");
-        apiToken = WebUtility.HtmlDecode(secret.Groups[1].Value);
-    }
-
     /// <summary>One page load: server time from Server-Timing, client time to the last byte, the "N users" total and "Page N of M".</summary>
-    public async Task<Sample> GetAsync(string path)
+    public async Task<Sample> GetAsync(string path, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        var api = path.StartsWith("/api/", StringComparison.Ordinal);
-        if (api)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiToken ?? throw new InvalidOperationException("No API token yet."));
         var started = Stopwatch.GetTimestamp();
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-        var body = await response.Content.ReadAsStringAsync();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var clientMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
         if (response.StatusCode != HttpStatusCode.OK)
@@ -100,11 +70,6 @@ public sealed partial class DashboardClient : IDisposable
             throw new InvalidOperationException($"GET {path}: unreadable Server-Timing '{string.Join(",", timings)}'.");
         var serverMs = double.Parse(duration.Groups[1].Value, CultureInfo.InvariantCulture);
 
-        if (api)
-        {
-            using var json = JsonDocument.Parse(body);
-            return new Sample(serverMs, clientMs, json.RootElement.GetProperty("total").GetInt32(), json.RootElement.GetProperty("page").GetInt32());
-        }
         var caption = Caption().Match(body);
         var pages = PageOf().Match(body);
         if (!caption.Success || !pages.Success)
@@ -132,9 +97,6 @@ public sealed partial class DashboardClient : IDisposable
 
     [GeneratedRegex("<span>Page ([0-9]+) of [0-9]+</span>")]
     private static partial Regex PageOf();
-
-    [GeneratedRegex("<code class=\"secret\">([^<]+)</code>")]
-    private static partial Regex SecretCode();
 
     [GeneratedRegex("class=\"errors\".*?<li>(.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex ErrorText();

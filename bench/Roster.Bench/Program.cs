@@ -19,14 +19,21 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
+// Ctrl+C or SIGTERM (bench/users-list forwards both as SIGTERM): stop measuring, stop the server, drop the database.
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Interrupt(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     cancel.Cancel();
-};
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 
 var now = DateTime.UtcNow;
+var loadBefore = LoadAverage();
+var loadMax = loadBefore;
+// Sampled through the run: on a 2-core machine anything else running (a test run) shows in the timings.
+using var loadSampler = new Timer(_ => { var load = LoadAverage(); if (load > loadMax) loadMax = load; }, null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
 Log($"Generating {options.Users:N0} users…");
 var users = Dataset.Generate(options.Users, now);
 var rows = new List<ResultRow>();
@@ -44,7 +51,7 @@ try
         versions.Add(result.Version);
     }
 }
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+catch (Exception) when (cancel.IsCancellationRequested)
 {
     Log("Interrupted.");
     return 130;
@@ -55,7 +62,7 @@ catch (Exception e)
     return 1;
 }
 
-PrintReport(options, rows, legends, versions, now);
+PrintReport(options, rows, legends, versions, now, string.Create(CultureInfo.InvariantCulture, $"{loadBefore:0.00} at start, {loadMax:0.00} at most during the run"));
 // 3: measured, but some case missed the target or could not be measured.
 return rows.All(r => r.Ok) ? 0 : 3;
 
@@ -115,17 +122,17 @@ static async Task<(List<ResultRow> Rows, List<string> Legend, string Version)> R
         Log($"[{provider}] Started {server}.");
         using var client = new DashboardClient(server.BaseAddress);
         await client.SignInAsync(BenchOptions.OwnerEmail, BenchOptions.OwnerPassword);
-        await client.CreateApiTokenAsync();
         var first = await client.GetAsync("/users");
         if (first.Total != users.Count + 1)
             throw new InvalidOperationException($"The dashboard counts {first.Total} users, expected {users.Count + 1}.");
 
-        // Let tiered JIT settle before anything is timed: every request once, then the plain list.
+        // Let tiered JIT settle before anything is timed: every request once, then the cheap pages a few hundred times.
         var cases = Cases(users);
         foreach (var path in cases.SelectMany(c => c.Paths))
-            await client.GetAsync(path);
-        for (var i = 0; i < 50; i++)
-            await client.GetAsync("/users");
+            await client.GetAsync(path, cancellationToken);
+        string[] cheap = ["/users", "/users?sort=Name", "/users?sort=Role"];
+        for (var i = 0; i < 300; i++)
+            await client.GetAsync(cheap[i % cheap.Length], cancellationToken);
 
         var results = new List<ResultRow>();
         var legend = new List<string>();
@@ -139,7 +146,7 @@ static async Task<(List<ResultRow> Rows, List<string> Legend, string Version)> R
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var path = benchCase.Paths[i % benchCase.Paths.Length];
-                var sample = await client.GetAsync(path);
+                var sample = await client.GetAsync(path, cancellationToken);
                 totals[path] = sample.Total;
                 var requested = RequestedPage(path);
                 if (sample.Page != requested)
@@ -199,9 +206,6 @@ static List<BenchCase> Cases(List<SeedUser> users)
         new("sort by role, page 1", ["/users?sort=Role"]),
         new($"deep page {deep}, last update", DeepPages("Updated")),
         new($"deep page {deep}, name", DeepPages("Name")),
-        // The same UserList query behind /api/v1/users, rendered as JSON instead of the page.
-        new($"API: deep page {deep}, last update", [.. DeepPages("Updated").Select(p => "/api/v1" + p)]),
-        new($"API: deep page {deep}, name", [.. DeepPages("Name").Select(p => "/api/v1" + p)]),
     ];
 }
 
@@ -237,7 +241,13 @@ static async Task<string> SqliteScalarAsync(string connectionString, string sql)
     return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "?";
 }
 
-static void PrintReport(BenchOptions options, List<ResultRow> rows, List<string> legends, List<string> versions, DateTime now)
+// The 1-minute load average; the bench itself adds about 1.
+static double LoadAverage() =>
+    File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load)
+        ? load
+        : double.NaN;
+
+static void PrintReport(BenchOptions options, List<ResultRow> rows, List<string> legends, List<string> versions, DateTime now, string load)
 {
     var cpu = File.Exists("/proc/cpuinfo")
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
@@ -245,7 +255,7 @@ static void PrintReport(BenchOptions options, List<ResultRow> rows, List<string>
     var report = new StringBuilder();
     report.AppendLine(CultureInfo.InvariantCulture, $"### /users with {options.Users:N0} seeded users (+1 owner), {options.Requests} requests per case after {options.Warmup} warm-up");
     report.AppendLine();
-    report.AppendLine(CultureInfo.InvariantCulture, $"- run: {now:yyyy-MM-dd HH:mm} UTC; nproc: {options.Nproc ?? "?"}; CPU: {cpu ?? "?"}");
+    report.AppendLine(CultureInfo.InvariantCulture, $"- run: {now:yyyy-MM-dd HH:mm} UTC; nproc: {options.Nproc ?? "?"}; CPU: {cpu ?? "?"}; load average (1 min): {load}");
     report.AppendLine(CultureInfo.InvariantCulture, $"- server pinned to CPU {options.ServerCpus ?? "(not pinned)"}, load generator to CPU {options.ClientCpus ?? "(not pinned)"}; one request at a time, signed in as the owner");
     report.AppendLine(CultureInfo.InvariantCulture, $"- {string.Join("; ", versions)}");
     report.AppendLine();
@@ -262,8 +272,7 @@ static void PrintReport(BenchOptions options, List<ResultRow> rows, List<string>
         report.AppendLine("A case is not measured when the server did not serve the page asked for: its timings would be of another query.");
         report.AppendLine();
     }
-    report.AppendLine("Server ms is the `Server-Timing: app;dur=` header; client ms is request to last byte, measured by the load generator. " +
-        "\"API\" cases call `/api/v1/users` (personal API token): the same `UserList` query as the page, rendered as JSON. Requests per case:");
+    report.AppendLine("Server ms is the `Server-Timing: app;dur=` header; client ms is request to last byte, measured by the load generator. Requests per case:");
     report.AppendLine();
     foreach (var legend in legends)
         report.AppendLine(legend);
