@@ -27,6 +27,9 @@ public sealed class User : IdentityUser<Guid>
 
     /// <summary>Invited and not yet accepted: the account has only an unusable random password.</summary>
     public bool InvitationPending { get; set; }
+    /// <summary>Name, username and email in lower case, computed by the database; what the users list searches.</summary>
+    public string? SearchText { get; private set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

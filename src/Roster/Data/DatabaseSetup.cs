@@ -20,7 +20,7 @@ public static class DatabaseSetup
         services.AddDbContext<RosterDb>(db =>
         {
             if (options.Provider == DatabaseProvider.Postgres)
-                db.UseNpgsql(connectionString);
+                db.UseNpgsql(WithoutJit(connectionString));
             else
                 db.UseSqlite(connectionString);
             // The migrations are written by hand without a model snapshot; a test compares the schema they
@@ -42,6 +42,18 @@ public static class DatabaseSetup
             throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
                 ["Roster:Database:Provider is Postgres but Roster:Database:ConnectionString is empty; set it, e.g. Roster__Database__ConnectionString=\"Host=localhost;Database=roster;Username=roster;Password=...\"."]);
         return $"Data Source={Path.Combine(instance.DataPath, "roster.db")}";
+    }
+
+    /// <summary>
+    /// Roster's queries are short index lookups; PostgreSQL's JIT compiler only adds its start-up time to
+    /// them (measured at 100–160 ms on deep list pages). Off unless the connection string says otherwise.
+    /// </summary>
+    private static string WithoutJit(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.Options))
+            builder.Options = "-c jit=off";
+        return builder.ConnectionString;
     }
 
     /// <summary>Creates the data folder and brings the schema to the newest migration.</summary>

@@ -43,9 +43,12 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
         {
             user.ToTable("Users");
             user.Property(u => u.Name).HasMaxLength(256);
-            user.HasIndex(u => u.UpdatedAt);
-            user.HasIndex(u => u.Name);
-            user.HasIndex(u => new { u.Role, u.UpdatedAt });
+            // Each list order ends with Id, in the same direction, so one index serves a whole page query.
+            user.HasIndex(u => new { u.UpdatedAt, u.Id });
+            user.HasIndex(u => new { u.Name, u.Id });
+            user.HasIndex(u => new { u.Role, u.UpdatedAt, u.Id });
+            // PostgreSQL 15 has only stored generated columns; SQLite can only add virtual ones to an existing table.
+            user.Property(u => u.SearchText).HasComputedColumnSql(UserSearch.Expression, stored: !Database.IsSqlite());
             // Identity leaves the email index non-unique; Roster needs one account per address, also under concurrent writes.
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
         });

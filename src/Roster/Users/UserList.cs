@@ -52,15 +52,7 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
     {
         var pageSize = Math.Clamp(query.PageSize ?? options.Value.PageSize, 1, MaxPageSize);
         var page = Math.Max(1, query.Page);
-        var users = db.Users.AsNoTracking();
-
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            var term = query.Search.Trim();
-            var upper = term.ToUpperInvariant();
-            var lower = term.ToLowerInvariant();
-            users = users.Where(u => u.Name.ToLower().Contains(lower) || u.NormalizedUserName!.Contains(upper) || u.NormalizedEmail!.Contains(upper));
-        }
+        var users = string.IsNullOrWhiteSpace(query.Search) ? db.Users : UserSearch.Matching(db, query.Search.Trim());
         users = query.Status switch
         {
             UserStatus.Invited => users.Where(u => u.InvitationPending),
@@ -69,17 +61,13 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
             _ => users,
         };
         var total = await users.CountAsync(cancellationToken);
-        var sorted = query.Sort switch
-        {
-            UserSort.Name => users.OrderBy(u => u.Name).ThenBy(u => u.Id),
-            UserSort.Role => users.OrderByDescending(u => u.Role).ThenByDescending(u => u.UpdatedAt).ThenBy(u => u.Id),
-            _ => users.OrderByDescending(u => u.UpdatedAt).ThenBy(u => u.Id),
-        };
+        // The page's ids come from the sort index alone (a deferred join): a deep OFFSET then skips
+        // index entries instead of reading every skipped row.
+        var pageIds = Sort(users, query.Sort).Skip((page - 1) * pageSize).Take(pageSize).Select(u => u.Id);
+        var sorted = Sort(db.Users.AsNoTracking().Where(u => pageIds.Contains(u.Id)), query.Sort);
         var seeAllEmails = Permissions.MayManageUsers(viewer.Role);
         var viewerId = viewer.User?.Id;
         var rows = await sorted
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
             .Select(u => new UserRow(
                 u.Id, u.Name, u.UserName,
                 seeAllEmails || u.EmailVisible || u.Id == viewerId ? u.Email : null,
@@ -90,4 +78,12 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
             .ToListAsync(cancellationToken);
         return new UserPage(rows, page, pageSize, total);
     }
+
+    /// <summary>Every order ends with Id in the same direction, matching the indexes, so paging is stable and cheap.</summary>
+    private static IQueryable<User> Sort(IQueryable<User> users, UserSort sort) => sort switch
+    {
+        UserSort.Name => users.OrderBy(u => u.Name).ThenBy(u => u.Id),
+        UserSort.Role => users.OrderByDescending(u => u.Role).ThenByDescending(u => u.UpdatedAt).ThenByDescending(u => u.Id),
+        _ => users.OrderByDescending(u => u.UpdatedAt).ThenByDescending(u => u.Id),
+    };
 }

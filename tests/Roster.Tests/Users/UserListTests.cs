@@ -29,6 +29,27 @@ public abstract class UserListTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task SearchFollowsRenamesAndDeletionsAndTreatsWildcardsAsText()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var user = await Server.CreateUserAsync("rn" + tag, "a long test password");
+        var (_, admin) = await Server.SignedInAsync(Role.Admin);
+        string[] Names(Page page) => [.. page.Document.QuerySelectorAll("tbody td.who a").Select(a => a.TextContent.Trim())];
+
+        await admin.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=Profile",
+            new Dictionary<string, string> { ["Name"] = $"Renamed_{tag} 100%", ["Email"] = user.Email!, ["Username"] = user.UserName!, ["EmailVisible"] = "true" });
+
+        Assert.Equal([$"Renamed_{tag} 100%"], Names(await admin.GetAsync($"/users?q=renamed_{tag}")));
+        Assert.Equal([$"Renamed_{tag} 100%"], Names(await admin.GetAsync($"/users?q={Uri.EscapeDataString($"{tag} 100%")}")));
+        Assert.Empty(Names(await admin.GetAsync($"/users?q={Uri.EscapeDataString($"{tag}%")}")));
+        Assert.Empty(Names(await admin.GetAsync($"/users?q=test+rn{tag}")));
+        Assert.Contains($"Renamed_{tag} 100%", Names(await admin.GetAsync("/users?q=0%25&pageSize=500")));
+
+        await admin.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = $"Renamed_{tag} 100%" });
+        Assert.Empty(Names(await admin.GetAsync($"/users?q=renamed_{tag}")));
+    }
+
+    [Fact]
     public async Task ManagersSelectOthersButNeverThemselvesAndBulkDeleteNamesWhoGoes()
     {
         var (manager, browser) = await Server.SignedInAsync(Role.UserManager);
