@@ -42,7 +42,7 @@ internal static class UserCommand
             {
                 var result = await list.QueryAsync(Actor.Operator, new UserQuery(parse.GetValue(search), parse.GetValue(sort), parse.GetValue(status), page, UserList.MaxPageSize), ct);
                 rows.AddRange(result.Rows);
-                if (page >= result.Pages)
+                if (!result.HasMore)
                     break;
             }
             if (parse.GetValue(json))

@@ -12,7 +12,7 @@ public sealed class IndexModel(UserList list, CurrentActor current) : PageModel
     public int PageNumber => int.TryParse(Request.Query["page"], out var number) && number > 0 ? number : 1;
     [BindProperty(SupportsGet = true)] public int? PageSize { get; set; }
 
-    public UserPage Result { get; private set; } = new([], 1, 1, 0);
+    public UserPage Result { get; private set; } = new([], 1, 1, 0, false);
     public bool MayManage { get; private set; }
     public string? Notice { get; private set; }
     private Actor viewer = Actor.Anonymous;

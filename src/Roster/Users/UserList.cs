@@ -23,9 +23,10 @@ public sealed record UserQuery(string? Search = null, UserSort Sort = UserSort.U
 
 public sealed record UserRow(Guid Id, string Name, string? Username, string? Email, Role Role, UserStatus Status, DateTime UpdatedAt, bool HasAvatar);
 
-public sealed record UserPage(IReadOnlyList<UserRow> Rows, int Page, int PageSize, int Total)
+/// <summary>One page of the list. <see cref="Total"/> is null for a search too common to count quickly; <see cref="HasMore"/> always holds.</summary>
+public sealed record UserPage(IReadOnlyList<UserRow> Rows, int Page, int PageSize, int? Total, bool HasMore)
 {
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int? Pages => Total is { } total ? Math.Max(1, (total + PageSize - 1) / PageSize) : null;
 }
 
 /// <summary>The users list: search, filter, sort and page, the same for the dashboard, the API and the CLI.</summary>
@@ -52,7 +53,9 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
     {
         var pageSize = Math.Clamp(query.PageSize ?? options.Value.PageSize, 1, MaxPageSize);
         var page = Math.Max(1, query.Page);
-        var users = string.IsNullOrWhiteSpace(query.Search) ? db.Users : UserSearch.Matching(db, query.Search.Trim());
+        var (users, common) = string.IsNullOrWhiteSpace(query.Search)
+            ? (db.Users, false)
+            : await UserSearch.MatchingAsync(db, query.Search.Trim(), cancellationToken);
         users = query.Status switch
         {
             UserStatus.Invited => users.Where(u => u.InvitationPending),
@@ -60,10 +63,12 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
             UserStatus.Disabled => users.Where(u => !u.Enabled && !u.InvitationPending),
             _ => users,
         };
-        var total = await users.CountAsync(cancellationToken);
+        int? total = common ? null : await users.CountAsync(cancellationToken);
         // The page's ids come from the sort index alone (a deferred join): a deep OFFSET then skips
-        // index entries instead of reading every skipped row.
-        var pageIds = Sort(users, query.Sort).Skip((page - 1) * pageSize).Take(pageSize).Select(u => u.Id);
+        // index entries instead of reading every skipped row. One id more tells whether a next page exists.
+        var pageIds = await Sort(users, query.Sort).Skip((page - 1) * pageSize).Take(pageSize + 1).Select(u => u.Id).ToListAsync(cancellationToken);
+        var hasMore = pageIds.Count > pageSize;
+        pageIds = [.. pageIds.Take(pageSize)];
         var sorted = Sort(db.Users.AsNoTracking().Where(u => pageIds.Contains(u.Id)), query.Sort);
         var seeAllEmails = Permissions.MayManageUsers(viewer.Role);
         var viewerId = viewer.User?.Id;
@@ -76,7 +81,7 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
                 u.UpdatedAt,
                 db.Avatars.Any(a => a.UserId == u.Id)))
             .ToListAsync(cancellationToken);
-        return new UserPage(rows, page, pageSize, total);
+        return new UserPage(rows, page, pageSize, total, hasMore);
     }
 
     /// <summary>Every order ends with Id in the same direction, matching the indexes, so paging is stable and cheap.</summary>

@@ -17,17 +17,34 @@ public static class UserSearch
     /// <summary>The SQLite table that indexes <see cref="User.SearchText"/> by trigrams, and the triggers that keep it current.</summary>
     public const string SqliteTable = "UserSearch";
 
-    public static IQueryable<User> Matching(RosterDb db, string term)
+    /// <summary>
+    /// On SQLite, more matches than this count as "common": reading every one of them out of the trigram
+    /// index costs more than walking the sort order and testing rows until a page is full.
+    /// </summary>
+    public const int CommonMatches = 500;
+
+    /// <summary>
+    /// The users matching <paramref name="term"/>, and whether the match is too common to count exactly
+    /// at an interactive speed (then the caller shows "more than <see cref="CommonMatches"/>").
+    /// </summary>
+    public static async Task<(IQueryable<User> Users, bool Common)> MatchingAsync(RosterDb db, string term, CancellationToken cancellationToken)
     {
         var lower = term.ToLowerInvariant();
-        // FTS5 serves LIKE from its trigram index only without an ESCAPE clause, so terms holding a
-        // wildcard character take the scan below.
-        if (db.Database.IsSqlite() && lower.Length >= 3 && lower.IndexOfAny(['%', '_', '\\']) < 0)
-            return db.Users.FromSql($"""
-                SELECT * FROM "Users" WHERE "Id" IN (SELECT "Id" FROM "UserSearch" WHERE "SearchText" LIKE {"%" + lower + "%"})
-                """);
         var pattern = "%" + lower.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-        return db.Users.Where(u => EF.Functions.Like(u.SearchText!, pattern, @"\"));
+        var scan = db.Users.Where(u => EF.Functions.Like(u.SearchText!, pattern, @"\"));
+        // PostgreSQL's pg_trgm index serves this LIKE directly. SQLite's FTS5 trigram table serves LIKE only
+        // for terms of three or more characters without an ESCAPE clause; shorter terms or wildcards scan.
+        if (!db.Database.IsSqlite() || lower.Length < 3 || lower.IndexOfAny(['%', '_', '\\']) >= 0)
+            return (scan, false);
+        var like = "%" + lower + "%";
+        var found = await db.Database
+            .SqlQuery<int>($"""SELECT count(*) AS "Value" FROM (SELECT 1 FROM "UserSearch" WHERE "SearchText" LIKE {like} LIMIT {CommonMatches})""")
+            .SingleAsync(cancellationToken);
+        if (found >= CommonMatches)
+            return (scan, true);
+        return (db.Users.FromSql($"""
+            SELECT * FROM "Users" WHERE "Id" IN (SELECT "Id" FROM "UserSearch" WHERE "SearchText" LIKE {like})
+            """), false);
     }
 
     /// <summary>Builds the trigram index of the provider the migration runs on.</summary>

@@ -9,7 +9,8 @@ namespace Roster.Users;
 
 public sealed record UserDto(Guid Id, string? Username, string? Email, string Name, Role Role, UserStatus Status, bool EmailVisible, DateTime CreatedAt, DateTime UpdatedAt);
 
-public sealed record UserListDto(IReadOnlyList<UserRow> Users, int Page, int PageSize, int Total, int Pages);
+/// <summary><c>total</c> and <c>pages</c> are null when a search matches too many people to count quickly; <c>hasMore</c> says whether a next page exists.</summary>
+public sealed record UserListDto(IReadOnlyList<UserRow> Users, int Page, int PageSize, int? Total, int? Pages, bool HasMore);
 
 public sealed record CreateUserRequest(string Email, string Username, string Name, string Password, Role Role = Role.User, bool Enabled = true, bool EmailVisible = true, bool SendWelcome = false);
 
@@ -34,7 +35,7 @@ public static class UsersApi
         users.MapGet("/", async (CurrentActor current, UserList list, string? q, UserSort? sort, UserStatus? status, int? page, int? pageSize, CancellationToken cancellationToken) =>
         {
             var result = await list.QueryAsync(await current.GetAsync(), new UserQuery(q, sort ?? UserSort.Updated, status, page ?? 1, pageSize), cancellationToken);
-            return Results.Ok(new UserListDto(result.Rows, result.Page, result.PageSize, result.Total, result.Pages));
+            return Results.Ok(new UserListDto(result.Rows, result.Page, result.PageSize, result.Total, result.Pages, result.HasMore));
         }).WithName("ListUsers");
 
         users.MapGet("/{id:guid}", async (Guid id, CurrentActor current, RosterDb db, CancellationToken cancellationToken) =>

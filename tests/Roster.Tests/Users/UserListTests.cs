@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Tests.Infrastructure;
+using Roster.Users;
 
 namespace Roster.Tests.Users;
 
@@ -47,6 +48,36 @@ public abstract class UserListTests(RosterFixture fixture)
 
         await admin.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = $"Renamed_{tag} 100%" });
         Assert.Empty(Names(await admin.GetAsync($"/users?q=renamed_{tag}")));
+    }
+
+    [Fact]
+    public async Task ASearchMatchingHundredsStillPagesAndSaysHowManyItKnows()
+    {
+        var tag = "crowd" + Guid.NewGuid().ToString("N")[..6];
+        var now = DateTime.UtcNow;
+        await Server.QueryAsync(async db =>
+        {
+            db.Users.AddRange(Enumerable.Range(0, UserSearch.CommonMatches + 20).Select(i => new User
+            {
+                Id = Guid.CreateVersion7(), UserName = $"{tag}{i}", NormalizedUserName = $"{tag}{i}".ToUpperInvariant(),
+                Email = $"{tag}{i}@example.org", NormalizedEmail = $"{tag}{i}@EXAMPLE.ORG".ToUpperInvariant(), Name = $"Crowd {i}",
+                SecurityStamp = "s", CreatedAt = now, UpdatedAt = now.AddSeconds(i),
+            }));
+            return await db.SaveChangesAsync();
+        });
+        var sqlite = await Server.QueryAsync(db => Task.FromResult(db.Database.IsSqlite()));
+        var (_, browser) = await Server.SignedInAsync(Role.User);
+
+        var first = await browser.GetAsync($"/users?q={tag}");
+        var second = await browser.GetAsync($"/users?q={tag}&page=2");
+
+        Assert.Equal(25, first.Document.QuerySelectorAll("tbody tr").Length);
+        Assert.Equal($"Crowd {UserSearch.CommonMatches + 19}", first.Document.QuerySelector("tbody td.who a")!.TextContent.Trim());
+        Assert.Equal($"Crowd {UserSearch.CommonMatches - 6}", second.Document.QuerySelector("tbody td.who a")!.TextContent.Trim());
+        Assert.Contains(first.Document.QuerySelectorAll("nav.pages a"), a => a.TextContent == "Next");
+        Assert.Contains(sqlite ? $"More than {UserSearch.CommonMatches} users match" : $"{UserSearch.CommonMatches + 20} users", first.Text);
+        var rare = await browser.GetAsync($"/users?q={tag}7@");
+        Assert.Contains("1 user", rare.Text);
     }
 
     [Fact]
