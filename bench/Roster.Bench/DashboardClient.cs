@@ -74,11 +74,11 @@ public sealed partial class DashboardClient : IDisposable
         var pages = PageOf().Match(body);
         if (!caption.Success || !pages.Success)
             throw new InvalidOperationException($"GET {path}: no users table in the page (signed out?).");
-        return new Sample(
-            serverMs,
-            clientMs,
-            int.Parse(caption.Groups[1].Value, CultureInfo.InvariantCulture),
-            int.Parse(pages.Groups[1].Value, CultureInfo.InvariantCulture));
+        // A search too common to count says "More than N users match": reported as the negative lower bound.
+        var total = caption.Groups[1].Success
+            ? int.Parse(caption.Groups[1].Value, CultureInfo.InvariantCulture)
+            : -int.Parse(caption.Groups[2].Value, CultureInfo.InvariantCulture);
+        return new Sample(serverMs, clientMs, total, int.Parse(pages.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     public void Dispose() => http.Dispose();
@@ -92,10 +92,10 @@ public sealed partial class DashboardClient : IDisposable
     [GeneratedRegex("dur=([0-9]+(?:\\.[0-9]+)?)")]
     private static partial Regex Duration();
 
-    [GeneratedRegex("<caption[^>]*>\\s*([0-9]+) users?\\s*</caption>")]
+    [GeneratedRegex("<caption[^>]*>\\s*(?:([0-9]+) users?|More than ([0-9]+) users match)\\s*</caption>")]
     private static partial Regex Caption();
 
-    [GeneratedRegex("<span>Page ([0-9]+) of [0-9]+</span>")]
+    [GeneratedRegex("<span>Page ([0-9]+)(?: of [0-9]+)?</span>")]
     private static partial Regex PageOf();
 
     [GeneratedRegex("class=\"errors\".*?<li>(.*?)</li>", RegexOptions.Singleline)]

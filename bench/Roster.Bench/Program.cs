@@ -165,7 +165,7 @@ static async Task<(List<ResultRow> Rows, List<string> Legend, string Version)> R
                 ? $"[{provider}] {benchCase.Name}: NOT MEASURED, {invalid}"
                 : $"[{provider}] {benchCase.Name}: server p50 {row.ServerP50:0.0} ms, p95 {row.ServerP95:0.0} ms");
             if (provider == options.Providers[0])
-                legend.Add($"- **{benchCase.Name}**: " + string.Join(", ", benchCase.Paths.Select(p => totals.TryGetValue(p, out var total) ? $"`{p}` ({total:N0} matching)" : $"`{p}`")));
+                legend.Add($"- **{benchCase.Name}**: " + string.Join(", ", benchCase.Paths.Select(p => totals.TryGetValue(p, out var total) ? $"`{p}` ({(total < 0 ? $"more than {-total:N0}" : $"{total:N0}")} matching)" : $"`{p}`")));
         }
         return (results, legend, version);
     }
