@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
+using Roster.Users;
 using Roster.Data;
 using Roster.Groups;
 
@@ -17,11 +17,7 @@ public static class AppsSetup
         endpoints.MapGet("/app-icon/{id:guid}", async (Guid id, RosterDb db, HttpContext context, CancellationToken cancellationToken) =>
         {
             var icon = await db.AppIcons.AsNoTracking().SingleOrDefaultAsync(i => i.AppId == id, cancellationToken);
-            if (icon is null)
-                return Results.NotFound();
-            context.Response.Headers.CacheControl = "private, max-age=300";
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'";
-            return Results.File(icon.Data, icon.ContentType, lastModified: icon.UpdatedAt, entityTag: new EntityTagHeaderValue($"\"{icon.UpdatedAt.Ticks}\""));
+            return Avatars.Serve(context, icon?.ContentType, icon?.Data, icon?.UpdatedAt ?? default);
         });
         endpoints.MapGroupsApi();
         endpoints.MapAppsApi();

@@ -42,21 +42,11 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppAccessPolicy
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken);
-        return result.Succeeded ? Redirect("/apps?done=deleted") : await AfterAsync(id, result, "", cancellationToken);
+        return await this.AnswerAsync(result, _ => Redirect("/apps?done=deleted"), Errors, async () => await LoadAsync(id, fillForm: false, cancellationToken) is null);
     }
 
-    private async Task<IActionResult> AfterAsync(Guid id, Result<App> result, string done, CancellationToken cancellationToken)
-    {
-        if (result.Succeeded)
-            return Redirect($"/app/{id}?done={done}");
-        if (result.Errors.Any(e => e.Code == UserErrors.Forbidden.Code))
-            return Forbid();
-        if (await LoadAsync(id, fillForm: false, cancellationToken) is { } refusal)
-            return refusal;
-        Errors.AddRange(result.Errors);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
-    }
+    private Task<IActionResult> AfterAsync(Guid id, Result<App> result, string done, CancellationToken cancellationToken) =>
+        this.AnswerAsync(result, _ => Redirect($"/app/{id}?done={done}"), Errors, async () => await LoadAsync(id, fillForm: false, cancellationToken) is null);
 
     private async Task<IActionResult?> LoadAsync(Guid id, bool fillForm, CancellationToken cancellationToken)
     {

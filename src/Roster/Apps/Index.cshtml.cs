@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
+using Roster.Hosting;
 using Roster.Users;
 
 namespace Roster.Apps;
@@ -21,15 +22,12 @@ public sealed class IndexModel(RosterDb db, AppChanges changes, AppAccessPolicy 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var settings = await SettingsAsync(cancellationToken);
-        var result = settings.Succeeded ? await changes.RegisterAsync(await current.GetAsync(), settings.Value!, cancellationToken) : Roster.Hosting.Result<App>.Fail(settings.Errors);
-        if (result.Succeeded)
-            return Redirect($"/app/{result.Value!.Id}?done=registered");
-        if (result.Errors.Any(e => e.Code == UserErrors.Forbidden.Code))
-            return Forbid();
-        Errors.AddRange(result.Errors);
-        await LoadAsync(cancellationToken);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
+        var result = settings.Succeeded ? await changes.RegisterAsync(await current.GetAsync(), settings.Value!, cancellationToken) : Result<App>.Fail(settings.Errors);
+        return await this.AnswerAsync(result, app => Redirect($"/app/{app.Id}?done=registered"), Errors, async () =>
+        {
+            await LoadAsync(cancellationToken);
+            return true;
+        });
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

@@ -49,21 +49,11 @@ public sealed class DetailModel(RosterDb db, GroupChanges changes, CurrentActor 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken);
-        return result.Succeeded ? Redirect("/groups?done=deleted") : await AfterAsync(id, result, "", cancellationToken);
+        return await this.AnswerAsync(result, _ => Redirect("/groups?done=deleted"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
 
-    private async Task<IActionResult> AfterAsync(Guid id, Result<Group> result, string done, CancellationToken cancellationToken)
-    {
-        if (result.Succeeded)
-            return Redirect($"/group/{id}?done={done}");
-        if (result.Errors.Any(e => e.Code == UserErrors.Forbidden.Code))
-            return Forbid();
-        if (!await LoadAsync(id, fillForm: false, cancellationToken))
-            return NotFound();
-        Errors.AddRange(result.Errors);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
-    }
+    private Task<IActionResult> AfterAsync(Guid id, Result<Group> result, string done, CancellationToken cancellationToken) =>
+        this.AnswerAsync(result, _ => Redirect($"/group/{id}?done={done}"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
 
     private async Task<bool> LoadAsync(Guid id, bool fillForm, CancellationToken cancellationToken)
     {

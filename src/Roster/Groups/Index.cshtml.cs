@@ -28,14 +28,11 @@ public sealed class IndexModel(RosterDb db, GroupChanges changes, CurrentActor c
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var result = await changes.CreateAsync(await current.GetAsync(), Name, Description, cancellationToken);
-        if (result.Succeeded)
-            return Redirect($"/group/{result.Value!.Id}?done=created");
-        if (result.Errors.Any(e => e.Code == UserErrors.Forbidden.Code))
-            return Forbid();
-        Errors.AddRange(result.Errors);
-        await LoadAsync(cancellationToken);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
+        return await this.AnswerAsync(result, group => Redirect($"/group/{group.Id}?done=created"), Errors, async () =>
+        {
+            await LoadAsync(cancellationToken);
+            return true;
+        });
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

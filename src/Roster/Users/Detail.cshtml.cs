@@ -98,13 +98,12 @@ public sealed class DetailModel(
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await invitations.RevokeAsync(await current.GetAsync(), id, cancellationToken);
-        return result.Succeeded ? Redirect("/users?done=revoked") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+        return await this.AnswerAsync(result, _ => Redirect("/users?done=revoked"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
 
     public async Task<IActionResult> OnPostResetEmailAsync(Guid id, CancellationToken cancellationToken)
     {
-        var result = await reset.IssueForAsync(await current.GetAsync(), id, email: true, cancellationToken);
-        return result.Succeeded ? Redirect($"/user/{id}?done=reset-sent") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+        return await AfterAsync(id, await reset.IssueForAsync(await current.GetAsync(), id, email: true, cancellationToken), "reset-sent", cancellationToken);
     }
 
     /// <summary>The link is shown in this response only and never stored in clear, so it is not redirected to a GET.</summary>
@@ -120,34 +119,22 @@ public sealed class DetailModel(
     }
 
     public async Task<IActionResult> OnPostJoinGroupAsync(Guid id, CancellationToken cancellationToken) =>
-        await AfterGroupChangeAsync(id, await groups.AddMembersAsync(await current.GetAsync(), GroupId, [id.ToString()], cancellationToken), cancellationToken);
+        await AfterAsync(id, await groups.AddMembersAsync(await current.GetAsync(), GroupId, [id.ToString()], cancellationToken), "groups", cancellationToken);
 
     public async Task<IActionResult> OnPostLeaveGroupAsync(Guid id, CancellationToken cancellationToken) =>
-        await AfterGroupChangeAsync(id, await groups.RemoveMembersAsync(await current.GetAsync(), GroupId, [id], cancellationToken), cancellationToken);
-
-    private async Task<IActionResult> AfterGroupChangeAsync(Guid id, Result<Group> result, CancellationToken cancellationToken) =>
-        result.Succeeded ? Redirect($"/user/{id}?done=groups") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+        await AfterAsync(id, await groups.RemoveMembersAsync(await current.GetAsync(), GroupId, [id], cancellationToken), "groups", cancellationToken);
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken);
-        return result.Succeeded ? Redirect("/users?done=deleted&count=1") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+        return await this.AnswerAsync(result, _ => Redirect("/users?done=deleted&count=1"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
 
-    private async Task<IActionResult> AfterAsync(Guid id, Result<User> result, string done, CancellationToken cancellationToken) =>
-        result.Succeeded ? Redirect($"/user/{id}?done={done}") : await ShowErrorsAsync(id, result.Errors, cancellationToken);
+    private Task<IActionResult> AfterAsync<T>(Guid id, Result<T> result, string done, CancellationToken cancellationToken) =>
+        this.AnswerAsync(result, _ => Redirect($"/user/{id}?done={done}"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
 
-    /// <summary>Refusals: forbidden and missing become 403/404; anything else is shown with what was typed kept.</summary>
-    private async Task<IActionResult> ShowErrorsAsync(Guid id, IReadOnlyList<Error> errors, CancellationToken cancellationToken)
-    {
-        if (errors.Any(e => e.Code == UserErrors.Forbidden.Code))
-            return Forbid();
-        if (errors.Any(e => e.Code == UserErrors.NotFound.Code) || !await LoadAsync(id, fillForm: false, cancellationToken))
-            return NotFound();
-        Errors.AddRange(errors);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
-    }
+    private Task<IActionResult> ShowErrorsAsync(Guid id, IReadOnlyList<Error> errors, CancellationToken cancellationToken) =>
+        AfterAsync(id, Result<User>.Fail(errors), "", cancellationToken);
 
     private async Task<bool> LoadAsync(Guid id, bool fillForm, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 using Roster.Accounts;
 using Roster.Data;
 
@@ -30,13 +29,7 @@ public static class UsersSetup
         endpoints.MapGet("/avatar/{id:guid}", async (Guid id, RosterDb db, HttpContext context, CancellationToken cancellationToken) =>
         {
             var avatar = await db.Avatars.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == id, cancellationToken);
-            if (avatar is null)
-                return Results.NotFound();
-            context.Response.Headers.CacheControl = "private, max-age=300";
-            // The bytes were checked to be an image, and are served with their detected type only.
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'";
-            return Results.File(avatar.Data, avatar.ContentType, lastModified: avatar.UpdatedAt,
-                entityTag: new EntityTagHeaderValue($"\"{avatar.UpdatedAt.Ticks}\""));
+            return Avatars.Serve(context, avatar?.ContentType, avatar?.Data, avatar?.UpdatedAt ?? default);
         });
         endpoints.MapUsersApi();
         return endpoints;
