@@ -20,6 +20,8 @@ public sealed class Chromium : IAsyncDisposable
     {
         if (!File.Exists(Executable))
             throw new InvalidOperationException("Debian's chromium is needed for the browser tests; .ci/run installs it.");
+        // Two shared cores run the suite in parallel; give the page's assertions room before calling a slow page wrong.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
