@@ -44,10 +44,12 @@ public abstract class UserListTests(RosterFixture fixture)
         Assert.Equal([$"Renamed_{tag} 100%"], Names(await admin.GetAsync($"/users?q={Uri.EscapeDataString($"{tag} 100%")}")));
         Assert.Empty(Names(await admin.GetAsync($"/users?q={Uri.EscapeDataString($"{tag}%")}")));
         Assert.Empty(Names(await admin.GetAsync($"/users?q=test+rn{tag}")));
+        Assert.Equal([$"Renamed_{tag} 100%"], Names(await admin.GetAsync($"/users?q={tag}")));
         Assert.Contains($"Renamed_{tag} 100%", Names(await admin.GetAsync("/users?q=0%25&pageSize=500")));
 
         await admin.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = $"Renamed_{tag} 100%" });
         Assert.Empty(Names(await admin.GetAsync($"/users?q=renamed_{tag}")));
+        Assert.Empty(Names(await admin.GetAsync($"/users?q={tag}")));
     }
 
     [Fact]
