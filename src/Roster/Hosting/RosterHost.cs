@@ -112,6 +112,9 @@ public static class RosterHost
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         Console.WriteLine($"Roster is running. Open {addresses.FirstOrDefault() ?? "the configured URL"} in a browser and sign in.");
+        var links = app.Services.GetRequiredService<Links>();
+        if (!links.Configured)
+            app.Logger.LogWarning("Roster__PublicUrl is not set, so links in emails point to {Origin}. Set it to the address people use to reach Roster.", links.Origin());
         await app.WaitForShutdownAsync();
         return 0;
     }

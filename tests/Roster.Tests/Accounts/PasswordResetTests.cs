@@ -158,6 +158,28 @@ public abstract class PasswordResetTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task AForgedHostHeaderDoesNotRedirectTheResetLink()
+    {
+        var user = await NewUserAsync();
+        using var browser = Server.NewClient();
+        var form = await browser.GetAsync("/forgot-password");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/forgot-password")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Identifier"] = user.Email!,
+                ["__RequestVerificationToken"] = form.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+            }),
+        };
+        request.Headers.Host = "attacker.example";
+        using var response = await browser.Http.SendAsync(request);
+
+        var mail = await Eventually.MailAsync(MailFolder, user.Email!);
+        Assert.DoesNotContain("attacker.example", mail.Text);
+        Assert.StartsWith(Server.BaseUrl + "/reset-password/", mail.Link("/reset-password/"));
+    }
+
+    [Fact]
     public async Task AMadeUpLinkIsRefused()
     {
         using var browser = Server.NewClient();
