@@ -54,6 +54,7 @@ public sealed class AppAccessJourneyTests
         await Chromium.SignInAsync(noah, "noah", password);
         await Expect(noah.GetByRole(AriaRole.Heading, new() { Name = "Chat" })).ToBeVisibleAsync();
         await Expect(noah.GetByRole(AriaRole.Heading, new() { Name = "Wiki" })).ToHaveCountAsync(0);
+        await Expect(noah.GetByRole(AriaRole.Link, new() { Name = "Apps", Exact = true })).ToHaveCountAsync(0);
 
         // Olga operates the wiki: she may rename it, but not touch the chat, groups or anyone.
         var olga = await chromium.NewPageAsync(server.BaseUrl);
