@@ -7,6 +7,7 @@ using Roster.Apps;
 using Roster.Groups;
 using Roster.Audit;
 using Roster.Mail;
+using Roster.Oidc;
 using Roster.Users;
 
 namespace Roster.Data;
@@ -26,6 +27,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<AppGroup> AppGroups => Set<AppGroup>();
     public DbSet<AppOperator> AppOperators => Set<AppOperator>();
     public DbSet<AppIcon> AppIcons => Set<AppIcon>();
+    public DbSet<OidcSigningKey> OidcSigningKeys => Set<OidcSigningKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -106,6 +108,13 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
         });
 
         OnGroupsAndAppsCreating(builder);
+
+        builder.Entity<OidcSigningKey>(key =>
+        {
+            key.HasKey(k => k.KeyId);
+            key.Property(k => k.KeyId).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(16);
+        });
     }
 
     private static void OnGroupsAndAppsCreating(ModelBuilder builder)

@@ -8,6 +8,7 @@ using Roster.Apps;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Mail;
+using Roster.Oidc;
 using Roster.Users;
 using System.Text.Json.Serialization;
 
@@ -38,6 +39,7 @@ public static class RosterHost
         services.AddAccounts(configuration);
         services.AddUsers(configuration);
         services.AddGroupsAndApps();
+        services.AddOidc(configuration);
         services.AddCredentialRateLimits(configuration);
 
         services.AddAuthorizationBuilder()
@@ -85,6 +87,7 @@ public static class RosterHost
         app.MapHealthCheck();
         app.MapUsers();
         app.MapGroupsAndApps();
+        app.MapOidc();
         app.MapAudit();
         app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();
         return app;

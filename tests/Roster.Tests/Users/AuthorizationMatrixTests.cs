@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["GET /error/{code:int?}"] = Access.Anyone,
         ["GET /healthz"] = Access.Anyone,
         ["GET /api/{documentName}/openapi.json"] = Access.Anyone,
+        ["GET /oidc/jwks"] = Access.Anyone,
 
         ["GET /"] = Access.SignedIn,
         ["GET /users"] = Access.SignedIn,

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Roster.Oidc;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Oidc;
+
+/// <summary>The signing key ring through the running server: JWKS over HTTP, keys in the database, rotation on the server's clock.</summary>
+public sealed class KeyRingTests(SqliteRoster fixture) : IClassFixture<SqliteRoster>
+{
+    private RosterServer Server => fixture.Server;
+
+    private async Task<JsonWebKeySet> JwksAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
+        using var response = await http.GetAsync(OidcSetup.JwksPath);
+        Assert.Equal("application/jwk-set+json", response.Content.Headers.ContentType?.MediaType);
+        return new JsonWebKeySet(await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<string> SignAsync(string algorithm)
+    {
+        var credentials = await Server.App.Services.GetRequiredService<KeyRing>().SigningCredentialsAsync(algorithm);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Server.BaseUrl, Audience = "test-app", Subject = new System.Security.Claims.ClaimsIdentity([new("sub", "someone")]),
+            SigningCredentials = credentials, Expires = Server.Clock.GetUtcNow().UtcDateTime.AddMinutes(5), IssuedAt = Server.Clock.GetUtcNow().UtcDateTime,
+            NotBefore = Server.Clock.GetUtcNow().UtcDateTime,
+        });
+    }
+
+    private static async Task<bool> ValidatesAsync(string token, JsonWebKeySet keys)
+    {
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidateIssuer = false, ValidAudience = "test-app", ValidateLifetime = false, IssuerSigningKeys = keys.GetSigningKeys(),
+        });
+        return result.IsValid;
+    }
+
+    [Fact]
+    public async Task KeysRotateAndReplacedOnesStayPublishedUntilTheyRetire()
+    {
+        foreach (var algorithm in SigningAlgorithms.All)
+            Assert.True(await ValidatesAsync(await SignAsync(algorithm), await JwksAsync()), $"{algorithm} token does not validate against the JWKS");
+        var before = await JwksAsync();
+        Assert.Equal(["ES256", "RS256"], before.Keys.Select(k => k.Alg).Order());
+        Assert.All(before.Keys, k => Assert.False(k.HasPrivateKey));
+        var oldToken = await SignAsync(SigningAlgorithms.RS256);
+
+        Server.Clock.Advance(TimeSpan.FromDays(91));
+        var newToken = await SignAsync(SigningAlgorithms.RS256);
+        var rotated = await JwksAsync();
+
+        Assert.NotEqual(new JsonWebToken(oldToken).Kid, new JsonWebToken(newToken).Kid);
+        Assert.Equal(4, rotated.Keys.Count);
+        Assert.True(await ValidatesAsync(oldToken, rotated), "a token of the replaced key stops validating before the key retires");
+        Assert.True(await ValidatesAsync(newToken, rotated));
+
+        Server.Clock.Advance(TimeSpan.FromDays(3));
+        var retired = await JwksAsync();
+
+        Assert.Equal(2, retired.Keys.Count);
+        Assert.False(await ValidatesAsync(oldToken, retired));
+        Assert.True(await ValidatesAsync(newToken, retired));
+        Assert.Equal(2, await Server.QueryAsync(db => db.OidcSigningKeys.CountAsync()));
+    }
+
+    [Fact]
+    public async Task PrivateKeysAreStoredEncrypted()
+    {
+        await JwksAsync();
+        var stored = await Server.QueryAsync(db => db.OidcSigningKeys.AsNoTracking().ToListAsync());
+        var loaded = await Server.App.Services.GetRequiredService<ISigningKeyStore>().LoadAsync(CancellationToken.None);
+
+        Assert.NotEmpty(stored);
+        foreach (var row in stored)
+        {
+            var plain = loaded.Single(k => k.KeyId == row.KeyId).PrivateKey;
+            Assert.NotEqual(Convert.ToBase64String(plain), row.ProtectedPrivateKey);
+            Assert.DoesNotContain(Convert.ToBase64String(plain)[..24], row.ProtectedPrivateKey);
+        }
+    }
+}
