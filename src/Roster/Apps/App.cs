@@ -24,6 +24,21 @@ public sealed class App
     public string Description { get; set; } = "";
     public DirectoryMode DirectoryMode { get; set; }
     public AppAccess Access { get; set; }
+
+    /// <summary>The OpenID Connect client id; random, fixed at registration.</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>SHA-256 of the client secret (shown once). Null for a public client, which must use PKCE instead.</summary>
+    public string? ClientSecretHash { get; set; }
+
+    /// <summary>Exact redirect URIs, one per line; an authorization request must name one of them.</summary>
+    public string RedirectUris { get; set; } = "";
+
+    public string? BackChannelLogoutUri { get; set; }
+
+    /// <summary>RS256 (the default every client supports) or ES256.</summary>
+    public string TokenSigningAlgorithm { get; set; } = "RS256";
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -19,7 +19,7 @@ public sealed class AppChanges(RosterDb db, AppAccessPolicy access, UserList use
     {
         if (!Permissions.IsAdmin(actor.Role))
             return UserErrors.Forbidden;
-        var app = new App { Id = Guid.CreateVersion7(), CreatedAt = Now() };
+        var app = new App { Id = Guid.CreateVersion7(), ClientId = AppSignOn.NewClientId(), CreatedAt = Now() };
         var errors = await ApplyAsync(app, settings, cancellationToken);
         if (errors.Count > 0)
             return Result<App>.Fail(errors);

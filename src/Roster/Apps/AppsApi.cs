@@ -7,13 +7,19 @@ using Roster.Users;
 
 namespace Roster.Apps;
 
-public sealed record AppDto(Guid Id, string Name, string LaunchUrl, string Description, DirectoryMode DirectoryMode, AppAccess Access, IReadOnlyList<Guid> Groups, IReadOnlyList<Guid> Operators);
+public sealed record AppDto(
+    Guid Id, string Name, string LaunchUrl, string Description, DirectoryMode DirectoryMode, AppAccess Access, IReadOnlyList<Guid> Groups, IReadOnlyList<Guid> Operators,
+    string ClientId, bool PublicClient, IReadOnlyList<string> RedirectUris, string? BackChannelLogoutUri, string TokenSigningAlgorithm);
 
 public sealed record LaunchableAppDto(Guid Id, string Name, string LaunchUrl, string Description);
 
 public sealed record AppRequest(string? Name = null, string? LaunchUrl = null, string? Description = null, DirectoryMode? DirectoryMode = null, AppAccess? Access = null, IReadOnlyList<Guid>? Groups = null);
 
 public sealed record OperatorsRequest(IReadOnlyList<string> Users);
+
+public sealed record SignOnRequest(IReadOnlyList<string>? RedirectUris = null, string? BackChannelLogoutUri = null, string? TokenSigningAlgorithm = null);
+
+public sealed record ClientSecretDto(string ClientId, string ClientSecret);
 
 /// <summary>/api/v1/apps: registration and settings for admins and an app's operators; the caller's launchable apps for everyone.</summary>
 public static class AppsApi
@@ -64,6 +70,29 @@ public static class AppsApi
             return result.Succeeded ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem(result.Errors);
         }).RequireAuthorization(Permissions.Administer).WithName("SetAppOperators");
 
+        apps.MapPut("/{id:guid}/sign-on", async (Guid id, SignOnRequest request, CurrentActor current, AppSignOn signOn, RosterDb db, CancellationToken cancellationToken) =>
+        {
+            var existing = await DtoAsync(db, id, cancellationToken);
+            if (existing is null)
+                return ApiResults.Problem([NotFound]);
+            var settings = new SignOnSettings(string.Join('\n', request.RedirectUris ?? existing.RedirectUris),
+                request.BackChannelLogoutUri ?? existing.BackChannelLogoutUri, request.TokenSigningAlgorithm ?? existing.TokenSigningAlgorithm);
+            var result = await signOn.UpdateAsync(await current.GetAsync(), id, settings, cancellationToken);
+            return result.Succeeded ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem(result.Errors);
+        }).WithName("SetAppSignOn");
+
+        apps.MapPost("/{id:guid}/client-secret", async (Guid id, CurrentActor current, AppSignOn signOn, RosterDb db, CancellationToken cancellationToken) =>
+        {
+            var result = await signOn.NewSecretAsync(await current.GetAsync(), id, cancellationToken);
+            return result.Succeeded ? Results.Ok(new ClientSecretDto((await DtoAsync(db, id, cancellationToken))!.ClientId, result.Value!)) : ApiResults.Problem(result.Errors);
+        }).WithName("CreateClientSecret");
+
+        apps.MapDelete("/{id:guid}/client-secret", async (Guid id, CurrentActor current, AppSignOn signOn, RosterDb db, CancellationToken cancellationToken) =>
+        {
+            var result = await signOn.RemoveSecretAsync(await current.GetAsync(), id, cancellationToken);
+            return result.Succeeded ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem(result.Errors);
+        }).WithName("RemoveClientSecret");
+
         apps.MapDelete("/{id:guid}", async (Guid id, CurrentActor current, AppChanges changes, CancellationToken cancellationToken) =>
             ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken), _ => Results.NoContent()))
             .RequireAuthorization(Permissions.Administer).WithName("DeleteApp");
@@ -76,6 +105,7 @@ public static class AppsApi
             return null;
         var groups = await db.AppGroups.Where(a => a.AppId == id).Select(a => a.GroupId).ToListAsync(cancellationToken);
         var operators = await db.AppOperators.Where(o => o.AppId == id).Select(o => o.UserId).ToListAsync(cancellationToken);
-        return new AppDto(app.Id, app.Name, app.LaunchUrl, app.Description, app.DirectoryMode, app.Access, groups, operators);
+        return new AppDto(app.Id, app.Name, app.LaunchUrl, app.Description, app.DirectoryMode, app.Access, groups, operators,
+            app.ClientId, app.ClientSecretHash is null, AppSignOn.RedirectUrisOf(app), app.BackChannelLogoutUri, app.TokenSigningAlgorithm);
     }
 }

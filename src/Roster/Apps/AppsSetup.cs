@@ -10,7 +10,8 @@ public static class AppsSetup
     public static IServiceCollection AddGroupsAndApps(this IServiceCollection services) => services
         .AddScoped<GroupChanges>()
         .AddScoped<AppChanges>()
-        .AddScoped<AppAccessPolicy>();
+        .AddScoped<AppAccessPolicy>()
+        .AddScoped<AppSignOn>();
 
     public static IEndpointRouteBuilder MapGroupsAndApps(this IEndpointRouteBuilder endpoints)
     {

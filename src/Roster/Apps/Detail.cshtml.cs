@@ -7,9 +7,14 @@ using Roster.Users;
 namespace Roster.Apps;
 
 /// <summary>One app's settings: admins and this app's operators.</summary>
-public sealed class DetailModel(RosterDb db, AppChanges changes, AppAccessPolicy access, CurrentActor current) : AppFormModel(db)
+public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current) : AppFormModel(db)
 {
     [BindProperty] public string? Operators { get; set; }
+    [BindProperty] public string? RedirectUris { get; set; }
+    [BindProperty] public string? BackChannelLogoutUri { get; set; }
+    [BindProperty] public string? TokenSigningAlgorithm { get; set; }
+
+    public string? NewSecret { get; private set; }
 
     public App App { get; private set; } = new();
     public bool IsAdmin { get; private set; }
@@ -24,6 +29,8 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppAccessPolicy
             "registered" => "The app was registered.",
             "saved" => "The app was saved.",
             "operators" => "The operators were saved.",
+            "sign-on" => "The sign-on settings were saved.",
+            "public" => "The client secret was removed: the app is now a public client and must use PKCE.",
             _ => null,
         };
         return Page();
@@ -38,6 +45,25 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppAccessPolicy
 
     public async Task<IActionResult> OnPostOperatorsAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await changes.SetOperatorsAsync(await current.GetAsync(), id, (Operators ?? "").Split([',', '\n', '\r', ';', ' ']), cancellationToken), "operators", cancellationToken);
+
+    public async Task<IActionResult> OnPostSignOnAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await signOn.UpdateAsync(await current.GetAsync(), id, new SignOnSettings(RedirectUris, BackChannelLogoutUri, TokenSigningAlgorithm), cancellationToken), "sign-on", cancellationToken);
+
+    public async Task<IActionResult> OnPostRemoveSecretAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await signOn.RemoveSecretAsync(await current.GetAsync(), id, cancellationToken), "public", cancellationToken);
+
+    /// <summary>The secret is shown in this response only and kept as a hash, so it is not redirected to a GET.</summary>
+    public async Task<IActionResult> OnPostNewSecretAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await signOn.NewSecretAsync(await current.GetAsync(), id, cancellationToken);
+        if (!result.Succeeded)
+            return await this.AnswerAsync(result, _ => Page(), Errors, async () => await LoadAsync(id, fillForm: true, cancellationToken) is null);
+        if (await LoadAsync(id, fillForm: true, cancellationToken) is { } refusal)
+            return refusal;
+        NewSecret = result.Value;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -69,6 +95,9 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppAccessPolicy
             DirectoryMode = app.DirectoryMode;
             Access = app.Access;
             Groups = await Db.AppGroups.Where(a => a.AppId == id).Select(a => a.GroupId).ToListAsync(cancellationToken);
+            RedirectUris = app.RedirectUris;
+            BackChannelLogoutUri = app.BackChannelLogoutUri;
+            TokenSigningAlgorithm = app.TokenSigningAlgorithm;
             Operators = string.Join(", ", await Db.AppOperators.Where(o => o.AppId == id)
                 .Join(Db.Users, o => o.UserId, u => u.Id, (_, u) => u.UserName ?? u.Email).ToListAsync(cancellationToken));
         }

@@ -20,12 +20,12 @@ internal static class AppCommand
         list.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
             var rows = await services.GetRequiredService<RosterDb>().Apps.AsNoTracking().OrderBy(a => a.Name)
-                .Select(a => new { a.Id, a.Name, a.LaunchUrl, a.DirectoryMode, a.Access }).ToListAsync(ct);
+                .Select(a => new { a.Id, a.Name, a.LaunchUrl, a.DirectoryMode, a.Access, a.ClientId }).ToListAsync(ct);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, RosterCli.Json));
             else
                 foreach (var row in rows)
-                    Console.WriteLine($"{row.Id}\t{row.Name}\t{row.LaunchUrl}\t{row.DirectoryMode}\t{row.Access}");
+                    Console.WriteLine($"{row.Id}\t{row.Name}\t{row.LaunchUrl}\t{row.DirectoryMode}\t{row.Access}\t{row.ClientId}");
             return RosterCli.Ok;
         }, cancellationToken));
         app.Subcommands.Add(list);
@@ -35,7 +35,9 @@ internal static class AppCommand
         var description = new Option<string?>("--description") { Description = "One line about the app." };
         var ownUsers = new Option<bool>("--own-users") { Description = "The app manages its own users: a launcher tile only, no single sign-on." };
         var groups = new Option<string[]>("--group") { Description = "Restrict access to members of this group (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var create = new Command("create", "Register an app.") { name, url, description, ownUsers, groups };
+        var redirectUris = new Option<string[]>("--redirect-uri") { Description = "An OpenID Connect redirect URI (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var confidential = new Option<bool>("--confidential") { Description = "Give the app a client secret (printed once); without it the app is a public client using PKCE." };
+        var create = new Command("create", "Register an app; prints its client id.") { name, url, description, ownUsers, groups, redirectUris, confidential };
         create.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
             var db = services.GetRequiredService<RosterDb>();
@@ -45,10 +47,22 @@ internal static class AppCommand
                 return RosterCli.Fail($"Unknown group among {string.Join(", ", parse.GetValue(groups)!)}; nothing was registered.");
             var settings = new AppSettings(parse.GetValue(name), parse.GetValue(url), parse.GetValue(description),
                 parse.GetValue(ownUsers) ? DirectoryMode.OwnUsers : DirectoryMode.UseRoster, ids.Count > 0 ? AppAccess.Groups : AppAccess.Everyone, ids);
+            // One transaction: an app whose redirect URIs are refused is not left half registered.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var result = await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator, settings, ct);
             if (!result.Succeeded)
                 return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
-            Console.WriteLine($"Id: {result.Value!.Id}");
+            var app = result.Value!;
+            var signOn = services.GetRequiredService<AppSignOn>();
+            var uris = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(string.Join('\n', parse.GetValue(redirectUris) ?? []), null, Roster.Oidc.SigningAlgorithms.RS256), ct);
+            if (!uris.Succeeded)
+                return RosterCli.Fail(string.Join(" ", uris.Errors.Select(e => e.Message)));
+            var secret = parse.GetValue(confidential) ? await signOn.NewSecretAsync(Actor.Operator, app.Id, ct) : null;
+            await transaction.CommitAsync(ct);
+            Console.WriteLine($"Id: {app.Id}");
+            Console.WriteLine($"Client ID: {app.ClientId}");
+            if (secret is not null)
+                Console.WriteLine($"Client secret: {secret.Value}");
             return RosterCli.Ok;
         }, cancellationToken));
         app.Subcommands.Add(create);
@@ -57,15 +71,43 @@ internal static class AppCommand
         var delete = new Command("delete", "Delete an app.") { target };
         delete.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
-            var which = parse.GetValue(target)!;
-            var db = services.GetRequiredService<RosterDb>();
-            var ids = Guid.TryParse(which, out var id) ? [id] : await db.Apps.Where(a => a.Name == which).Select(a => a.Id).ToListAsync(ct);
-            if (ids.Count != 1)
-                return RosterCli.Fail(ids.Count == 0 ? $"There is no app \"{which}\"." : $"Several apps are called \"{which}\"; give the id.");
-            var result = await services.GetRequiredService<AppChanges>().DeleteAsync(Actor.Operator, ids[0], ct);
+            var (id, problem) = await FindAsync(services, parse.GetValue(target)!, ct);
+            if (problem is not null)
+                return RosterCli.Fail(problem);
+            var result = await services.GetRequiredService<AppChanges>().DeleteAsync(Actor.Operator, id, ct);
             return result.Succeeded ? RosterCli.Ok : RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
         }, cancellationToken));
         app.Subcommands.Add(delete);
+
+        var secretTarget = new Argument<string>("app") { Description = "The app's id or exact name." };
+        var secretCommand = new Command("secret", "Create a new client secret for an app and print it once; the old one stops working.") { secretTarget };
+        secretCommand.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
+        {
+            var (id, problem) = await FindAsync(services, parse.GetValue(secretTarget)!, ct);
+            if (problem is not null)
+                return RosterCli.Fail(problem);
+            var result = await services.GetRequiredService<AppSignOn>().NewSecretAsync(Actor.Operator, id, ct);
+            if (!result.Succeeded)
+                return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+            Console.WriteLine($"Client secret: {result.Value}");
+            return RosterCli.Ok;
+        }, cancellationToken));
+        app.Subcommands.Add(secretCommand);
         return app;
+    }
+
+    /// <summary>The app named by id or exact name, or why there is not exactly one.</summary>
+    private static async Task<(Guid Id, string? Problem)> FindAsync(IServiceProvider services, string which, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<RosterDb>();
+        var ids = Guid.TryParse(which, out var id)
+            ? await db.Apps.Where(a => a.Id == id).Select(a => a.Id).ToListAsync(cancellationToken)
+            : await db.Apps.Where(a => a.Name == which).Select(a => a.Id).ToListAsync(cancellationToken);
+        return ids.Count switch
+        {
+            1 => (ids[0], null),
+            0 => (Guid.Empty, $"There is no app \"{which}\"."),
+            _ => (Guid.Empty, $"Several apps are called \"{which}\"; give the id."),
+        };
     }
 }

@@ -139,6 +139,12 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             app.Property(a => a.LaunchUrl).HasMaxLength(2000);
             app.Property(a => a.Description).HasMaxLength(1000);
             app.HasIndex(a => a.Name);
+            app.Property(a => a.ClientId).HasMaxLength(64);
+            app.HasIndex(a => a.ClientId).IsUnique();
+            app.Property(a => a.ClientSecretHash).HasMaxLength(64);
+            app.Property(a => a.RedirectUris).HasMaxLength(4000);
+            app.Property(a => a.BackChannelLogoutUri).HasMaxLength(2000);
+            app.Property(a => a.TokenSigningAlgorithm).HasMaxLength(16);
         });
         builder.Entity<AppGroup>(allowed =>
         {

@@ -110,7 +110,14 @@ public sealed class UserCommandTests : IAsyncLifetime
         var badUrl = await RunAsync("app", "create", "--name", "Grafana", "--url", "grafana.local");
         Assert.Equal(1, badUrl.ExitCode);
         Assert.Contains("not a web address", badUrl.Stderr);
-        Assert.Equal(0, (await RunAsync("app", "create", "--name", "Grafana", "--url", "https://grafana.example.org", "--group", "ops")).ExitCode);
+        var badRedirect = await RunAsync("app", "create", "--name", "Wiki", "--url", "https://wiki.example.org", "--redirect-uri", "http://wiki.example.org/cb");
+        Assert.Equal(1, badRedirect.ExitCode);
+        Assert.Contains("cannot be a redirect URI", badRedirect.Stderr);
+        var created = await RunAsync("app", "create", "--name", "Grafana", "--url", "https://grafana.example.org", "--group", "ops",
+            "--redirect-uri", "https://grafana.example.org/login/generic_oauth", "--confidential");
+        Assert.Equal(0, created.ExitCode);
+        Assert.Matches(@"Client ID: [a-z0-9]{20}\s+Client secret: [A-Za-z0-9_-]{43}", created.Stdout);
+        Assert.Matches(@"^Client secret: [A-Za-z0-9_-]{43}\s*$", (await RunAsync("app", "secret", "Grafana")).Stdout);
         var inUse = await RunAsync("group", "delete", "ops");
         Assert.Equal(1, inUse.ExitCode);
         Assert.Contains("decides who may use Grafana", inUse.Stderr);

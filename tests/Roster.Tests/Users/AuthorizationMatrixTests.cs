@@ -111,6 +111,12 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["PATCH /api/v1/apps/{id:guid}"] = Access.Admin,
         ["PUT /api/v1/apps/{id:guid}/operators"] = Access.Admin,
         ["DELETE /api/v1/apps/{id:guid}"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=SignOn"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=NewSecret"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=RemoveSecret"] = Access.Admin,
+        ["PUT /api/v1/apps/{id:guid}/sign-on"] = Access.Admin,
+        ["POST /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
+        ["DELETE /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
     };
 
     private static readonly Role?[] Roles = [null, Role.User, Role.UserManager, Role.MailManager, Role.Admin, Role.Owner];

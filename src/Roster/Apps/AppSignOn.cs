@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Oidc;
+using Roster.Users;
+
+namespace Roster.Apps;
+
+public sealed record SignOnSettings(string? RedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm);
+
+/// <summary>
+/// An app's OpenID Connect client settings: redirect URIs, back-channel logout URI, signing algorithm,
+/// and the client secret, which is shown once and kept only as its SHA-256. Without a secret the app
+/// is a public client and must prove itself with PKCE. Admins and the app's operators change these.
+/// </summary>
+public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audit, TimeProvider clock)
+{
+    private const int MaxRedirectUris = 20;
+    private static readonly Error NotFound = new("not_found", "There is no such app.");
+
+    /// <summary>A fresh client id: 20 lower-case letters and digits, easy to paste into an app's settings.</summary>
+    public static string NewClientId() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 20);
+
+    public static IReadOnlyList<string> RedirectUrisOf(App app) =>
+        app.RedirectUris.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public async Task<Result<App>> UpdateAsync(Actor actor, Guid id, SignOnSettings settings, CancellationToken cancellationToken = default)
+    {
+        var found = await FindAsync(actor, id, cancellationToken);
+        if (!found.Succeeded)
+            return found;
+        var app = found.Value!;
+        var errors = new List<Error>();
+        var uris = (settings.RedirectUris ?? "").Split(['\n', '\r', ' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        if (uris.Count > MaxRedirectUris)
+            errors.Add(new("app.redirect_uris", $"An app can have at most {MaxRedirectUris} redirect URIs.", "RedirectUris"));
+        errors.AddRange(uris.Where(u => !IsCallbackUri(u)).Select(u => new Error("app.redirect_uri",
+            $"\"{u}\" cannot be a redirect URI: use an absolute https:// address without a #fragment (http:// only for localhost).", "RedirectUris")));
+        var logout = UserRules.Clean(settings.BackChannelLogoutUri);
+        if (logout.Length > 0 && !IsCallbackUri(logout))
+            errors.Add(new("app.backchannel_logout_uri", $"\"{logout}\" cannot be a back-channel logout URI: use an absolute https:// address (http:// only for localhost).", "BackChannelLogoutUri"));
+        var algorithm = UserRules.Clean(settings.TokenSigningAlgorithm);
+        if (!SigningAlgorithms.All.Contains(algorithm))
+            errors.Add(new("app.signing_algorithm", "Choose RS256 or ES256 for the token signatures.", "TokenSigningAlgorithm"));
+        if (errors.Count > 0)
+            return Result<App>.Fail(errors);
+
+        app.RedirectUris = string.Join('\n', uris);
+        app.BackChannelLogoutUri = logout.Length == 0 ? null : logout;
+        app.TokenSigningAlgorithm = algorithm;
+        return await SaveAsync(actor, app, "sign-on settings", cancellationToken);
+    }
+
+    /// <summary>Replaces the client secret; the old one stops working at once. The new one is returned to be shown once.</summary>
+    public async Task<Result<string>> NewSecretAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        var found = await FindAsync(actor, id, cancellationToken);
+        if (!found.Succeeded)
+            return Result<string>.Fail(found.Errors);
+        var secret = Base64UrlSecret();
+        found.Value!.ClientSecretHash = Hash(secret);
+        var saved = await SaveAsync(actor, found.Value, "new client secret", cancellationToken);
+        return saved.Succeeded ? Result<string>.Ok(secret) : Result<string>.Fail(saved.Errors);
+    }
+
+    /// <summary>Makes the app a public client: no secret, PKCE required.</summary>
+    public async Task<Result<App>> RemoveSecretAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        var found = await FindAsync(actor, id, cancellationToken);
+        if (!found.Succeeded)
+            return found;
+        found.Value!.ClientSecretHash = null;
+        return await SaveAsync(actor, found.Value, "client secret removed: public client", cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="secret"/> is the app's current client secret; compares hashes in constant time.</summary>
+    public static bool SecretMatches(App app, string? secret) =>
+        app.ClientSecretHash is { } stored && secret is not null &&
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(Hash(secret)));
+
+    private async Task<Result<App>> FindAsync(Actor actor, Guid id, CancellationToken cancellationToken)
+    {
+        var app = await db.Apps.FindAsync([id], cancellationToken);
+        if (app is null)
+            return NotFound;
+        return await access.MayConfigureAsync(actor, id, cancellationToken) ? Result<App>.Ok(app) : UserErrors.Forbidden;
+    }
+
+    private async Task<Result<App>> SaveAsync(Actor actor, App app, string what, CancellationToken cancellationToken)
+    {
+        app.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(AuditActions.AppUpdated, actor, details: $"{app.Name}: {what}");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<App>.Ok(app);
+    }
+
+    /// <summary>https, or http for the loopback addresses native apps listen on (RFC 8252 section 7.3); never a fragment (RFC 6749 section 3.1.2).</summary>
+    private static bool IsCallbackUri(string value) =>
+        value.Length <= 2000 && Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment) && !value.Contains('#') &&
+        (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "localhost"));
+
+    private static string Base64UrlSecret() => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}

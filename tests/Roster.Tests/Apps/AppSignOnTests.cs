@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
+using Roster.Apps;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Apps;
+
+/// <summary>An app's OpenID Connect client settings: exact redirect URIs, a secret shown once and kept hashed, public clients.</summary>
+public abstract class AppSignOnTests(RosterFixture fixture)
+{
+    private RosterServer Server => fixture.Server;
+
+    private async Task<(FormClient Admin, string AppPath, Guid AppId)> NewAppAsync()
+    {
+        var (_, admin) = await Server.SignedInAsync(Role.Admin);
+        var registered = await admin.SubmitAsync("/apps", new Dictionary<string, string>
+        {
+            ["Name"] = "Notes", ["LaunchUrl"] = "https://notes.example.org", ["DirectoryMode"] = "UseRoster", ["Access"] = "Everyone",
+        });
+        var path = registered.Location!.Split('?')[0];
+        return (admin, path, Guid.Parse(path.Split('/').Last()));
+    }
+
+    private Task<App> StoredAsync(Guid id) => Server.QueryAsync(db => db.Apps.AsNoTracking().SingleAsync(a => a.Id == id));
+
+    [Theory]
+    [InlineData("http://notes.example.org/callback", "cannot be a redirect URI")]
+    [InlineData("https://notes.example.org/callback#fragment", "cannot be a redirect URI")]
+    [InlineData("/callback", "cannot be a redirect URI")]
+    [InlineData("javascript:alert(1)", "cannot be a redirect URI")]
+    public async Task BadRedirectUrisAreRefusedAndNothingIsStored(string uri, string expected)
+    {
+        var (admin, path, id) = await NewAppAsync();
+        var before = await StoredAsync(id);
+
+        var page = await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
+        {
+            ["RedirectUris"] = "https://notes.example.org/ok\n" + uri, ["TokenSigningAlgorithm"] = "RS256",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Contains(page.Errors, e => e.Contains(expected));
+        Assert.Equal(before.RedirectUris, (await StoredAsync(id)).RedirectUris);
+    }
+
+    [Fact]
+    public async Task HttpsAndLoopbackRedirectUrisAreSavedExactly()
+    {
+        var (admin, path, id) = await NewAppAsync();
+
+        var page = await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
+        {
+            ["RedirectUris"] = "https://notes.example.org/oauth2/callback\r\nhttp://127.0.0.1:8400/cb\nhttp://localhost/cb",
+            ["BackChannelLogoutUri"] = "https://notes.example.org/backchannel", ["TokenSigningAlgorithm"] = "ES256",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, page.Status);
+        var stored = await StoredAsync(id);
+        Assert.Equal(["https://notes.example.org/oauth2/callback", "http://127.0.0.1:8400/cb", "http://localhost/cb"], AppSignOn.RedirectUrisOf(stored));
+        Assert.Equal("ES256", stored.TokenSigningAlgorithm);
+        Assert.Equal(20, stored.ClientId.Length);
+    }
+
+    [Fact]
+    public async Task AClientSecretIsShownOnceKeptHashedAndReplacedOrRemoved()
+    {
+        var (admin, path, id) = await NewAppAsync();
+        Assert.Null((await StoredAsync(id)).ClientSecretHash);
+
+        var created = await admin.SubmitAsync(path, path + "?handler=NewSecret", new Dictionary<string, string>());
+        var secret = created.Document.QuerySelector("code.secret")!.TextContent.Trim();
+        var stored = await StoredAsync(id);
+
+        Assert.Equal(43, secret.Length);
+        Assert.NotEqual(secret, stored.ClientSecretHash);
+        Assert.True(AppSignOn.SecretMatches(stored, secret));
+        Assert.False(AppSignOn.SecretMatches(stored, secret + "x"));
+        Assert.DoesNotContain(secret, (await admin.GetAsync(path)).Text);
+
+        var (adminUser, _) = await Server.SignedInAsync(Role.Admin);
+        using var api = await Server.ApiClientAsync(adminUser);
+        var replaced = await (await api.PostAsync($"/api/v1/apps/{id}/client-secret", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(AppSignOn.SecretMatches(await StoredAsync(id), secret));
+        Assert.True(AppSignOn.SecretMatches(await StoredAsync(id), replaced.GetProperty("clientSecret").GetString()));
+
+        await admin.SubmitAsync(path, path + "?handler=RemoveSecret", new Dictionary<string, string>());
+        Assert.Null((await StoredAsync(id)).ClientSecretHash);
+        Assert.Contains("Public: no secret, must use PKCE", (await admin.GetAsync(path)).Text);
+    }
+
+    [Fact]
+    public async Task AnAppOperatorConfiguresSignOnThroughTheApi()
+    {
+        var (admin, path, id) = await NewAppAsync();
+        var (operatorUser, _) = await Server.SignedInAsync(Role.User);
+        await admin.SubmitAsync(path, path + "?handler=Operators", new Dictionary<string, string> { ["Operators"] = operatorUser.UserName! });
+        using var api = await Server.ApiClientAsync(operatorUser);
+
+        using var refused = await api.PutAsJsonAsync($"/api/v1/apps/{id}/sign-on", new { redirectUris = new[] { "http://evil.example/cb" } });
+        using var saved = await api.PutAsJsonAsync($"/api/v1/apps/{id}/sign-on", new { redirectUris = new[] { "https://notes.example.org/cb" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("app.redirect_uri", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal("https://notes.example.org/cb", (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("redirectUris")[0].GetString());
+    }
+}
+
+public sealed class AppSignOnOnSqlite(SqliteRoster fixture) : AppSignOnTests(fixture), IClassFixture<SqliteRoster>;
+
+public sealed class AppSignOnOnPostgres(PostgresRoster fixture) : AppSignOnTests(fixture), IClassFixture<PostgresRoster>;
