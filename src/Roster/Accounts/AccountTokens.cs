@@ -1,8 +1,6 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
+using Roster.Hosting;
 
 namespace Roster.Accounts;
 
@@ -12,14 +10,14 @@ public sealed class AccountTokens(RosterDb db, TimeProvider clock)
     /// <summary>Adds a new token to the unit of work and returns its secret text; the caller saves.</summary>
     public string Issue(User user, AccountTokenPurpose purpose, TimeSpan lifetime)
     {
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var secret = Secrets.New();
         var now = clock.GetUtcNow().UtcDateTime;
         db.AccountTokens.Add(new AccountToken
         {
             Id = Guid.CreateVersion7(),
             UserId = user.Id,
             Purpose = purpose,
-            TokenHash = Hash(secret),
+            TokenHash = Secrets.Hash(secret),
             CreatedAt = now,
             ExpiresAt = now + lifetime,
         });
@@ -31,7 +29,7 @@ public sealed class AccountTokens(RosterDb db, TimeProvider clock)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length > 128)
             return null;
-        var hash = Hash(secret);
+        var hash = Secrets.Hash(secret);
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.AccountTokens.SingleOrDefaultAsync(
             t => t.TokenHash == hash && t.Purpose == purpose && t.ConsumedAt == null && t.ExpiresAt > now,
@@ -60,6 +58,4 @@ public sealed class AccountTokens(RosterDb db, TimeProvider clock)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
     }
 
-    private static string Hash(string secret) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

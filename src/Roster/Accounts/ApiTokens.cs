@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -23,13 +20,13 @@ public sealed class ApiTokens(RosterDb db, AuditLog audit, TimeProvider clock)
         name = name.Trim();
         if (name.Length is 0 or > 100)
             return new Error("token.name", "Give the token a name of 1 to 100 characters, such as the script that will use it.", "TokenName");
-        var secret = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var secret = Prefix + Secrets.New();
         db.ApiTokens.Add(new ApiToken
         {
             Id = Guid.CreateVersion7(),
             UserId = owner.Id,
             Name = name,
-            TokenHash = Hash(secret),
+            TokenHash = Secrets.Hash(secret),
             Prefix = secret[..10],
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
@@ -51,8 +48,6 @@ public sealed class ApiTokens(RosterDb db, AuditLog audit, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
-
-    internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
 
 /// <summary>
@@ -79,7 +74,7 @@ public sealed class ApiTokenAuthentication(
         var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (throttled = failures.IsBlocked(address))
             return AuthenticateResult.Fail("Too many failed API token checks from this address.");
-        var hash = ApiTokens.Hash(header["Bearer ".Length..].Trim());
+        var hash = Secrets.Hash(header["Bearer ".Length..].Trim());
         var found = await db.ApiTokens
             .Where(t => t.TokenHash == hash)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })

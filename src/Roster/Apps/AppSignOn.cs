@@ -60,8 +60,8 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         var found = await FindAsync(actor, id, cancellationToken);
         if (!found.Succeeded)
             return Result<string>.Fail(found.Errors);
-        var secret = Base64UrlSecret();
-        found.Value!.ClientSecretHash = Hash(secret);
+        var secret = Secrets.New();
+        found.Value!.ClientSecretHash = Secrets.Hash(secret);
         var saved = await SaveAsync(actor, found.Value, "new client secret", cancellationToken);
         return saved.Succeeded ? Result<string>.Ok(secret) : Result<string>.Fail(saved.Errors);
     }
@@ -79,7 +79,7 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
     /// <summary>Whether <paramref name="secret"/> is the app's current client secret; compares hashes in constant time.</summary>
     public static bool SecretMatches(App app, string? secret) =>
         app.ClientSecretHash is { } stored && secret is not null &&
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(Hash(secret)));
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(Secrets.Hash(secret)));
 
     private async Task<Result<App>> FindAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
@@ -101,8 +101,4 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
     private static bool IsCallbackUri(string value) =>
         value.Length <= 2000 && Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment) && !value.Contains('#') &&
         (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "localhost"));
-
-    private static string Base64UrlSecret() => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
