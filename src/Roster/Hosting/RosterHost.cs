@@ -111,7 +111,15 @@ public static class RosterHost
             // Start-up problems are configuration problems: one line that says what to fix, not a stack trace.
             return Cli.RosterCli.Fail("Roster could not start: " + e.GetBaseException().Message);
         }
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            // Most often the port is taken by another program.
+            return Cli.RosterCli.Fail($"Roster could not listen: {e.Message} Choose another address with --urls (e.g. --urls http://localhost:8080).");
+        }
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         Console.WriteLine($"Roster is running. Open {addresses.FirstOrDefault() ?? "the configured URL"} in a browser and sign in.");

@@ -74,4 +74,20 @@ public sealed class CommandLineTests
         Assert.Single(stderr.TrimEnd().Split('\n'));
         Assert.Contains("Roster__Database__ConnectionString", stderr);
     }
+
+    [Fact]
+    public async Task APortAlreadyInUseFailsWithOneLineThatSaysWhatToDo()
+    {
+        using var folder = new TempDirectory();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, _, stderr) = await RosterProcess.RunAsync(folder.Path, NoConfiguration, "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.Contains("address already in use", stderr);
+        Assert.Contains("--urls", stderr);
+    }
 }
