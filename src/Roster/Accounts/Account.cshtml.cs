@@ -56,7 +56,7 @@ public sealed class AccountModel(
 
     public async Task<IActionResult> OnPostProfileAsync(CancellationToken cancellationToken)
     {
-        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        var me = await MeAsync();
         var avatar = await Avatars.ReadAsync(Avatar, cancellationToken);
         if (!avatar.Succeeded)
             return await ShowAsync(avatar.Errors, cancellationToken);
@@ -67,7 +67,7 @@ public sealed class AccountModel(
 
     public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)
     {
-        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        var me = await MeAsync();
         var errors = await rules.CheckPasswordAsync(me, NewPassword, Confirm);
         if (!await users.CheckPasswordAsync(me, CurrentPassword))
             errors.Insert(0, new Error("password.current", "The current password is not right.", "CurrentPassword"));
@@ -89,7 +89,7 @@ public sealed class AccountModel(
 
     public async Task<IActionResult> OnPostCreateTokenAsync(CancellationToken cancellationToken)
     {
-        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        var me = await MeAsync();
         var result = await apiTokens.CreateAsync(me, TokenName, cancellationToken);
         if (!result.Succeeded)
             return await ShowAsync(result.Errors, cancellationToken);
@@ -101,9 +101,11 @@ public sealed class AccountModel(
 
     public async Task<IActionResult> OnPostRevokeTokenAsync(CancellationToken cancellationToken)
     {
-        var me = await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
+        var me = await MeAsync();
         return await apiTokens.RevokeAsync(me, TokenId, cancellationToken) ? Redirect("/account?done=revoked") : NotFound();
     }
+
+    private async Task<User> MeAsync() => await users.GetUserAsync(User) ?? throw new InvalidOperationException("signed in without an account");
 
     private async Task<IActionResult> ShowAsync(IReadOnlyList<Error> errors, CancellationToken cancellationToken)
     {

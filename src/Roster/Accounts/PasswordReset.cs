@@ -19,6 +19,7 @@ public sealed record PasswordResetResult(bool Succeeded, bool LinkUnusable, IRea
 public sealed class PasswordReset(
     RosterDb db,
     UserManager<User> users,
+    UserRules rules,
     AccountTokens tokens,
     Mailer mailer,
     Links links,
@@ -76,9 +77,9 @@ public sealed class PasswordReset(
         if (found is null || user is null || !user.Enabled)
             return PasswordResetResult.UnusableLink;
 
-        var problems = await PasswordProblemsAsync(user, newPassword);
+        var problems = await rules.ValidatePasswordAsync(user, newPassword);
         if (problems.Count > 0)
-            return PasswordResetResult.Invalid(problems);
+            return PasswordResetResult.Invalid(problems.Select(p => p.Message));
 
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         if (!await tokens.TryConsumeAsync(found, cancellationToken))
@@ -95,14 +96,4 @@ public sealed class PasswordReset(
         return PasswordResetResult.Success;
     }
 
-    private async Task<List<string>> PasswordProblemsAsync(User user, string password)
-    {
-        var problems = new List<string>();
-        foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, user, password);
-            problems.AddRange(result.Errors.Select(e => e.Description));
-        }
-        return problems;
-    }
 }

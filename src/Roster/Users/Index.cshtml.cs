@@ -31,7 +31,7 @@ public sealed class IndexModel(UserList list, CurrentActor current) : PageModel
     }
 
     /// <summary>Nobody selects themself for deletion, nor people they may not edit.</summary>
-    public bool MaySelect(UserRow row) => row.Id != viewer.User?.Id && Permissions.MayEdit(viewer, new Accounts.User { Role = row.Role });
+    public bool MaySelect(UserRow row) => row.Id != viewer.User?.Id && Permissions.MayEdit(viewer, row.Role);
 
     public string PageLink(int page) => "/users" + QueryString.Create(new Dictionary<string, string?>
     {

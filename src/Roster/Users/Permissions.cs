@@ -24,11 +24,14 @@ public static class Permissions
     public static bool IsAdmin(Role actor) => actor >= Role.Admin;
 
     /// <summary>Whether the actor may change this account's profile, status or existence.</summary>
-    public static bool MayEdit(Actor actor, User target) => actor.Role switch
+    public static bool MayEdit(Actor actor, User target) => MayEdit(actor, target.Role);
+
+    /// <summary>The same rule by the target's role alone, for lists that hold rows rather than accounts.</summary>
+    public static bool MayEdit(Actor actor, Role target) => actor.Role switch
     {
         Role.Owner => true,
-        Role.Admin => target.Role < Role.Owner,
-        Role.UserManager or Role.MailManager => target.Role < Role.Admin,
+        Role.Admin => target < Role.Owner,
+        Role.UserManager or Role.MailManager => target < Role.Admin,
         _ => false,
     };
 

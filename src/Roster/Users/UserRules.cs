@@ -56,14 +56,21 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
     {
         if (string.IsNullOrEmpty(password))
             return [new("password.required", "Enter a password.", "Password")];
+        var errors = await ValidatePasswordAsync(user, password);
+        if (password != confirm)
+            errors.Add(new("password.mismatch", "The two passwords are not the same.", "Confirm"));
+        return errors;
+    }
+
+    /// <summary>Identity's password validators (length, <see cref="PasswordRules"/>) on their own, without the confirmation.</summary>
+    public async Task<List<Error>> ValidatePasswordAsync(User user, string password)
+    {
         var errors = new List<Error>();
         foreach (var validator in users.PasswordValidators)
         {
             var result = await validator.ValidateAsync(users, user, password);
             errors.AddRange(result.Errors.Select(e => new Error(e.Code, e.Description, "Password")));
         }
-        if (password != confirm)
-            errors.Add(new("password.mismatch", "The two passwords are not the same.", "Confirm"));
         return errors;
     }
 
