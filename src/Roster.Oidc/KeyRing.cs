@@ -13,36 +13,51 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
 {
     private static readonly TimeSpan Reload = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim gate = new(1, 1);
-    private IReadOnlyList<StoredSigningKey> keys = [];
-    private DateTimeOffset loadedAt = DateTimeOffset.MinValue;
+    private Snapshot current = new([], [], [], DateTimeOffset.MinValue);
+
+    /// <summary>
+    /// The keys as last loaded, parsed once: importing a private key costs more than signing with it.
+    /// Replaced whole, so a reader never sees keys from one load and credentials from another.
+    /// </summary>
+    private sealed record Snapshot(
+        IReadOnlyList<StoredSigningKey> Keys,
+        Dictionary<string, SigningCredentials> Credentials,
+        SecurityKey[] ValidationKeys,
+        DateTimeOffset LoadedAt);
 
     /// <summary>Credentials of the active key for <paramref name="algorithm"/>, creating the first one if there is none.</summary>
     public async Task<SigningCredentials> SigningCredentialsAsync(string algorithm, CancellationToken cancellationToken = default)
     {
-        var active = Active(await CurrentAsync(cancellationToken), algorithm);
-        return new SigningCredentials(active.ToSecurityKey(), algorithm);
+        var snapshot = await CurrentAsync(cancellationToken);
+        return snapshot.Credentials[Active(snapshot.Keys, algorithm).KeyId];
     }
+
+    /// <summary>Every published key, to check tokens Roster signed.</summary>
+    public async Task<IReadOnlyList<SecurityKey>> ValidationKeysAsync(CancellationToken cancellationToken = default) =>
+        (await CurrentAsync(cancellationToken)).ValidationKeys;
 
     /// <summary>Every published key: the active ones and those replaced less than RetireAfter ago.</summary>
     public async Task<JsonWebKeySet> PublicKeysAsync(CancellationToken cancellationToken = default)
     {
         var set = new JsonWebKeySet();
-        foreach (var key in await CurrentAsync(cancellationToken))
+        foreach (var key in (await CurrentAsync(cancellationToken)).Keys)
             set.Keys.Add(key.ToPublicJwk());
         return set;
     }
 
-    private async Task<IReadOnlyList<StoredSigningKey>> CurrentAsync(CancellationToken cancellationToken)
+    private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (now - loadedAt < Reload && !NeedsRotation(keys, now))
-            return keys;
+        var snapshot = current;
+        if (now - snapshot.LoadedAt < Reload && !NeedsRotation(snapshot.Keys, now))
+            return snapshot;
         await gate.WaitAsync(cancellationToken);
         try
         {
-            keys = await RotateAsync(await store.LoadAsync(cancellationToken), now, cancellationToken);
-            loadedAt = now;
-            return keys;
+            var loaded = await RotateAsync(await store.LoadAsync(cancellationToken), now, cancellationToken);
+            var credentials = loaded.ToDictionary(k => k.KeyId, k => new SigningCredentials(k.ToSecurityKey(), k.Algorithm));
+            current = new Snapshot(loaded, credentials, [.. credentials.Values.Select(c => c.Key)], now);
+            return current;
         }
         finally
         {

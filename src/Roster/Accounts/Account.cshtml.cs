@@ -15,7 +15,7 @@ namespace Roster.Accounts;
 public sealed class AccountModel(
     RosterDb db,
     UserManager<User> users,
-    SignInManager<User> signIn,
+    DashboardSessions sessions,
     UserChanges changes,
     ApiTokens apiTokens,
     UserRules rules,
@@ -83,7 +83,7 @@ public sealed class AccountModel(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // The new security stamp ended every session; this one gets a fresh cookie.
-        await signIn.RefreshSignInAsync(me);
+        await sessions.RefreshAsync(HttpContext, me);
         return Redirect("/account?done=password");
     }
 

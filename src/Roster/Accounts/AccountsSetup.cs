@@ -53,11 +53,21 @@ public static class AccountsSetup
         });
         // The security stamp is checked on every request, so disabling an account or resetting its
         // password ends its sessions at once rather than within Identity's default 30 minutes.
-        services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.Zero);
+        services.Configure<SecurityStampValidatorOptions>(stamp =>
+        {
+            stamp.ValidationInterval = TimeSpan.Zero;
+            // The reissued cookie is the same session: it keeps its id and its time of authentication.
+            stamp.OnRefreshingPrincipal = refreshing =>
+            {
+                refreshing.NewPrincipal?.Identities.First().AddClaims(DashboardSessions.SessionClaims(refreshing.CurrentPrincipal));
+                return Task.CompletedTask;
+            };
+        });
 
         services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         services.AddSingleton<UnknownAccountLockout>();
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<DashboardSessions>();
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<FirstOwner>();

@@ -50,10 +50,10 @@ public static class CredentialRateLimits
 }
 
 /// <summary>
-/// Failed API token checks per client address. Tokens are too long to guess, but a flood of wrong ones
+/// Failed API token checks and OpenID Connect client authentications per client address. Tokens are too long to guess, but a flood of wrong ones
 /// still costs database lookups; past the limit an address is refused without looking.
 /// </summary>
-public sealed class FailedTokenAttempts(int perMinute)
+public sealed class FailedTokenAttempts(int perMinute) : Roster.Oidc.ICredentialThrottle
 {
     private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
@@ -61,4 +61,6 @@ public sealed class FailedTokenAttempts(int perMinute)
     public bool IsBlocked(string address) => limiter.GetStatistics(address)?.CurrentAvailablePermits == 0;
 
     public void Record(string address) => limiter.AttemptAcquire(address).Dispose();
+
+    void Roster.Oidc.ICredentialThrottle.RecordFailure(string address) => Record(address);
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Roster.Accounts;
 
 [AllowAnonymous]
-public sealed class LoginModel(PasswordSignIn passwordSignIn, SignInManager<User> signIn, IOptions<AccountOptions> options) : PageModel
+public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions sessions, IOptions<AccountOptions> options) : PageModel
 {
     [BindProperty] public string Identifier { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -40,7 +40,7 @@ public sealed class LoginModel(PasswordSignIn passwordSignIn, SignInManager<User
         switch (outcome.Status)
         {
             case SignInStatus.Succeeded:
-                await signIn.SignInAsync(outcome.User!, RememberMe);
+                await sessions.SignInAsync(outcome.User!, RememberMe);
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
             case SignInStatus.LockedOut:
                 Errors.Add($"Too many failed attempts: this account is locked for {options.Value.LockoutDuration.TotalMinutes:0} minutes. " +

@@ -34,6 +34,9 @@ public sealed class App
     /// <summary>Exact redirect URIs, one per line; an authorization request must name one of them.</summary>
     public string RedirectUris { get; set; } = "";
 
+    /// <summary>Exact addresses, one per line, an app may send people back to after signing them out (RP-Initiated Logout).</summary>
+    public string PostLogoutRedirectUris { get; set; } = "";
+
     public string? BackChannelLogoutUri { get; set; }
 
     /// <summary>RS256 (the default every client supports) or ES256.</summary>

@@ -9,7 +9,7 @@ using Roster.Users;
 
 namespace Roster.Apps;
 
-public sealed record SignOnSettings(string? RedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm);
+public sealed record SignOnSettings(string? RedirectUris, string? PostLogoutRedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm);
 
 /// <summary>
 /// An app's OpenID Connect client settings: redirect URIs, back-channel logout URI, signing algorithm,
@@ -24,8 +24,9 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
     /// <summary>A fresh client id: 20 lower-case letters and digits, easy to paste into an app's settings.</summary>
     public static string NewClientId() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 20);
 
-    public static IReadOnlyList<string> RedirectUrisOf(App app) =>
-        app.RedirectUris.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>A newline-joined list of URIs, as the app row keeps redirect and post-logout redirect URIs.</summary>
+    public static IReadOnlyList<string> Lines(string joined) =>
+        joined.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public async Task<Result<App>> UpdateAsync(Actor actor, Guid id, SignOnSettings settings, CancellationToken cancellationToken = default)
     {
@@ -34,11 +35,8 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
             return found;
         var app = found.Value!;
         var errors = new List<Error>();
-        var uris = (settings.RedirectUris ?? "").Split(['\n', '\r', ' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
-        if (uris.Count > MaxRedirectUris)
-            errors.Add(new("app.redirect_uris", $"An app can have at most {MaxRedirectUris} redirect URIs.", "RedirectUris"));
-        errors.AddRange(uris.Where(u => !IsCallbackUri(u)).Select(u => new Error("app.redirect_uri",
-            $"\"{u}\" cannot be a redirect URI: use an absolute https:// address without a #fragment (http:// only for localhost).", "RedirectUris")));
+        var uris = UriList(settings.RedirectUris, "RedirectUris", "app.redirect_uri", "redirect URI", errors);
+        var afterLogout = UriList(settings.PostLogoutRedirectUris, "PostLogoutRedirectUris", "app.post_logout_redirect_uri", "post-logout redirect URI", errors);
         var logout = UserRules.Clean(settings.BackChannelLogoutUri);
         if (logout.Length > 0 && !IsCallbackUri(logout))
             errors.Add(new("app.backchannel_logout_uri", $"\"{logout}\" cannot be a back-channel logout URI: use an absolute https:// address (http:// only for localhost).", "BackChannelLogoutUri"));
@@ -49,6 +47,7 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
             return Result<App>.Fail(errors);
 
         app.RedirectUris = string.Join('\n', uris);
+        app.PostLogoutRedirectUris = string.Join('\n', afterLogout);
         app.BackChannelLogoutUri = logout.Length == 0 ? null : logout;
         app.TokenSigningAlgorithm = algorithm;
         return await SaveAsync(actor, app, "sign-on settings", cancellationToken);
@@ -77,8 +76,8 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
     }
 
     /// <summary>Whether <paramref name="secret"/> is the app's current client secret; compares hashes in constant time.</summary>
-    public static bool SecretMatches(App app, string? secret) =>
-        app.ClientSecretHash is { } stored && secret is not null &&
+    public static bool SecretMatches(string? storedHash, string? secret) =>
+        storedHash is { } stored && secret is not null &&
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(Secrets.Hash(secret)));
 
     private async Task<Result<App>> FindAsync(Actor actor, Guid id, CancellationToken cancellationToken)
@@ -95,6 +94,17 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         audit.Record(AuditActions.AppUpdated, actor, details: $"{app.Name}: {what}");
         await db.SaveChangesAsync(cancellationToken);
         return Result<App>.Ok(app);
+    }
+
+    /// <summary>Exact URIs, one per line (or separated by spaces or commas), each a valid callback; problems are added to <paramref name="errors"/>.</summary>
+    private static List<string> UriList(string? text, string field, string code, string what, List<Error> errors)
+    {
+        var uris = (text ?? "").Split(['\n', '\r', ' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        if (uris.Count > MaxRedirectUris)
+            errors.Add(new(code, $"An app can have at most {MaxRedirectUris} of these.", field));
+        errors.AddRange(uris.Where(u => !IsCallbackUri(u)).Select(u => new Error(code,
+            $"\"{u}\" cannot be a {what}: use an absolute https:// address without a #fragment (http:// only for localhost).", field)));
+        return uris;
     }
 
     /// <summary>https, or http for the loopback addresses native apps listen on (RFC 8252 section 7.3); never a fragment (RFC 6749 section 3.1.2).</summary>

@@ -11,6 +11,7 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signO
 {
     [BindProperty] public string? Operators { get; set; }
     [BindProperty] public string? RedirectUris { get; set; }
+    [BindProperty] public string? PostLogoutRedirectUris { get; set; }
     [BindProperty] public string? BackChannelLogoutUri { get; set; }
     [BindProperty] public string? TokenSigningAlgorithm { get; set; }
 
@@ -47,7 +48,7 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signO
         await AfterAsync(id, await changes.SetOperatorsAsync(await current.GetAsync(), id, (Operators ?? "").Split([',', '\n', '\r', ';', ' ']), cancellationToken), "operators", cancellationToken);
 
     public async Task<IActionResult> OnPostSignOnAsync(Guid id, CancellationToken cancellationToken) =>
-        await AfterAsync(id, await signOn.UpdateAsync(await current.GetAsync(), id, new SignOnSettings(RedirectUris, BackChannelLogoutUri, TokenSigningAlgorithm), cancellationToken), "sign-on", cancellationToken);
+        await AfterAsync(id, await signOn.UpdateAsync(await current.GetAsync(), id, new SignOnSettings(RedirectUris, PostLogoutRedirectUris, BackChannelLogoutUri, TokenSigningAlgorithm), cancellationToken), "sign-on", cancellationToken);
 
     public async Task<IActionResult> OnPostRemoveSecretAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await signOn.RemoveSecretAsync(await current.GetAsync(), id, cancellationToken), "public", cancellationToken);
@@ -96,6 +97,7 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signO
             Access = app.Access;
             Groups = await Db.AppGroups.Where(a => a.AppId == id).Select(a => a.GroupId).ToListAsync(cancellationToken);
             RedirectUris = app.RedirectUris;
+            PostLogoutRedirectUris = app.PostLogoutRedirectUris;
             BackChannelLogoutUri = app.BackChannelLogoutUri;
             TokenSigningAlgorithm = app.TokenSigningAlgorithm;
             Operators = string.Join(", ", await Db.AppOperators.Where(o => o.AppId == id)

@@ -54,7 +54,7 @@ internal static class AppCommand
                 return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
             var app = result.Value!;
             var signOn = services.GetRequiredService<AppSignOn>();
-            var uris = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(string.Join('\n', parse.GetValue(redirectUris) ?? []), null, Roster.Oidc.SigningAlgorithms.RS256), ct);
+            var uris = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(string.Join('\n', parse.GetValue(redirectUris) ?? []), null, null, Roster.Oidc.SigningAlgorithms.RS256), ct);
             if (!uris.Succeeded)
                 return RosterCli.Fail(string.Join(" ", uris.Errors.Select(e => e.Message)));
             var secret = parse.GetValue(confidential) ? await signOn.NewSecretAsync(Actor.Operator, app.Id, ct) : null;

@@ -28,6 +28,9 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<AppOperator> AppOperators => Set<AppOperator>();
     public DbSet<AppIcon> AppIcons => Set<AppIcon>();
     public DbSet<OidcSigningKey> OidcSigningKeys => Set<OidcSigningKey>();
+    public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
+    public DbSet<OidcRefreshToken> OidcRefreshTokens => Set<OidcRefreshToken>();
+    public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -115,6 +118,39 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             key.Property(k => k.KeyId).HasMaxLength(64);
             key.Property(k => k.Algorithm).HasMaxLength(16);
         });
+        OnOidcCreating(builder);
+    }
+
+    private static void OnOidcCreating(ModelBuilder builder)
+    {
+        builder.Entity<OidcGrant>(grant =>
+        {
+            grant.Property(g => g.ClientId).HasMaxLength(64);
+            grant.Property(g => g.SessionId).HasMaxLength(64);
+            grant.Property(g => g.Scope).HasMaxLength(200);
+            grant.Property(g => g.Nonce).HasMaxLength(512);
+            grant.Property(g => g.CodeHash).HasMaxLength(64);
+            grant.Property(g => g.RedirectUri).HasMaxLength(2000);
+            grant.Property(g => g.CodeChallenge).HasMaxLength(64);
+            // Unique, so a code can only ever name one grant.
+            grant.HasIndex(g => g.CodeHash).IsUnique();
+            grant.HasIndex(g => new { g.UserId, g.SessionId });
+            grant.HasIndex(g => g.AppId);
+            grant.HasOne<App>().WithMany().HasForeignKey(g => g.AppId).OnDelete(DeleteBehavior.Cascade);
+            grant.HasOne<User>().WithMany().HasForeignKey(g => g.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<OidcRefreshToken>(token =>
+        {
+            token.HasKey(t => t.TokenHash);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.HasIndex(t => t.GrantId);
+            token.HasOne<OidcGrant>().WithMany().HasForeignKey(t => t.GrantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<OidcRevokedToken>(token =>
+        {
+            token.HasKey(t => t.TokenId);
+            token.Property(t => t.TokenId).HasMaxLength(64);
+        });
     }
 
     private static void OnGroupsAndAppsCreating(ModelBuilder builder)
@@ -144,6 +180,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             app.Property(a => a.ClientSecretHash).HasMaxLength(64);
             app.Property(a => a.RedirectUris).HasMaxLength(4000);
             app.Property(a => a.BackChannelLogoutUri).HasMaxLength(2000);
+            app.Property(a => a.PostLogoutRedirectUris).HasMaxLength(4000);
             app.Property(a => a.TokenSigningAlgorithm).HasMaxLength(16);
         });
         builder.Entity<AppGroup>(allowed =>

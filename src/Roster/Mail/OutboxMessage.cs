@@ -1,12 +1,22 @@
 namespace Roster.Mail;
 
+public enum OutboxChannel
+{
+    Email = 0,
+
+    /// <summary>An OpenID Connect back-channel logout: <see cref="OutboxMessage.To"/> is the app's client id, the text body names the subject and session.</summary>
+    BackChannelLogout = 1,
+}
+
 /// <summary>
-/// An email waiting to be delivered. It is added in the same transaction as the change that causes it,
-/// so a crash can neither lose it nor send it for a change that was rolled back.
+/// A message waiting to leave Roster: an email, or a logout notice to an app. It is added in the same
+/// transaction as the change that causes it, so a crash can neither lose it nor send it for a change
+/// that was rolled back.
 /// </summary>
 public sealed class OutboxMessage
 {
     public Guid Id { get; set; }
+    public OutboxChannel Channel { get; set; }
     public DateTime CreatedAt { get; set; }
     public string To { get; set; } = "";
     public string Subject { get; set; } = "";

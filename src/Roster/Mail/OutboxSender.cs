@@ -52,7 +52,10 @@ public sealed class OutboxSender(
 
         try
         {
-            await transport.SendAsync(message, cancellationToken);
+            if (message.Channel == OutboxChannel.BackChannelLogout)
+                await scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken);
+            else
+                await transport.SendAsync(message, cancellationToken);
             message.SentAt = clock.GetUtcNow().UtcDateTime;
             message.LastError = null;
             // The body may hold a single-use link; once delivered it has no reason to stay readable here.

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Data;
+using Roster.Oidc;
 using Roster.Hosting;
 
 namespace Roster.Users;
@@ -13,7 +14,7 @@ public sealed record ProfileChange(string Name, string Email, bool EmailVisible,
 /// Changes to an existing account, each checked against who is acting. The last-owner guardrail lives
 /// here, so no surface can delete, disable or demote the last owner.
 /// </summary>
-public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules rules, AuditLog audit, TimeProvider clock)
+public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules rules, AuditLog audit, AppSessions appSessions, TimeProvider clock)
 {
     public async Task<Result<User>> UpdateProfileAsync(Actor actor, Guid id, ProfileChange change, CancellationToken cancellationToken = default)
     {
@@ -84,8 +85,12 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
             return lastOwner;
         user.Enabled = enabled;
         if (!enabled)
-            // A new stamp invalidates every cookie issued for the account: its sessions end at their next request.
+        {
+            // A new stamp invalidates every cookie issued for the account: its sessions end at their next
+            // request, and the apps signed in through them are told now.
             await users.UpdateSecurityStampAsync(user);
+            await appSessions.EndAsync(user.Id, sessionId: null, cancellationToken);
+        }
         var saved = await SaveAsync(actor, user, enabled ? AuditActions.UserEnabled : AuditActions.UserDisabled, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return saved;
@@ -106,6 +111,7 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
             return new Error("confirm.mismatch", $"Type the name \"{user.Name}\" exactly to confirm.", "ConfirmName");
         if (await LastOwnerGuardAsync(user, cancellationToken) is { } lastOwner)
             return lastOwner;
+        await appSessions.EndAsync(user.Id, sessionId: null, cancellationToken);
         db.Users.Remove(user);
         audit.Record(AuditActions.UserDeleted, actor, user, $"{user.Name} <{user.Email}>");
         await db.SaveChangesAsync(cancellationToken);

@@ -30,7 +30,10 @@ public static class UsersSetup
         {
             var avatar = await db.Avatars.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == id, cancellationToken);
             return Avatars.Serve(context, avatar?.ContentType, avatar?.Data, avatar?.UpdatedAt ?? default);
-        });
+        })
+        // Apps fetch the OpenID Connect "picture" from their servers, without a session; the address holds
+        // the person's random id, so it is found only by those who were given it.
+        .AllowAnonymous();
         endpoints.MapUsersApi();
         return endpoints;
     }

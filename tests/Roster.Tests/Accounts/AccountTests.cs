@@ -64,7 +64,10 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
 
         using var avatar = await browser.Http.GetAsync($"/avatar/{user.Id}");
         Assert.Equal("image/gif", avatar.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.Redirect, (await Server.NewClient().GetAsync($"/avatar/{user.Id}")).Status);
+        // Apps show it from the OpenID Connect "picture" claim, fetched without a Roster session.
+        using var fromAnApp = await new HttpClient().GetAsync($"{Server.BaseUrl}/avatar/{user.Id}");
+        Assert.Equal("image/gif", fromAnApp.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.NewClient().GetAsync($"/avatar/{Guid.NewGuid()}")).Status);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public abstract class AppSignOnTests(RosterFixture fixture)
 
         Assert.Equal(HttpStatusCode.Redirect, page.Status);
         var stored = await StoredAsync(id);
-        Assert.Equal(["https://notes.example.org/oauth2/callback", "http://127.0.0.1:8400/cb", "http://localhost/cb"], AppSignOn.RedirectUrisOf(stored));
+        Assert.Equal(["https://notes.example.org/oauth2/callback", "http://127.0.0.1:8400/cb", "http://localhost/cb"], AppSignOn.Lines(stored.RedirectUris));
         Assert.Equal("ES256", stored.TokenSigningAlgorithm);
         Assert.Equal(20, stored.ClientId.Length);
     }
@@ -76,15 +76,15 @@ public abstract class AppSignOnTests(RosterFixture fixture)
 
         Assert.Equal(43, secret.Length);
         Assert.NotEqual(secret, stored.ClientSecretHash);
-        Assert.True(AppSignOn.SecretMatches(stored, secret));
-        Assert.False(AppSignOn.SecretMatches(stored, secret + "x"));
+        Assert.True(AppSignOn.SecretMatches(stored.ClientSecretHash, secret));
+        Assert.False(AppSignOn.SecretMatches(stored.ClientSecretHash, secret + "x"));
         Assert.DoesNotContain(secret, (await admin.GetAsync(path)).Text);
 
         var (adminUser, _) = await Server.SignedInAsync(Role.Admin);
         using var api = await Server.ApiClientAsync(adminUser);
         var replaced = await (await api.PostAsync($"/api/v1/apps/{id}/client-secret", null)).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.False(AppSignOn.SecretMatches(await StoredAsync(id), secret));
-        Assert.True(AppSignOn.SecretMatches(await StoredAsync(id), replaced.GetProperty("clientSecret").GetString()));
+        Assert.False(AppSignOn.SecretMatches((await StoredAsync(id)).ClientSecretHash, secret));
+        Assert.True(AppSignOn.SecretMatches((await StoredAsync(id)).ClientSecretHash, replaced.GetProperty("clientSecret").GetString()));
 
         await admin.SubmitAsync(path, path + "?handler=RemoveSecret", new Dictionary<string, string>());
         Assert.Null((await StoredAsync(id)).ClientSecretHash);

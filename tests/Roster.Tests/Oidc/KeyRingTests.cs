@@ -15,7 +15,7 @@ public sealed class KeyRingTests(SqliteRoster fixture) : IClassFixture<SqliteRos
     private async Task<JsonWebKeySet> JwksAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
-        using var response = await http.GetAsync(OidcSetup.JwksPath);
+        using var response = await http.GetAsync(OidcPaths.Jwks);
         Assert.Equal("application/jwk-set+json", response.Content.Headers.ContentType?.MediaType);
         return new JsonWebKeySet(await response.Content.ReadAsStringAsync());
     }

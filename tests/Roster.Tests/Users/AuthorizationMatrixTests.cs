@@ -20,6 +20,9 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
     private enum Access
     {
         Anyone,
+
+        /// <summary>Open to every role alike, guarded by a protocol credential of its own (401 without one).</summary>
+        OwnCredentials,
         SignedIn,
         UserManager,
         Admin,
@@ -41,12 +44,23 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["GET /error/{code:int?}"] = Access.Anyone,
         ["GET /healthz"] = Access.Anyone,
         ["GET /api/{documentName}/openapi.json"] = Access.Anyone,
+        ["GET /avatar/{id:guid}"] = Access.Anyone,
+        ["GET /.well-known/openid-configuration"] = Access.Anyone,
         ["GET /oidc/jwks"] = Access.Anyone,
+        ["GET /oidc/authorize"] = Access.Anyone,
+        ["POST /oidc/authorize"] = Access.Anyone,
+        ["GET /oidc/logout"] = Access.Anyone,
+        ["POST /oidc/logout"] = Access.Anyone,
+        // These authenticate the app (client secret) or the bearer token, never the dashboard role.
+        ["POST /oidc/token"] = Access.OwnCredentials,
+        ["POST /oidc/revoke"] = Access.OwnCredentials,
+        ["POST /oidc/introspect"] = Access.OwnCredentials,
+        ["GET /oidc/userinfo"] = Access.OwnCredentials,
+        ["POST /oidc/userinfo"] = Access.OwnCredentials,
 
         ["GET /"] = Access.SignedIn,
         ["GET /users"] = Access.SignedIn,
         ["GET /user/{id:guid}"] = Access.SignedIn,
-        ["GET /avatar/{id:guid}"] = Access.SignedIn,
         ["GET /account"] = Access.SignedIn,
         ["POST /account?handler=Profile"] = Access.SignedIn,
         ["POST /account?handler=Password"] = Access.SignedIn,
@@ -160,7 +174,9 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
             var status = await SendAsync(endpoint, browser, api);
             // A refusal is 401/403, or for a visitor the challenge: a redirect to the sign-in page.
             var challenged = status == HttpStatusCode.Redirect && lastLocation?.Contains("/login?ReturnUrl=", StringComparison.Ordinal) == true;
-            var reached = status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && !challenged;
+            var reached = Matrix[endpoint] == Access.OwnCredentials
+                ? status is not HttpStatusCode.Forbidden && !challenged
+                : status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && !challenged;
             if (reached != allowed)
                 wrong.Add($"{endpoint}: {(allowed ? "should be allowed" : "should be refused")} but answered {(int)status}");
         }
@@ -172,7 +188,7 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
 
     private static bool Allows(Access access, Role? role) => access switch
     {
-        Access.Anyone => true,
+        Access.Anyone or Access.OwnCredentials => true,
         Access.SignedIn => role is not null,
         Access.UserManager => role >= Role.UserManager,
         _ => role >= Role.Admin,

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Roster.Oidc;
+
+/// <summary>
+/// The authorization endpoint: the code flow of OpenID Connect Core section 3.1.2 with PKCE (RFC 7636).
+/// A signed-in person gets a code without typing anything; others sign in first and come back.
+/// </summary>
+public static class Authorize
+{
+    public static async Task<IResult> HandleAsync(
+        HttpContext context,
+        IClientStore clients,
+        IGrantStore grants,
+        IUserDirectory directory,
+        ISignInHandOff handOff,
+        OidcIssuer issuer,
+        TimeProvider clock,
+        IOptions<OidcOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var parameters = await Parameters.ReadAsync(context.Request, cancellationToken);
+
+        // Section 3.1.2.6 and RFC 6749 section 4.1.2.1: until the client and its redirect URI are known
+        // to belong together, an error goes to the person, never to the URI, or Roster is an open redirector.
+        if (parameters["client_id"] is not { } clientId || await clients.FindAsync(clientId, cancellationToken) is not { } client)
+            return handOff.Error(OidcError.InvalidRequest("The app's sign-in link names no app registered in Roster (client_id). Ask the app's administrator to check its settings."));
+        var redirectUri = parameters["redirect_uri"];
+        if (redirectUri is null || !client.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+            return handOff.Error(OidcError.InvalidRequest($"The app “{client.Name}” asked to return to an address that is not registered for it (redirect_uri). Ask its administrator to add the exact address on the app's page in Roster."));
+
+        var state = parameters["state"];
+        IResult Back(OidcError error) => Results.Redirect(Parameters.AppendTo(redirectUri, [
+            new("error", error.Code), new("error_description", error.Description), new("state", state), new("iss", issuer.Value)]));
+
+        var request = Validate(parameters, client);
+        if (request.Error is { } invalid)
+            return Back(invalid);
+
+        var session = await handOff.CurrentSessionAsync(context);
+        var now = clock.GetUtcNow();
+        var mustSignIn = session is null || request.Prompt == "login" ||
+            request.MaxAge is { } maxAge && now - session.AuthTime > TimeSpan.FromSeconds(maxAge);
+        if (mustSignIn)
+        {
+            if (request.Prompt == "none")
+                return Back(OidcError.LoginRequired("The person is not signed in to Roster, or not recently enough."));
+            // The way back drops prompt and max_age: the person has just signed in, and keeping them
+            // would ask again forever (max_age=0 included).
+            var again = parameters.All.Where(p => p.Key is not ("prompt" or "max_age")).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value));
+            return handOff.SignIn(OidcPaths.Authorize + QueryString.Create(again).ToUriComponent());
+        }
+
+        if (await directory.FindUsableAsync(session!.Subject, client, cancellationToken) is null)
+            return request.Prompt == "none"
+                ? Back(OidcError.AccessDenied($"This person may not use {client.Name}."))
+                : handOff.NoAccess(client);
+
+        var code = TokenIssuer.NewHandle();
+        var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, request.Scope, session.AuthTime, parameters["nonce"]);
+        await grants.AddAsync(grant, code, redirectUri, request.CodeChallenge, now + options.Value.CodeLifetime, cancellationToken);
+        return Results.Redirect(Parameters.AppendTo(redirectUri, [new("code", code), new("state", state), new("iss", issuer.Value)]));
+    }
+
+    private sealed record Request(string Scope, string? CodeChallenge, string? Prompt, long? MaxAge, OidcError? Error = null)
+    {
+        public static Request Invalid(OidcError error) => new("", null, null, null, error);
+    }
+
+    private static Request Validate(Parameters parameters, OidcClient client)
+    {
+        if (parameters.Repeated is { } repeated)
+            return Request.Invalid(OidcError.InvalidRequest($"The parameter {repeated} was given more than once."));
+        if (parameters["request"] is not null)
+            return Request.Invalid(new("request_not_supported", "Roster does not accept request objects."));
+        if (parameters["request_uri"] is not null)
+            return Request.Invalid(new("request_uri_not_supported", "Roster does not accept request_uri."));
+        if (parameters["response_type"] is not { } responseType)
+            return Request.Invalid(OidcError.InvalidRequest("response_type is missing."));
+        if (responseType != "code")
+            return Request.Invalid(OidcError.UnsupportedResponseType("Roster supports the authorization code flow only: response_type=code."));
+        if (parameters["response_mode"] is { } mode && mode != "query")
+            return Request.Invalid(OidcError.InvalidRequest("Roster returns codes in the query: response_mode=query."));
+
+        var requested = Scopes.Parse(parameters["scope"]);
+        if (!requested.Contains(Scopes.OpenId))
+            return Request.Invalid(OidcError.InvalidScope("The scope must include openid."));
+
+        var challenge = parameters["code_challenge"];
+        var method = parameters["code_challenge_method"];
+        if (challenge is null && method is not null)
+            return Request.Invalid(OidcError.InvalidRequest("code_challenge_method was given without code_challenge."));
+        if (challenge is null && !client.IsConfidential)
+            return Request.Invalid(OidcError.InvalidRequest("This app is a public client: it must send a PKCE code_challenge (S256)."));
+        // RFC 7636 section 4.3 defaults the method to "plain", which Roster refuses.
+        if (challenge is not null && method != Pkce.S256)
+            return Request.Invalid(OidcError.InvalidRequest("Roster supports code_challenge_method=S256 only."));
+        if (challenge is not null && !Pkce.IsChallenge(challenge))
+            return Request.Invalid(OidcError.InvalidRequest("code_challenge must be the 43-character base64url SHA-256 of the verifier."));
+
+        var prompts = Scopes.Parse(parameters["prompt"]);
+        if (prompts.Contains("none") && prompts.Count > 1)
+            return Request.Invalid(OidcError.InvalidRequest("prompt=none cannot be combined with other prompts."));
+        var prompt = prompts.Contains("none") ? "none" : prompts.Contains("login") ? "login" : null;
+
+        long? maxAge = null;
+        if (parameters["max_age"] is { } age)
+        {
+            if (!long.TryParse(age, System.Globalization.NumberStyles.None, null, out var seconds))
+                return Request.Invalid(OidcError.InvalidRequest("max_age must be a number of seconds."));
+            maxAge = seconds;
+        }
+        return new(Scopes.Granted(requested), challenge, prompt, maxAge);
+    }
+}

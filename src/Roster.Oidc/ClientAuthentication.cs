@@ -1,0 +1,92 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Roster.Oidc;
+
+public sealed record AuthenticatedClient(OidcClient? Client, OidcError? Error, bool ChallengeBasic)
+{
+    public static AuthenticatedClient Failed(OidcError error, bool basic) => new(null, error, basic);
+}
+
+/// <summary>
+/// Who is calling the token, introspection or revocation endpoint (RFC 6749 section 2.3, OpenID
+/// Connect Core section 9): <c>client_secret_basic</c>, <c>client_secret_post</c>, or <c>none</c> for a
+/// public client. Failures are throttled per address and all look alike.
+/// </summary>
+public sealed class ClientAuthentication(IClientStore clients, ICredentialThrottle throttle)
+{
+    public const string SecretBasic = "client_secret_basic";
+    public const string SecretPost = "client_secret_post";
+    public const string None = "none";
+
+    public static readonly string[] Methods = [SecretBasic, SecretPost, None];
+
+    public async Task<AuthenticatedClient> AuthenticateAsync(HttpContext context, Parameters parameters, CancellationToken cancellationToken)
+    {
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var header = context.Request.Headers.Authorization.ToString();
+        var basic = header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
+        if (throttle.IsBlocked(address))
+            return AuthenticatedClient.Failed(OidcError.InvalidClient("Too many failed client authentications from this address; wait a minute."), basic);
+
+        string? clientId, secret;
+        if (basic)
+        {
+            // Section 2.3.1: one method per request, and the header's parts are form-encoded before base64.
+            if (parameters["client_secret"] is not null)
+                return AuthenticatedClient.Failed(OidcError.InvalidRequest("Authenticate with the Authorization header or client_secret, not both."), false);
+            if (!TryDecodeBasic(header["Basic ".Length..], out clientId, out secret))
+                return Fail(address, basic);
+            if (parameters["client_id"] is { } bodyId && bodyId != clientId)
+                return AuthenticatedClient.Failed(OidcError.InvalidRequest("client_id differs from the Authorization header's."), false);
+        }
+        else
+        {
+            clientId = parameters["client_id"];
+            secret = parameters["client_secret"];
+            if (clientId is null)
+                return AuthenticatedClient.Failed(OidcError.InvalidClient("The client did not authenticate: send client_id (and client_secret, or HTTP Basic)."), false);
+        }
+
+        var client = await clients.FindAsync(clientId, cancellationToken);
+        if (client is null)
+            return Fail(address, basic);
+        // A confidential client must prove itself; a public one has no secret that could prove anything.
+        var proven = client.IsConfidential
+            ? secret is not null && await clients.SecretMatchesAsync(client, secret, cancellationToken)
+            : secret is null;
+        return proven ? new(client, null, false) : Fail(address, basic);
+    }
+
+    private AuthenticatedClient Fail(string address, bool basic)
+    {
+        throttle.RecordFailure(address);
+        return AuthenticatedClient.Failed(OidcError.InvalidClient("Client authentication failed."), basic);
+    }
+
+    private static bool TryDecodeBasic(string encoded, out string clientId, out string secret)
+    {
+        clientId = secret = "";
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded.Trim()));
+            var colon = decoded.IndexOf(':');
+            if (colon <= 0)
+                return false;
+            clientId = Uri.UnescapeDataString(decoded[..colon].Replace('+', ' '));
+            secret = Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' '));
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>RFC 6749 section 5.2: a client that tried HTTP Basic is answered 401 with a Basic challenge.</summary>
+    public static IResult Refuse(AuthenticatedClient failed) => failed.Error!.Code == "invalid_client"
+        ? failed.ChallengeBasic
+            ? new OidcResults.Challenge(OidcResults.Error(failed.Error, StatusCodes.Status401Unauthorized), "Basic realm=\"roster\"")
+            : OidcResults.Error(failed.Error, StatusCodes.Status401Unauthorized)
+        : OidcResults.Error(failed.Error);
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Roster.Oidc;
+
+/// <summary>
+/// Token introspection, RFC 7662. A client learns about its own tokens only; anything else, including
+/// another client's token, is simply inactive (section 2.2).
+/// </summary>
+public static class Introspection
+{
+    public static async Task<IResult> HandleAsync(HttpContext context, ClientAuthentication authentication, ActiveTokens active, CancellationToken cancellationToken)
+    {
+        if (await Parameters.ReadFormAsync(context.Request, cancellationToken) is not { } parameters)
+            return OidcResults.Error(OidcError.InvalidRequest("POST the parameters as application/x-www-form-urlencoded."));
+        var authenticated = await authentication.AuthenticateAsync(context, parameters, cancellationToken);
+        if (authenticated.Client is not { } client)
+            return ClientAuthentication.Refuse(authenticated);
+        if (parameters["token"] is not { } token)
+            return OidcResults.Error(OidcError.InvalidRequest("token is missing."));
+
+        // Hints only say where to look first (section 2.1); both kinds are tried.
+        if (await active.AccessTokenAsync(token, cancellationToken) is { } access && access.GetPayloadValue<string>("client_id") == client.ClientId)
+        {
+            var body = new Dictionary<string, object>
+            {
+                ["active"] = true,
+                ["token_type"] = "Bearer",
+                ["client_id"] = client.ClientId,
+                ["sub"] = access.Subject,
+                ["aud"] = client.ClientId,
+                ["iss"] = access.Issuer,
+                ["jti"] = access.Id,
+                ["iat"] = new DateTimeOffset(access.IssuedAt).ToUnixTimeSeconds(),
+                ["exp"] = new DateTimeOffset(access.ValidTo).ToUnixTimeSeconds(),
+            };
+            if (access.TryGetPayloadValue<string>("scope", out var scope))
+                body["scope"] = scope;
+            return OidcResults.Json(body);
+        }
+        if (await active.RefreshTokenAsync(token, cancellationToken) is { } refresh && refresh.Grant.ClientId == client.ClientId)
+            return OidcResults.Json(new Dictionary<string, object>
+            {
+                ["active"] = true,
+                ["token_type"] = "refresh_token",
+                ["client_id"] = client.ClientId,
+                ["sub"] = refresh.Grant.Subject,
+                ["scope"] = refresh.Grant.Scope,
+                ["exp"] = refresh.ExpiresAt.ToUnixTimeSeconds(),
+            });
+        return OidcResults.Json(new Dictionary<string, object> { ["active"] = false });
+    }
+}

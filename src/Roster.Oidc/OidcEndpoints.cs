@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Roster.Oidc;
+
+/// <summary>
+/// The provider's services and endpoints. The host supplies the stores (<see cref="IClientStore"/>,
+/// <see cref="IGrantStore"/>, <see cref="IUserDirectory"/>, <see cref="ISigningKeyStore"/>), the sign-in
+/// hand-off, the throttle and the <see cref="OidcIssuer"/>.
+/// </summary>
+public static class OidcEndpoints
+{
+    public static IServiceCollection AddOidcProtocol(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<OidcOptions>(configuration.GetSection(OidcOptions.Section));
+        services.Configure<SigningKeyOptions>(configuration.GetSection(SigningKeyOptions.Section));
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddScoped<ActiveTokens>();
+        services.AddScoped<ClientAuthentication>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOidcProtocol(this IEndpointRouteBuilder endpoints)
+    {
+        string[] getOrPost = [HttpMethods.Get, HttpMethods.Post];
+        endpoints.MapGet(OidcPaths.Discovery, (OidcIssuer issuer, HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=300";
+            return Results.Json(Discovery.Document(issuer));
+        }).AllowAnonymous();
+        // RFC 7517 section 5: the public keys that verify Roster's tokens, old ones included until they retire.
+        endpoints.MapGet(OidcPaths.Jwks, async (KeyRing keys, HttpContext context, CancellationToken cancellationToken) =>
+        {
+            var set = await keys.PublicKeysAsync(cancellationToken);
+            context.Response.Headers.CacheControl = "public, max-age=300";
+            return Results.Text(JwksJson(set), "application/jwk-set+json");
+        }).AllowAnonymous();
+        endpoints.MapMethods(OidcPaths.Authorize, getOrPost, Authorize.HandleAsync).AllowAnonymous();
+        endpoints.MapPost(OidcPaths.Token, Token.HandleAsync).AllowAnonymous();
+        endpoints.MapMethods(OidcPaths.UserInfo, getOrPost, UserInfo.HandleAsync).AllowAnonymous();
+        endpoints.MapPost(OidcPaths.Revocation, Revocation.HandleAsync).AllowAnonymous();
+        endpoints.MapPost(OidcPaths.Introspection, Introspection.HandleAsync).AllowAnonymous();
+        endpoints.MapMethods(OidcPaths.EndSession, getOrPost, EndSession.HandleAsync).AllowAnonymous();
+        return endpoints;
+    }
+
+    private static string JwksJson(JsonWebKeySet set) =>
+        System.Text.Json.JsonSerializer.Serialize(new
+        {
+            keys = set.Keys.Select(k => k.Kty == JsonWebAlgorithmsKeyTypes.RSA
+                ? (object)new { kty = k.Kty, use = k.Use, alg = k.Alg, kid = k.Kid, n = k.N, e = k.E }
+                : new { kty = k.Kty, use = k.Use, alg = k.Alg, kid = k.Kid, crv = k.Crv, x = k.X, y = k.Y }),
+        });
+}

@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Roster.Oidc;
+
+/// <summary>
+/// A registered relying party. A confidential client proves itself with its secret; a public one
+/// (no secret) cannot keep one, so it must use PKCE.
+/// </summary>
+public sealed record OidcClient(
+    string ClientId,
+    string Name,
+    bool IsConfidential,
+    IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> PostLogoutRedirectUris,
+    string? BackChannelLogoutUri,
+    string SigningAlgorithm);
+
+/// <summary>The apps Roster signs people in to.</summary>
+public interface IClientStore
+{
+    /// <summary>The client, or null when no app with single sign-on has this id.</summary>
+    Task<OidcClient?> FindAsync(string clientId, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="secret"/> is the client's current secret, compared in constant time.</summary>
+    Task<bool> SecretMatchesAsync(OidcClient client, string secret, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What one authorization request let a client do for a person in one dashboard session. The code,
+/// the refresh tokens and the access tokens issued from it all name it, so revoking it revokes them all.
+/// </summary>
+public sealed record Grant(Guid Id, string ClientId, string Subject, string SessionId, string Scope, DateTimeOffset AuthTime, string? Nonce);
+
+public sealed record IssuedCode(Grant Grant, string RedirectUri, string? CodeChallenge, DateTimeOffset ExpiresAt, bool Redeemed);
+
+public sealed record IssuedRefreshToken(Grant Grant, DateTimeOffset ExpiresAt, bool Used);
+
+/// <summary>
+/// Grants, codes and refresh tokens, shared by every instance. Codes and tokens are handed over as
+/// issued; the store keeps only their hashes. Lookups never return anything of a revoked grant.
+/// </summary>
+public interface IGrantStore
+{
+    Task AddAsync(Grant grant, string code, string redirectUri, string? codeChallenge, DateTimeOffset codeExpiresAt, CancellationToken cancellationToken);
+
+    Task<IssuedCode?> FindCodeAsync(string code, CancellationToken cancellationToken);
+
+    /// <summary>Marks the code redeemed unless it already was; false means another request redeemed it first.</summary>
+    Task<bool> TryRedeemCodeAsync(string code, CancellationToken cancellationToken);
+
+    Task AddRefreshTokenAsync(Guid grantId, string token, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    Task<IssuedRefreshToken?> FindRefreshTokenAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>In one step, marks <paramref name="used"/> used unless it already was, and adds <paramref name="next"/>; false means it was used already.</summary>
+    Task<bool> TryRotateRefreshTokenAsync(string used, Guid grantId, string next, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken);
+
+    Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken);
+
+    Task RevokeAsync(Guid grantId, CancellationToken cancellationToken);
+
+    /// <summary>Remembers a revoked access token until it would have expired anyway.</summary>
+    Task RevokeAccessTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    Task<bool> IsAccessTokenRevokedAsync(string tokenId, CancellationToken cancellationToken);
+}
+
+/// <summary>A person as apps see them. <see cref="Subject"/> is stable and never given to anyone else.</summary>
+public sealed record OidcUser(string Subject, string Name, string Username, string? Email, bool EmailVerified, string? Picture, IReadOnlyList<string> Groups);
+
+public interface IUserDirectory
+{
+    /// <summary>The person, or null when they are unknown, disabled, or not allowed to use this client's app.</summary>
+    Task<OidcUser?> FindUsableAsync(string subject, OidcClient client, CancellationToken cancellationToken);
+}
+
+/// <summary>A signed-in dashboard session: who, which session (the <c>sid</c> of back-channel logout), and when they authenticated.</summary>
+public sealed record DashboardSession(string Subject, string SessionId, DateTimeOffset AuthTime);
+
+/// <summary>
+/// The parts of the flows that belong to the host's pages: the current session, the sign-in page and
+/// back, and the pages a person sees when Roster must not redirect to the app.
+/// </summary>
+public interface ISignInHandOff
+{
+    Task<DashboardSession?> CurrentSessionAsync(HttpContext context);
+
+    /// <summary>Sends the person to sign in, then back to <paramref name="returnUrl"/> (a local path).</summary>
+    IResult SignIn(string returnUrl);
+
+    /// <summary>The "no access to this app" page: the app's access rule refuses this person.</summary>
+    IResult NoAccess(OidcClient client);
+
+    /// <summary>An error shown to the person, because the request names no client or redirect URI it could safely go back to.</summary>
+    IResult Error(OidcError error);
+
+    /// <summary>Asks the signed-in person whether to sign out, then continues at <paramref name="returnUrl"/>.</summary>
+    IResult ConfirmSignOut(string returnUrl);
+
+    /// <summary>Ends the dashboard session and notifies the apps holding it.</summary>
+    Task SignOutAsync(HttpContext context, DashboardSession session);
+
+    /// <summary>The page that says the person is signed out, when no app asked to be returned to.</summary>
+    IResult SignedOut();
+}
+
+/// <summary>Failed client authentications per address, so secrets cannot be guessed at speed.</summary>
+public interface ICredentialThrottle
+{
+    bool IsBlocked(string address);
+
+    void RecordFailure(string address);
+}

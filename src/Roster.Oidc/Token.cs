@@ -1,0 +1,181 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Roster.Oidc;
+
+/// <summary>
+/// The token endpoint (RFC 6749 section 3.2, OpenID Connect Core section 3.1.3): authorization codes,
+/// refresh tokens with rotation, and client credentials. Every refusal issues nothing.
+/// </summary>
+public static class Token
+{
+    public const string AuthorizationCode = "authorization_code";
+    public const string RefreshToken = "refresh_token";
+    public const string ClientCredentials = "client_credentials";
+
+    public static async Task<IResult> HandleAsync(
+        HttpContext context,
+        ClientAuthentication authentication,
+        IGrantStore grants,
+        IUserDirectory directory,
+        TokenIssuer tokens,
+        TimeProvider clock,
+        IOptions<OidcOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (await Parameters.ReadFormAsync(context.Request, cancellationToken) is not { } parameters)
+            return OidcResults.Error(OidcError.InvalidRequest("POST the parameters as application/x-www-form-urlencoded."));
+        if (parameters.Repeated is { } repeated)
+            return OidcResults.Error(OidcError.InvalidRequest($"The parameter {repeated} was given more than once."));
+        var authenticated = await authentication.AuthenticateAsync(context, parameters, cancellationToken);
+        if (authenticated.Client is not { } client)
+            return ClientAuthentication.Refuse(authenticated);
+
+        var flow = new Flow(client, parameters, grants, directory, tokens, clock.GetUtcNow(), options.Value, cancellationToken);
+        return parameters["grant_type"] switch
+        {
+            null => OidcResults.Error(OidcError.InvalidRequest("grant_type is missing.")),
+            AuthorizationCode => await flow.RedeemCodeAsync(),
+            RefreshToken => await flow.RefreshAsync(),
+            ClientCredentials => await flow.ClientCredentialsAsync(),
+            var other => OidcResults.Error(OidcError.UnsupportedGrantType(
+                $"Roster does not support the grant type \"{other}\": use {AuthorizationCode}, {RefreshToken} or {ClientCredentials}.")),
+        };
+    }
+
+    private sealed record Flow(
+        OidcClient Client,
+        Parameters Parameters,
+        IGrantStore Grants,
+        IUserDirectory Directory,
+        TokenIssuer Tokens,
+        DateTimeOffset Now,
+        OidcOptions Options,
+        CancellationToken CancellationToken)
+    {
+        /// <summary>Section 3.1.3.2: the code is the client's, unexpired, for this redirect URI and verifier, and used once.</summary>
+        public async Task<IResult> RedeemCodeAsync()
+        {
+            if (Parameters["code"] is not { } code)
+                return OidcResults.Error(OidcError.InvalidRequest("code is missing."));
+            var issued = await Grants.FindCodeAsync(code, CancellationToken);
+            if (issued is null || issued.Grant.ClientId != Client.ClientId)
+                return OidcResults.Error(OidcError.InvalidGrant("The authorization code is unknown, revoked, or not this client's."));
+            if (issued.Redeemed)
+                return await ReplayedAsync(issued.Grant);
+            if (issued.ExpiresAt <= Now)
+                return OidcResults.Error(OidcError.InvalidGrant("The authorization code has expired; start the sign-in again."));
+            if (Parameters["redirect_uri"] != issued.RedirectUri)
+                return OidcResults.Error(OidcError.InvalidGrant("redirect_uri differs from the one in the authorization request."));
+            if (issued.CodeChallenge is { } challenge)
+            {
+                if (Parameters["code_verifier"] is not { } verifier)
+                    return OidcResults.Error(OidcError.InvalidGrant("code_verifier is missing: the authorization request had a PKCE challenge."));
+                if (!Pkce.Verifies(verifier, challenge))
+                    return OidcResults.Error(OidcError.InvalidGrant("code_verifier does not match the PKCE challenge."));
+            }
+            else if (Parameters["code_verifier"] is not null)
+                return OidcResults.Error(OidcError.InvalidGrant("code_verifier was sent, but the authorization request had no PKCE challenge."));
+
+            // Two requests may carry the same code at once: the store lets exactly one through.
+            if (!await Grants.TryRedeemCodeAsync(code, CancellationToken))
+                return await ReplayedAsync(issued.Grant);
+            if (await Directory.FindUsableAsync(issued.Grant.Subject, Client, CancellationToken) is not { } user)
+            {
+                await Grants.RevokeAsync(issued.Grant.Id, CancellationToken);
+                return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
+            }
+            return await IssueAsync(issued.Grant, user, withIdToken: true);
+        }
+
+        /// <summary>
+        /// RFC 6749 section 4.1.2: a code used twice may have been stolen, so what it issued is revoked
+        /// (RFC 9700 section 4.5.3).
+        /// </summary>
+        private async Task<IResult> ReplayedAsync(Grant grant)
+        {
+            await Grants.RevokeAsync(grant.Id, CancellationToken);
+            return OidcResults.Error(OidcError.InvalidGrant("The authorization code was already used; the tokens it issued are revoked."));
+        }
+
+        /// <summary>
+        /// Section 6: each refresh token works once and is replaced. Presenting a used one means two parties
+        /// hold it, so the whole grant is revoked (RFC 9700 section 4.14.2).
+        /// </summary>
+        public async Task<IResult> RefreshAsync()
+        {
+            if (Parameters["refresh_token"] is not { } presented)
+                return OidcResults.Error(OidcError.InvalidRequest("refresh_token is missing."));
+            var issued = await Grants.FindRefreshTokenAsync(presented, CancellationToken);
+            if (issued is null || issued.Grant.ClientId != Client.ClientId)
+                return OidcResults.Error(OidcError.InvalidGrant("The refresh token is unknown, revoked, or not this client's."));
+            if (issued.Used)
+                return await ReusedAsync(issued.Grant);
+            if (issued.ExpiresAt <= Now)
+                return OidcResults.Error(OidcError.InvalidGrant("The refresh token has expired; sign in again."));
+            var requested = Scopes.Parse(Parameters["scope"]);
+            var granted = Scopes.Parse(issued.Grant.Scope);
+            if (requested.Any(s => !granted.Contains(s)))
+                return OidcResults.Error(OidcError.InvalidScope("A refresh can only keep or narrow the scope that was granted."));
+            if (await Directory.FindUsableAsync(issued.Grant.Subject, Client, CancellationToken) is not { } user)
+            {
+                await Grants.RevokeAsync(issued.Grant.Id, CancellationToken);
+                return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
+            }
+            var next = TokenIssuer.NewHandle();
+            if (!await Grants.TryRotateRefreshTokenAsync(presented, issued.Grant.Id, next, Now + Options.RefreshTokenLifetime, CancellationToken))
+                return await ReusedAsync(issued.Grant);
+            var grant = requested.Count == 0 ? issued.Grant : issued.Grant with { Scope = Scopes.Granted(requested) };
+            return await IssueAsync(grant, user, withIdToken: false, refreshToken: next);
+        }
+
+        private async Task<IResult> ReusedAsync(Grant grant)
+        {
+            await Grants.RevokeAsync(grant.Id, CancellationToken);
+            return OidcResults.Error(OidcError.InvalidGrant("The refresh token was already used; every token of this sign-in is revoked."));
+        }
+
+        /// <summary>RFC 6749 section 4.4: a confidential client acting for itself; no person, so no ID or refresh token.</summary>
+        public async Task<IResult> ClientCredentialsAsync()
+        {
+            if (!Client.IsConfidential)
+                return OidcResults.Error(OidcError.UnauthorizedClient("Only a client with a secret may use client_credentials."));
+            var requested = Scopes.Parse(Parameters["scope"]);
+            if (requested.Any(Scopes.Supported.Contains))
+                return OidcResults.Error(OidcError.InvalidScope("Client-credentials tokens act for the app, not a person: the OpenID scopes do not apply."));
+            var scope = string.Join(' ', requested);
+            var access = await Tokens.AccessTokenAsync(Client, scope, grant: null, CancellationToken);
+            var body = new Dictionary<string, object>
+            {
+                ["access_token"] = access.Value,
+                ["token_type"] = "Bearer",
+                ["expires_in"] = (long)Options.AccessTokenLifetime.TotalSeconds,
+            };
+            if (scope.Length > 0)
+                body["scope"] = scope;
+            return OidcResults.Json(body);
+        }
+
+        /// <summary>Section 3.1.3.3. A refresh answer carries no new ID token, as section 12.2 allows.</summary>
+        private async Task<IResult> IssueAsync(Grant grant, OidcUser user, bool withIdToken, string? refreshToken = null)
+        {
+            var access = await Tokens.AccessTokenAsync(Client, grant.Scope, grant, CancellationToken);
+            if (refreshToken is null)
+            {
+                refreshToken = TokenIssuer.NewHandle();
+                await Grants.AddRefreshTokenAsync(grant.Id, refreshToken, Now + Options.RefreshTokenLifetime, CancellationToken);
+            }
+            var body = new Dictionary<string, object>
+            {
+                ["access_token"] = access.Value,
+                ["token_type"] = "Bearer",
+                ["expires_in"] = (long)Options.AccessTokenLifetime.TotalSeconds,
+                ["refresh_token"] = refreshToken,
+                ["scope"] = grant.Scope,
+            };
+            if (withIdToken)
+                body["id_token"] = await Tokens.IdTokenAsync(Client, user, grant, CancellationToken);
+            return OidcResults.Json(body);
+        }
+    }
+}

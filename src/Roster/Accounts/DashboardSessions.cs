@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Oidc;
+using Roster.Users;
+
+namespace Roster.Accounts;
+
+/// <summary>
+/// Dashboard sessions: the cookie carries a session id (<c>sid</c>, the session apps are told about in
+/// back-channel logouts) and when the person authenticated (<c>auth_time</c>, for <c>max_age</c>).
+/// Signing in, refreshing the cookie and signing out all go through here.
+/// </summary>
+public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions apps, AuditLog audit, RosterDb db, TimeProvider clock)
+{
+    public const string SessionIdClaim = "sid";
+    public const string AuthTimeClaim = "auth_time";
+
+    /// <summary>Starts a new session for someone who has just proven who they are.</summary>
+    public Task SignInAsync(User user, bool remember) =>
+        signIn.SignInWithClaimsAsync(user, remember,
+        [
+            new Claim(SessionIdClaim, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
+            new Claim(AuthTimeClaim, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        ]);
+
+    /// <summary>Reissues the cookie (after a password change gave the account a new security stamp), keeping the session.</summary>
+    public async Task RefreshAsync(HttpContext context, User user)
+    {
+        var current = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        await signIn.SignInWithClaimsAsync(user, current.Properties ?? new AuthenticationProperties(), [.. SessionClaims(current.Principal)]);
+    }
+
+    /// <summary>Ends the session: audited, and every app that signed the person in from it is told.</summary>
+    public async Task SignOutAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        if (await signIn.UserManager.GetUserAsync(principal) is { } user)
+        {
+            audit.Record(AuditActions.SignOut, Actor.For(user), user);
+            if (SessionOf(principal) is { } session)
+                await apps.EndAsync(user.Id, session.SessionId, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await signIn.SignOutAsync();
+    }
+
+    /// <summary>The session a principal carries; null for cookies from before sessions had ids.</summary>
+    public static DashboardSession? SessionOf(ClaimsPrincipal? principal)
+    {
+        var subject = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var sessionId = principal?.FindFirstValue(SessionIdClaim);
+        var authTime = principal?.FindFirstValue(AuthTimeClaim);
+        if (subject is null || sessionId is null || !long.TryParse(authTime, CultureInfo.InvariantCulture, out var seconds))
+            return null;
+        return new DashboardSession(subject, sessionId, DateTimeOffset.FromUnixTimeSeconds(seconds));
+    }
+
+    /// <summary>The claims that make a cookie this session rather than a new one; carried over whenever the cookie is reissued.</summary>
+    public static IEnumerable<Claim> SessionClaims(ClaimsPrincipal? principal) =>
+        principal?.Claims.Where(c => c.Type is SessionIdClaim or AuthTimeClaim) ?? [];
+}

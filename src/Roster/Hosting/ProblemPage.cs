@@ -1,0 +1,20 @@
+namespace Roster.Hosting;
+
+/// <summary>
+/// An error page with a message of its own, for endpoints that are not pages (the OpenID Connect
+/// endpoints): the status page, re-executed on the same request, shows this title and text.
+/// </summary>
+public sealed class ProblemPage(int status, string title, string text) : IResult
+{
+    public string Title { get; } = title;
+    public string Text { get; } = text;
+
+    public Task ExecuteAsync(HttpContext context)
+    {
+        context.Items[typeof(ProblemPage)] = this;
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    public static ProblemPage? Of(HttpContext context) => context.Items[typeof(ProblemPage)] as ProblemPage;
+}

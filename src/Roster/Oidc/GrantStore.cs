@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Roster.Data;
+using Roster.Hosting;
+
+namespace Roster.Oidc;
+
+/// <summary>
+/// Grants, codes and refresh tokens in the database, as hashes. Single use is a conditional update, so of
+/// two requests racing with one code or refresh token, on one instance or several, exactly one wins.
+/// </summary>
+public sealed class GrantStore(RosterDb db, TimeProvider clock) : IGrantStore
+{
+    public async Task AddAsync(Grant grant, string code, string redirectUri, string? codeChallenge, DateTimeOffset codeExpiresAt, CancellationToken cancellationToken)
+    {
+        var appId = await db.Apps.Where(a => a.ClientId == grant.ClientId).Select(a => a.Id).SingleAsync(cancellationToken);
+        db.OidcGrants.Add(new OidcGrant
+        {
+            Id = grant.Id,
+            AppId = appId,
+            ClientId = grant.ClientId,
+            UserId = Guid.Parse(grant.Subject),
+            SessionId = grant.SessionId,
+            Scope = grant.Scope,
+            Nonce = grant.Nonce,
+            AuthTime = grant.AuthTime.UtcDateTime,
+            CodeHash = Secrets.Hash(code),
+            RedirectUri = redirectUri,
+            CodeChallenge = codeChallenge,
+            CodeExpiresAt = codeExpiresAt.UtcDateTime,
+            CreatedAt = Now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IssuedCode?> FindCodeAsync(string code, CancellationToken cancellationToken)
+    {
+        var hash = Secrets.Hash(code);
+        var row = await db.OidcGrants.AsNoTracking().SingleOrDefaultAsync(g => g.CodeHash == hash && g.RevokedAt == null, cancellationToken);
+        return row is null ? null : new IssuedCode(ToGrant(row), row.RedirectUri, row.CodeChallenge, At(row.CodeExpiresAt), row.CodeRedeemedAt is not null);
+    }
+
+    public async Task<bool> TryRedeemCodeAsync(string code, CancellationToken cancellationToken)
+    {
+        var hash = Secrets.Hash(code);
+        var now = Now;
+        return await db.OidcGrants.Where(g => g.CodeHash == hash && g.CodeRedeemedAt == null && g.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(g => g.CodeRedeemedAt, now), cancellationToken) == 1;
+    }
+
+    public async Task AddRefreshTokenAsync(Guid grantId, string token, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        db.OidcRefreshTokens.Add(new OidcRefreshToken { TokenHash = Secrets.Hash(token), GrantId = grantId, ExpiresAt = expiresAt.UtcDateTime });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IssuedRefreshToken?> FindRefreshTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var hash = Secrets.Hash(token);
+        var found = await db.OidcRefreshTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash)
+            .Join(db.OidcGrants.Where(g => g.RevokedAt == null), t => t.GrantId, g => g.Id, (t, g) => new { Token = t, Grant = g })
+            .SingleOrDefaultAsync(cancellationToken);
+        return found is null ? null : new IssuedRefreshToken(ToGrant(found.Grant), At(found.Token.ExpiresAt), found.Token.UsedAt is not null);
+    }
+
+    public async Task<bool> TryRotateRefreshTokenAsync(string used, Guid grantId, string next, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken)
+    {
+        var hash = Secrets.Hash(used);
+        var now = Now;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var marked = await db.OidcRefreshTokens.Where(t => t.TokenHash == hash && t.UsedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (marked != 1)
+            return false;
+        db.OidcRefreshTokens.Add(new OidcRefreshToken { TokenHash = Secrets.Hash(next), GrantId = grantId, ExpiresAt = nextExpiresAt.UtcDateTime });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken) =>
+        db.OidcGrants.AnyAsync(g => g.Id == grantId && g.RevokedAt == null, cancellationToken);
+
+    public async Task RevokeAsync(Guid grantId, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        await db.OidcGrants.Where(g => g.Id == grantId && g.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(g => g.RevokedAt, now), cancellationToken);
+    }
+
+    public async Task RevokeAccessTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        if (await db.OidcRevokedTokens.AnyAsync(t => t.TokenId == tokenId, cancellationToken))
+            return;
+        db.OidcRevokedTokens.Add(new OidcRevokedToken { TokenId = tokenId, ExpiresAt = expiresAt.UtcDateTime });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Revoked by a concurrent request: the outcome is the same.
+        }
+    }
+
+    public Task<bool> IsAccessTokenRevokedAsync(string tokenId, CancellationToken cancellationToken) =>
+        db.OidcRevokedTokens.AnyAsync(t => t.TokenId == tokenId, cancellationToken);
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private static DateTimeOffset At(DateTime utc) => new(utc, TimeSpan.Zero);
+
+    private static Grant ToGrant(OidcGrant row) =>
+        new(row.Id, row.ClientId, row.UserId.ToString(), row.SessionId, row.Scope, At(row.AuthTime), row.Nonce);
+}

@@ -1,0 +1,26 @@
+using Roster.Accounts;
+using Roster.Hosting;
+
+namespace Roster.Oidc;
+
+/// <summary>The provider's way into the dashboard: its session cookie, its sign-in and sign-out pages, and its error page.</summary>
+public sealed class SignInHandOff(DashboardSessions sessions) : ISignInHandOff
+{
+    /// <summary>The cookie is the default scheme, already checked (security stamp included) before the endpoint runs.</summary>
+    public Task<DashboardSession?> CurrentSessionAsync(HttpContext context) =>
+        Task.FromResult(context.User.Identity?.IsAuthenticated == true ? DashboardSessions.SessionOf(context.User) : null);
+
+    public IResult SignIn(string returnUrl) => Results.Redirect("/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+
+    public IResult NoAccess(OidcClient client) => new ProblemPage(StatusCodes.Status403Forbidden,
+        $"No access to {client.Name}",
+        $"Your account is not allowed to use {client.Name}. If you need it, ask an administrator to add you to one of its groups.");
+
+    public IResult Error(OidcError error) => new ProblemPage(StatusCodes.Status400BadRequest, "This sign-in link does not work", error.Description);
+
+    public IResult ConfirmSignOut(string returnUrl) => Results.Redirect("/logout?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+
+    public Task SignOutAsync(HttpContext context, DashboardSession session) => sessions.SignOutAsync(context.User, context.RequestAborted);
+
+    public IResult SignedOut() => Results.Redirect("/login?done=signed-out");
+}

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Roster.Apps;
+using Roster.Data;
+using Roster.Hosting;
+
+namespace Roster.Oidc;
+
+/// <summary>People as apps see them, behind the one access rule: <see cref="AppAccessPolicy"/> decides who may use which app.</summary>
+public sealed class UserDirectory(RosterDb db, AppAccessPolicy access, Links links) : IUserDirectory
+{
+    public async Task<OidcUser?> FindUsableAsync(string subject, OidcClient client, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(subject, out var id))
+            return null;
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null || !await access.UsableBy(user).AnyAsync(app => app.ClientId == client.ClientId, cancellationToken))
+            return null;
+        var groups = await db.GroupMembers.Where(m => m.UserId == id)
+            .Join(db.Groups, m => m.GroupId, g => g.Id, (_, g) => g.Name)
+            .OrderBy(name => name)
+            .ToListAsync(cancellationToken);
+        var avatar = await db.Avatars.Where(a => a.UserId == id).Select(a => (DateTime?)a.UpdatedAt).SingleOrDefaultAsync(cancellationToken);
+        // The version in the address changes with the picture, so apps that cache by URL pick up a new one.
+        var picture = avatar is { } updated ? links.Absolute($"/avatar/{id}?v={updated.Ticks:x}") : null;
+        return new OidcUser(user.Id.ToString(), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups);
+    }
+}

@@ -1,0 +1,312 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Roster.Accounts;
+using Roster.Apps;
+using Roster.Groups;
+using Roster.Tests.Infrastructure;
+using Roster.Users;
+
+namespace Roster.Tests.Oidc;
+
+/// <summary>
+/// The code flow and the token endpoint over HTTP, each refusal answered with the error the specs define
+/// and nothing issued. Runs on both database providers.
+/// </summary>
+public abstract class OidcFlowTests(RosterFixture fixture)
+{
+    private const string Password = "a long test password";
+    private RosterServer Server => fixture.Server;
+
+    private async Task<(User User, FormClient Browser)> SignedInAsync() => await Server.SignedInAsync(Role.User);
+
+    private Task<int> RefreshTokenCountAsync(RelyingParty app) =>
+        Server.QueryAsync(db => db.OidcRefreshTokens.CountAsync(t => db.OidcGrants.Any(g => g.Id == t.GrantId && g.AppId == app.AppId)));
+
+    [Fact]
+    public async Task ASignedInPersonGetsACodeWithoutTypingAndItsTokensNameThem()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (user, browser) = await SignedInAsync();
+
+        using var response = await browser.Http.GetAsync(app.AuthorizeUrl());
+        var callback = app.Callback(response);
+        Assert.Equal("state-123", callback["state"]);
+        Assert.Equal(Server.BaseUrl, callback["iss"]);
+        var (status, body, _) = await app.RedeemAsync(callback["code"]);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
+        var id = new JsonWebToken(body.GetProperty("id_token").GetString());
+        Assert.Equal(user.Id.ToString(), id.Subject);
+        Assert.Equal(app.ClientId, id.Audiences.Single());
+        Assert.Equal("nonce-456", id.GetClaim("nonce").Value);
+        Assert.Equal(user.UserName, id.GetClaim("preferred_username").Value);
+        Assert.Equal(user.Email, id.GetClaim("email").Value);
+        Assert.Equal(HttpStatusCode.OK, await app.UserInfoStatusAsync(body.GetProperty("access_token").GetString()!));
+    }
+
+    [Fact]
+    public async Task AReplayedCodeIsRefusedAndRevokesTheTokensItIssued()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+        var code = await app.CodeAsync(browser);
+        var (_, first, _) = await app.RedeemAsync(code);
+        var access = first.GetProperty("access_token").GetString()!;
+        var refresh = first.GetProperty("refresh_token").GetString()!;
+
+        var (status, replay, _) = await app.RedeemAsync(code);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", replay.GetProperty("error").GetString());
+        Assert.False(replay.TryGetProperty("access_token", out _));
+        Assert.False(await app.IsActiveAsync(access));
+        Assert.False(await app.IsActiveAsync(refresh));
+        Assert.Equal(HttpStatusCode.Unauthorized, await app.UserInfoStatusAsync(access));
+        Assert.Equal("invalid_grant", (await app.RefreshAsync(refresh)).Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task RefreshRotatesAndReusingAnOldRefreshTokenRevokesTheWholeFamily()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+        var (_, issued, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var first = issued.GetProperty("refresh_token").GetString()!;
+
+        var (status, rotated, _) = await app.RefreshAsync(first);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var second = rotated.GetProperty("refresh_token").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.True(await app.IsActiveAsync(second));
+
+        var (reuseStatus, reuse, _) = await app.RefreshAsync(first);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reuseStatus);
+        Assert.Equal("invalid_grant", reuse.GetProperty("error").GetString());
+        Assert.False(await app.IsActiveAsync(second));
+        Assert.False(await app.IsActiveAsync(rotated.GetProperty("access_token").GetString()!));
+        Assert.Equal("invalid_grant", (await app.RefreshAsync(second)).Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnregisteredRedirectUriIsShownToThePersonAndNeverRedirectedTo()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+
+        foreach (var wrong in new[] { "https://evil.example.org/callback", app.RedirectUri + "/more", app.RedirectUri.ToUpperInvariant() })
+        {
+            var page = await browser.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["redirect_uri"] = wrong }));
+            Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+            Assert.Null(page.Location);
+            Assert.Contains("not registered", page.Text);
+        }
+        var unknown = await browser.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["client_id"] = "nosuchclient" }));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Null(unknown.Location);
+        Assert.Equal(0, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
+    }
+
+    [Fact]
+    public async Task APublicClientMustUsePkceAndAMissingOrWrongVerifierIssuesNothing()
+    {
+        var app = await RelyingParty.RegisterAsync(Server, "Mobile", confidential: false);
+        var (_, browser) = await SignedInAsync();
+
+        using (var withoutChallenge = await browser.Http.GetAsync(app.AuthorizeUrl()))
+            Assert.Equal("invalid_request", app.Callback(withoutChallenge)["error"]);
+        using (var plain = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?>
+            { ["code_challenge"] = new string('a', 43), ["code_challenge_method"] = "plain" })))
+            Assert.Equal("invalid_request", app.Callback(plain)["error"]);
+
+        var (verifier, challenge) = RelyingParty.NewPkce();
+        var code = await app.CodeAsync(browser, challenge);
+        var (missingStatus, missing, _) = await app.RedeemAsync(code);
+        var (wrongStatus, wrong, _) = await app.RedeemAsync(code, RelyingParty.NewPkce().Verifier);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (missingStatus, missing.GetProperty("error").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (wrongStatus, wrong.GetProperty("error").GetString()));
+        Assert.Equal(0, await RefreshTokenCountAsync(app));
+        var (rightStatus, right, _) = await app.RedeemAsync(code, verifier);
+        Assert.Equal(HttpStatusCode.OK, rightStatus);
+        Assert.True(right.TryGetProperty("id_token", out _));
+    }
+
+    [Fact]
+    public async Task APersonTheAccessRuleRefusesSeesNoAccessAndGetsNoCode()
+    {
+        Guid group;
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            group = (await scope.ServiceProvider.GetRequiredService<GroupChanges>().CreateAsync(Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..8], "")).Value!.Id;
+        var app = await RelyingParty.RegisterAsync(Server, "Payroll", access: AppAccess.Groups, groups: [group]);
+        var (_, browser) = await SignedInAsync();
+
+        var page = await browser.GetAsync(app.AuthorizeUrl());
+
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Null(page.Location);
+        Assert.Contains("No access to Payroll", page.Text);
+        using var silent = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "none" }));
+        Assert.Equal("access_denied", app.Callback(silent)["error"]);
+        Assert.Equal(0, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
+    }
+
+    [Fact]
+    public async Task ADisabledPersonCannotSignInToAnAppNorRedeemACodeIssuedBefore()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (user, browser) = await SignedInAsync();
+        var code = await app.CodeAsync(browser);
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, user.Id, false)).Succeeded);
+
+        var (status, body, _) = await app.RedeemAsync(code);
+        using var again = await browser.Http.GetAsync(app.AuthorizeUrl());
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (status, body.GetProperty("error").GetString()));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.StartsWith("/login?ReturnUrl=", again.Headers.Location!.OriginalString);
+        var signIn = await Server.NewClient().SignInAsync(user.UserName!, Password);
+        Assert.Contains("disabled", string.Join(" ", signIn.Errors));
+    }
+
+    [Fact]
+    public async Task AnExpiredCodeIsRefused()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+        var code = await app.CodeAsync(browser);
+
+        Server.Clock.Advance(TimeSpan.FromMinutes(2));
+        var (status, body, _) = await app.RedeemAsync(code);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (status, body.GetProperty("error").GetString()));
+        Assert.Equal(0, await RefreshTokenCountAsync(app));
+    }
+
+    [Fact]
+    public async Task AClientWithAWrongSecretIsRefusedAsInvalidClient()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var impostor = new RelyingParty(Server, app.AppId, app.ClientId, "not-the-secret", app.RedirectUri);
+        var (_, browser) = await SignedInAsync();
+        var code = await app.CodeAsync(browser);
+
+        var (basicStatus, basic, basicResponse) = await impostor.RedeemAsync(code);
+        var (postStatus, post, _) = await impostor.PostAsync("/oidc/token",
+            new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = app.RedirectUri }, basic: false);
+        var (noneStatus, none, _) = await impostor.PostAsync("/oidc/token",
+            new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = app.RedirectUri, ["client_id"] = app.ClientId }, basic: false);
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (basicStatus, basic.GetProperty("error").GetString()));
+        Assert.StartsWith("Basic", basicResponse.Headers.WwwAuthenticate.ToString());
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (postStatus, post.GetProperty("error").GetString()));
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (noneStatus, none.GetProperty("error").GetString()));
+        // The code was not spent by the impostor: the real client still redeems it.
+        Assert.Equal(HttpStatusCode.OK, (await app.RedeemAsync(code)).Status);
+    }
+
+    [Fact]
+    public async Task UnsupportedGrantAndResponseTypesAreRefusedWithTheirOwnErrors()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+
+        var (status, body, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "password", ["username"] = "x", ["password"] = "y" });
+        using var implicitFlow = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["response_type"] = "id_token token" }));
+        using var noOpenId = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["scope"] = "profile" }));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "unsupported_grant_type"), (status, body.GetProperty("error").GetString()));
+        var refused = app.Callback(implicitFlow);
+        Assert.Equal("unsupported_response_type", refused["error"]);
+        Assert.Equal("state-123", refused["state"]);
+        Assert.False(refused.ContainsKey("code"));
+        Assert.Equal("invalid_scope", app.Callback(noOpenId)["error"]);
+        Assert.Equal(0, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
+    }
+
+    [Fact]
+    public async Task PromptAndMaxAgeDecideWhetherThePersonSignsInAgain()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        using var visitor = Server.NewClient();
+        using (var silent = await visitor.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "none" })))
+            Assert.Equal("login_required", app.Callback(silent)["error"]);
+        using (var anonymous = await visitor.Http.GetAsync(app.AuthorizeUrl()))
+            Assert.StartsWith("/login?ReturnUrl=%2Foidc%2Fauthorize", anonymous.Headers.Location!.OriginalString);
+
+        var (_, browser) = await SignedInAsync();
+        using (var login = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "login" })))
+        {
+            var location = Uri.UnescapeDataString(login.Headers.Location!.OriginalString);
+            Assert.StartsWith("/login?ReturnUrl=/oidc/authorize", location);
+            Assert.DoesNotContain("prompt", location);
+        }
+        Server.Clock.Advance(TimeSpan.FromMinutes(10));
+        using (var stale = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["max_age"] = "300" })))
+            Assert.StartsWith("/login?ReturnUrl=", stale.Headers.Location!.OriginalString);
+        using (var recent = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["max_age"] = "3600" })))
+            Assert.True(app.Callback(recent).ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task ClientCredentialsIssueATokenForTheAppAloneAndOnlyToConfidentialClients()
+    {
+        var machine = await RelyingParty.RegisterAsync(Server, "Backup");
+        var mobile = await RelyingParty.RegisterAsync(Server, "Phone", confidential: false);
+
+        var (status, body, _) = await machine.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" });
+        var (publicStatus, publicBody, _) = await mobile.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(body.TryGetProperty("refresh_token", out _));
+        var access = new JsonWebToken(body.GetProperty("access_token").GetString());
+        Assert.Equal(machine.ClientId, access.Subject);
+        Assert.Equal("at+jwt", access.Typ);
+        Assert.True(await machine.IsActiveAsync(access.EncodedToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await machine.UserInfoStatusAsync(access.EncodedToken));
+        Assert.Equal((HttpStatusCode.BadRequest, "unauthorized_client"), (publicStatus, publicBody.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task RevokingARefreshTokenEndsItsGrantAndRevokingAnAccessTokenEndsThatToken()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+        var (_, first, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var (_, second, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+
+        var revokeAccess = await app.PostAsync("/oidc/revoke", new() { ["token"] = first.GetProperty("access_token").GetString()!, ["token_type_hint"] = "access_token" });
+        var revokeRefresh = await app.PostAsync("/oidc/revoke", new() { ["token"] = second.GetProperty("refresh_token").GetString()! });
+        var revokeUnknown = await app.PostAsync("/oidc/revoke", new() { ["token"] = "nothing-roster-issued" });
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], new[] { revokeAccess.Status, revokeRefresh.Status, revokeUnknown.Status });
+        Assert.False(await app.IsActiveAsync(first.GetProperty("access_token").GetString()!));
+        Assert.True(await app.IsActiveAsync(first.GetProperty("refresh_token").GetString()!));
+        Assert.False(await app.IsActiveAsync(second.GetProperty("access_token").GetString()!));
+        Assert.Equal("invalid_grant", (await app.RefreshAsync(second.GetProperty("refresh_token").GetString()!)).Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task AnotherClientLearnsNothingAboutATokenNotIssuedToIt()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var other = await RelyingParty.RegisterAsync(Server, "Other");
+        var (_, browser) = await SignedInAsync();
+        var (_, issued, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+
+        Assert.False(await other.IsActiveAsync(issued.GetProperty("access_token").GetString()!));
+        Assert.False(await other.IsActiveAsync(issued.GetProperty("refresh_token").GetString()!));
+        await other.PostAsync("/oidc/revoke", new() { ["token"] = issued.GetProperty("refresh_token").GetString()! });
+        Assert.True(await app.IsActiveAsync(issued.GetProperty("refresh_token").GetString()!));
+        Assert.Equal("invalid_grant", (await other.RefreshAsync(issued.GetProperty("refresh_token").GetString()!)).Body.GetProperty("error").GetString());
+    }
+}
+
+public sealed class SqliteOidcFlowTests(SqliteRoster fixture) : OidcFlowTests(fixture), IClassFixture<SqliteRoster>;
+
+public sealed class PostgresOidcFlowTests(PostgresRoster fixture) : OidcFlowTests(fixture), IClassFixture<PostgresRoster>;
