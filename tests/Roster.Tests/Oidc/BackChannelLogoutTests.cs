@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Roster.Accounts;
+using Roster.Tests.Infrastructure;
+using Roster.Users;
+
+namespace Roster.Tests.Oidc;
+
+/// <summary>
+/// Apps that signed someone in hear about it when that person's Roster session ends: disabled, deleted
+/// or signed out. The notices travel the outbox, so an app that is briefly down still gets them.
+/// </summary>
+public abstract class BackChannelLogoutTests(RosterFixture fixture)
+{
+    private RosterServer Server => fixture.Server;
+
+    /// <summary>Signs a new person in to the app through the code flow; returns them, their browser and their session id.</summary>
+    private async Task<(User User, FormClient Browser, string SessionId)> SignedInToAsync(RelyingParty app)
+    {
+        var (user, browser) = await Server.SignedInAsync(Role.User);
+        var (_, body, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var sessionId = new JsonWebToken(body.GetProperty("id_token").GetString()).GetClaim("sid").Value;
+        return (user, browser, sessionId);
+    }
+
+    [Fact]
+    public async Task AnAppReceivesAValidLogoutTokenWhenItsUserIsDisabledAndWhenAnotherIsDeleted()
+    {
+        await using var receiver = await LogoutReceiver.StartAsync(failFirst: 1);
+        var app = await RelyingParty.RegisterAsync(Server, "Wiki", backChannelLogoutUri: receiver.Url);
+        var (disabled, _, disabledSession) = await SignedInToAsync(app);
+        var (deleted, _, deletedSession) = await SignedInToAsync(app);
+        var (bystander, _, _) = await SignedInToAsync(app);
+
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, disabled.Id, false)).Succeeded);
+        // The app was down for the first try; the outbox tries again once its retry delay has passed on Roster's clock.
+        await Eventually.GetAsync(() => Task.FromResult(receiver.Refused == 1 ? "refused" : null), "the first, refused delivery");
+        Server.Clock.Advance(TimeSpan.FromSeconds(1));
+        var first = await LogoutReceiver.ValidateAsync(await receiver.TokenForAsync(disabled.Id.ToString()), Server.BaseUrl, app.ClientId);
+
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UserChanges>().DeleteAsync(Actor.Operator, deleted.Id)).Succeeded);
+        var second = await LogoutReceiver.ValidateAsync(await receiver.TokenForAsync(deleted.Id.ToString()), Server.BaseUrl, app.ClientId);
+
+        Assert.Equal(disabledSession, first.GetClaim("sid").Value);
+        Assert.Equal(deletedSession, second.GetClaim("sid").Value);
+        Assert.Equal(1, receiver.Refused);
+        Assert.Equal(0, receiver.Count(bystander.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task SigningOutOfTheDashboardLogsOutOfEveryAppOfThatSessionOnly()
+    {
+        await using var receiver = await LogoutReceiver.StartAsync();
+        var wiki = await RelyingParty.RegisterAsync(Server, "Wiki", backChannelLogoutUri: receiver.Url);
+        var chat = await RelyingParty.RegisterAsync(Server, "Chat", backChannelLogoutUri: receiver.Url);
+        var (user, browser, sessionId) = await SignedInToAsync(wiki);
+        var (_, chatTokens, _) = await chat.RedeemAsync(await chat.CodeAsync(browser));
+
+        var signedOut = await browser.SubmitAsync("/logout", new Dictionary<string, string>());
+
+        Assert.Equal("/login?done=signed-out", signedOut.Location);
+        var tokens = await Eventually.GetAsync(() => Task.FromResult(receiver.TokensFor(user.Id.ToString()) is { Count: 2 } both ? both : null),
+            "a logout token for each app");
+        var audiences = new List<string>();
+        foreach (var token in tokens)
+        {
+            var audience = new JsonWebToken(token).Audiences.Single();
+            var validated = await LogoutReceiver.ValidateAsync(token, Server.BaseUrl, audience);
+            Assert.Equal(sessionId, validated.GetClaim("sid").Value);
+            audiences.Add(audience);
+        }
+        Assert.Equal(new[] { wiki.ClientId, chat.ClientId }.Order(), audiences.Order());
+        Assert.False(await chat.IsActiveAsync(chatTokens.GetProperty("refresh_token").GetString()!));
+    }
+}
+
+public sealed class SqliteBackChannelLogoutTests(SqliteRoster fixture) : BackChannelLogoutTests(fixture), IClassFixture<SqliteRoster>;
+
+public sealed class PostgresBackChannelLogoutTests(PostgresRoster fixture) : BackChannelLogoutTests(fixture), IClassFixture<PostgresRoster>;
