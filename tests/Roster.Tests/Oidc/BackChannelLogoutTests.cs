@@ -26,7 +26,7 @@ public abstract class BackChannelLogoutTests(RosterFixture fixture)
     [Fact]
     public async Task AnAppReceivesAValidLogoutTokenWhenItsUserIsDisabledAndWhenAnotherIsDeleted()
     {
-        await using var receiver = await LogoutReceiver.StartAsync(failFirst: 1);
+        await using var receiver = await TestApp.StartAsync(failFirst: 1);
         var app = await RelyingParty.RegisterAsync(Server, "Wiki", backChannelLogoutUri: receiver.Url);
         var (disabled, _, disabledSession) = await SignedInToAsync(app);
         var (deleted, _, deletedSession) = await SignedInToAsync(app);
@@ -37,11 +37,11 @@ public abstract class BackChannelLogoutTests(RosterFixture fixture)
         // The app was down for the first try; the outbox tries again once its retry delay has passed on Roster's clock.
         await Eventually.GetAsync(() => Task.FromResult(receiver.Refused == 1 ? "refused" : null), "the first, refused delivery");
         Server.Clock.Advance(TimeSpan.FromSeconds(1));
-        var first = await LogoutReceiver.ValidateAsync(await receiver.TokenForAsync(disabled.Id.ToString()), Server.BaseUrl, app.ClientId);
+        var first = await TestApp.ValidateAsync(await receiver.TokenForAsync(disabled.Id.ToString()), Server.BaseUrl, app.ClientId);
 
         await using (var scope = Server.App.Services.CreateAsyncScope())
             Assert.True((await scope.ServiceProvider.GetRequiredService<UserChanges>().DeleteAsync(Actor.Operator, deleted.Id)).Succeeded);
-        var second = await LogoutReceiver.ValidateAsync(await receiver.TokenForAsync(deleted.Id.ToString()), Server.BaseUrl, app.ClientId);
+        var second = await TestApp.ValidateAsync(await receiver.TokenForAsync(deleted.Id.ToString()), Server.BaseUrl, app.ClientId);
 
         Assert.Equal(disabledSession, first.GetClaim("sid").Value);
         Assert.Equal(deletedSession, second.GetClaim("sid").Value);
@@ -52,7 +52,7 @@ public abstract class BackChannelLogoutTests(RosterFixture fixture)
     [Fact]
     public async Task SigningOutOfTheDashboardLogsOutOfEveryAppOfThatSessionOnly()
     {
-        await using var receiver = await LogoutReceiver.StartAsync();
+        await using var receiver = await TestApp.StartAsync();
         var wiki = await RelyingParty.RegisterAsync(Server, "Wiki", backChannelLogoutUri: receiver.Url);
         var chat = await RelyingParty.RegisterAsync(Server, "Chat", backChannelLogoutUri: receiver.Url);
         var (user, browser, sessionId) = await SignedInToAsync(wiki);
@@ -67,7 +67,7 @@ public abstract class BackChannelLogoutTests(RosterFixture fixture)
         foreach (var token in tokens)
         {
             var audience = new JsonWebToken(token).Audiences.Single();
-            var validated = await LogoutReceiver.ValidateAsync(token, Server.BaseUrl, audience);
+            var validated = await TestApp.ValidateAsync(token, Server.BaseUrl, audience);
             Assert.Equal(sessionId, validated.GetClaim("sid").Value);
             audiences.Add(audience);
         }

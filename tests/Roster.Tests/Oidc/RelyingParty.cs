@@ -25,9 +25,9 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
 
     public static async Task<RelyingParty> RegisterAsync(RosterServer server, string name = "Notes", bool confidential = true,
         AppAccess access = AppAccess.Everyone, Guid[]? groups = null, string? backChannelLogoutUri = null, string? postLogoutRedirectUri = null,
-        string algorithm = "RS256")
+        string algorithm = "RS256", string? redirectUri = null)
     {
-        var redirectUri = $"http://127.0.0.1:9/{name.ToLowerInvariant()}/callback";
+        redirectUri ??= $"http://127.0.0.1:9/{name.ToLowerInvariant()}/callback";
         await using var scope = server.App.Services.CreateAsyncScope();
         var registered = await scope.ServiceProvider.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
             new AppSettings(name, $"https://{name.ToLowerInvariant()}.example.org", "", DirectoryMode.UseRoster, access, groups ?? []));

@@ -14,33 +14,41 @@ using Microsoft.IdentityModel.Tokens;
 namespace Roster.Tests.Oidc;
 
 /// <summary>
-/// An app's back-channel logout endpoint on real Kestrel: it refuses the first <c>failFirst</c> deliveries
-/// (so Roster must retry) and checks each logout token as Back-Channel Logout 1.0 section 2.6 tells a
-/// relying party to, with the keys and issuer from Roster's discovery document.
+/// An app's own server on real Kestrel, as Roster meets it: a redirect URI (<c>/callback</c>), a page to
+/// land on after signing out (<c>/signed-out</c>), and a back-channel logout endpoint that refuses the
+/// first <c>failFirst</c> deliveries (so Roster must retry). Logout tokens are checked as Back-Channel
+/// Logout 1.0 section 2.6 tells a relying party to, with the keys and issuer from Roster's discovery.
 /// </summary>
-public sealed class LogoutReceiver : IAsyncDisposable
+public sealed class TestApp : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<string> received = new();
+    private readonly ConcurrentQueue<string> visits = new();
     private int refusalsLeft;
 
-    private LogoutReceiver(WebApplication app, int failFirst)
+    private TestApp(WebApplication app, int failFirst)
     {
         this.app = app;
         refusalsLeft = failFirst;
     }
 
-    public string Url { get; private set; } = "";
+    public string Origin { get; private set; } = "";
+
+    public string Url => Origin + "/backchannel-logout";
+
+    public string CallbackUrl => Origin + "/callback";
+
+    public string SignedOutUrl => Origin + "/signed-out";
 
     public int Refused { get; private set; }
 
-    public static async Task<LogoutReceiver> StartAsync(int failFirst = 0)
+    public static async Task<TestApp> StartAsync(int failFirst = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var receiver = new LogoutReceiver(app, failFirst);
+        var receiver = new TestApp(app, failFirst);
         app.MapPost("/backchannel-logout", async (HttpRequest request) =>
         {
             if (Interlocked.Decrement(ref receiver.refusalsLeft) >= 0)
@@ -52,14 +60,24 @@ public sealed class LogoutReceiver : IAsyncDisposable
             receiver.received.Enqueue(form["logout_token"].ToString());
             return Results.Ok();
         });
+        foreach (var page in new[] { "/callback", "/signed-out" })
+            app.MapGet(page, (HttpRequest request) =>
+            {
+                receiver.visits.Enqueue(receiver.Origin + request.Path + request.QueryString);
+                return Results.Content($"<!doctype html><title>Test app</title><h1>Test app {request.Path}</h1>", "text/html");
+            });
         await app.StartAsync();
-        receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/backchannel-logout";
+        receiver.Origin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return receiver;
     }
 
     /// <summary>The next logout token about <paramref name="subject"/>, once it arrives.</summary>
     public Task<string> TokenForAsync(string subject) => Infrastructure.Eventually.GetAsync(
         () => Task.FromResult(received.FirstOrDefault(t => new JsonWebToken(t).Subject == subject)), $"a logout token for {subject}");
+
+    /// <summary>The first full URL the browser was sent to on this page (e.g. the callback with its code), once it happens.</summary>
+    public Task<string> VisitAsync(string page) => Infrastructure.Eventually.GetAsync(
+        () => Task.FromResult(visits.FirstOrDefault(v => v.StartsWith(Origin + page, StringComparison.Ordinal))), $"a visit to {page}");
 
     public int Count(string subject) => TokensFor(subject).Count;
 
