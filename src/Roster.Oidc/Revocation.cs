@@ -30,7 +30,7 @@ public static class Revocation
                 await grants.RevokeAccessTokenAsync(access.Id, new DateTimeOffset(access.ValidTo, TimeSpan.Zero), cancellationToken);
         }
         else if (await grants.FindRefreshTokenAsync(token, cancellationToken) is { } refresh && refresh.Grant.ClientId == client.ClientId)
-            await grants.RevokeAsync(refresh.Grant.Id, cancellationToken);
+            await grants.RevokeAsync(refresh.Grant.Id, "the app revoked its refresh token", cancellationToken);
         return OidcResults.Json(new Dictionary<string, object>());
     }
 }

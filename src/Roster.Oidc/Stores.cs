@@ -57,7 +57,8 @@ public interface IGrantStore
 
     Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken);
 
-    Task RevokeAsync(Guid grantId, CancellationToken cancellationToken);
+    /// <summary>Revokes the grant and everything issued from it; <paramref name="reason"/> is for the audit log.</summary>
+    Task RevokeAsync(Guid grantId, string reason, CancellationToken cancellationToken);
 
     /// <summary>Remembers a revoked access token until it would have expired anyway.</summary>
     Task RevokeAccessTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken);

@@ -82,7 +82,7 @@ public static class Token
                 return await ReplayedAsync(issued.Grant);
             if (await Directory.FindUsableAsync(issued.Grant.Subject, Client, CancellationToken) is not { } user)
             {
-                await Grants.RevokeAsync(issued.Grant.Id, CancellationToken);
+                await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
             return await IssueAsync(issued.Grant, user, withIdToken: true);
@@ -94,7 +94,7 @@ public static class Token
         /// </summary>
         private async Task<IResult> ReplayedAsync(Grant grant)
         {
-            await Grants.RevokeAsync(grant.Id, CancellationToken);
+            await Grants.RevokeAsync(grant.Id, "an authorization code was used twice", CancellationToken);
             return OidcResults.Error(OidcError.InvalidGrant("The authorization code was already used; the tokens it issued are revoked."));
         }
 
@@ -119,7 +119,7 @@ public static class Token
                 return OidcResults.Error(OidcError.InvalidScope("A refresh can only keep or narrow the scope that was granted."));
             if (await Directory.FindUsableAsync(issued.Grant.Subject, Client, CancellationToken) is not { } user)
             {
-                await Grants.RevokeAsync(issued.Grant.Id, CancellationToken);
+                await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
             var next = TokenIssuer.NewHandle();
@@ -131,7 +131,7 @@ public static class Token
 
         private async Task<IResult> ReusedAsync(Grant grant)
         {
-            await Grants.RevokeAsync(grant.Id, CancellationToken);
+            await Grants.RevokeAsync(grant.Id, "a used refresh token was presented again", CancellationToken);
             return OidcResults.Error(OidcError.InvalidGrant("The refresh token was already used; every token of this sign-in is revoked."));
         }
 

@@ -59,6 +59,8 @@ public static class AuditActions
     public const string AppUpdated = "app.updated";
     public const string AppOperatorsChanged = "app.operators-changed";
     public const string AppDeleted = "app.deleted";
+    public const string AppSignIn = "app.sign-in";
+    public const string AppGrantRevoked = "app.grant-revoked";
 
     public static readonly string[] All =
     [
@@ -66,6 +68,6 @@ public static class AuditActions
         PasswordChanged, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
-        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted,
+        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
     ];
 }

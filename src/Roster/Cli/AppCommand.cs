@@ -36,8 +36,11 @@ internal static class AppCommand
         var ownUsers = new Option<bool>("--own-users") { Description = "The app manages its own users: a launcher tile only, no single sign-on." };
         var groups = new Option<string[]>("--group") { Description = "Restrict access to members of this group (repeatable).", AllowMultipleArgumentsPerToken = true };
         var redirectUris = new Option<string[]>("--redirect-uri") { Description = "An OpenID Connect redirect URI (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var postLogoutUris = new Option<string[]>("--post-logout-redirect-uri") { Description = "Where the app may send people after signing them out (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var backChannel = new Option<string?>("--backchannel-logout-uri") { Description = "The app's OpenID Connect back-channel logout endpoint." };
+        var algorithm = new Option<string?>("--signing-algorithm") { Description = "RS256 (default) or ES256 for the app's tokens." };
         var confidential = new Option<bool>("--confidential") { Description = "Give the app a client secret (printed once); without it the app is a public client using PKCE." };
-        var create = new Command("create", "Register an app; prints its client id.") { name, url, description, ownUsers, groups, redirectUris, confidential };
+        var create = new Command("create", "Register an app; prints its client id.") { name, url, description, ownUsers, groups, redirectUris, postLogoutUris, backChannel, algorithm, confidential };
         create.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
             var db = services.GetRequiredService<RosterDb>();
@@ -54,7 +57,8 @@ internal static class AppCommand
                 return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
             var app = result.Value!;
             var signOn = services.GetRequiredService<AppSignOn>();
-            var uris = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(string.Join('\n', parse.GetValue(redirectUris) ?? []), null, null, Roster.Oidc.SigningAlgorithms.RS256), ct);
+            var uris = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(string.Join('\n', parse.GetValue(redirectUris) ?? []),
+                string.Join('\n', parse.GetValue(postLogoutUris) ?? []), parse.GetValue(backChannel), parse.GetValue(algorithm) ?? Roster.Oidc.SigningAlgorithms.RS256), ct);
             if (!uris.Succeeded)
                 return RosterCli.Fail(string.Join(" ", uris.Errors.Select(e => e.Message)));
             var secret = parse.GetValue(confidential) ? await signOn.NewSecretAsync(Actor.Operator, app.Id, ct) : null;
@@ -78,6 +82,33 @@ internal static class AppCommand
             return result.Succeeded ? RosterCli.Ok : RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
         }, cancellationToken));
         app.Subcommands.Add(delete);
+
+        var signOnTarget = new Argument<string>("app") { Description = "The app's id or exact name." };
+        var signOnCommand = new Command("sign-on", "Change an app's OpenID Connect settings; each option given replaces that setting, the others stay.")
+            { signOnTarget, redirectUris, postLogoutUris, backChannel, algorithm };
+        signOnCommand.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
+        {
+            var (id, problem) = await FindAsync(services, parse.GetValue(signOnTarget)!, ct);
+            if (problem is not null)
+                return RosterCli.Fail(problem);
+            var current = await services.GetRequiredService<RosterDb>().Apps.AsNoTracking().SingleAsync(a => a.Id == id, ct);
+            string Given(Option<string[]> option, string existing) => parse.GetResult(option) is null ? existing : string.Join('\n', parse.GetValue(option) ?? []);
+            var settings = new SignOnSettings(Given(redirectUris, current.RedirectUris), Given(postLogoutUris, current.PostLogoutRedirectUris),
+                parse.GetResult(backChannel) is null ? current.BackChannelLogoutUri : parse.GetValue(backChannel), parse.GetValue(algorithm) ?? current.TokenSigningAlgorithm);
+            var result = await services.GetRequiredService<AppSignOn>().UpdateAsync(Actor.Operator, id, settings, ct);
+            if (!result.Succeeded)
+                return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+            Console.WriteLine($"Client ID: {result.Value!.ClientId}");
+            foreach (var uri in AppSignOn.Lines(result.Value.RedirectUris))
+                Console.WriteLine($"Redirect URI: {uri}");
+            foreach (var uri in AppSignOn.Lines(result.Value.PostLogoutRedirectUris))
+                Console.WriteLine($"Post-logout redirect URI: {uri}");
+            if (result.Value.BackChannelLogoutUri is { } logout)
+                Console.WriteLine($"Back-channel logout URI: {logout}");
+            Console.WriteLine($"Signing algorithm: {result.Value.TokenSigningAlgorithm}");
+            return RosterCli.Ok;
+        }, cancellationToken));
+        app.Subcommands.Add(signOnCommand);
 
         var secretTarget = new Argument<string>("app") { Description = "The app's id or exact name." };
         var secretCommand = new Command("secret", "Create a new client secret for an app and print it once; the old one stops working.") { secretTarget };

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Roster.Audit;
 using Roster.Data;
 using Roster.Hosting;
+using Roster.Users;
 
 namespace Roster.Oidc;
 
@@ -8,15 +10,17 @@ namespace Roster.Oidc;
 /// Grants, codes and refresh tokens in the database, as hashes. Single use is a conditional update, so of
 /// two requests racing with one code or refresh token, on one instance or several, exactly one wins.
 /// </summary>
-public sealed class GrantStore(RosterDb db, TimeProvider clock) : IGrantStore
+public sealed class GrantStore(RosterDb db, AuditLog audit, TimeProvider clock) : IGrantStore
 {
     public async Task AddAsync(Grant grant, string code, string redirectUri, string? codeChallenge, DateTimeOffset codeExpiresAt, CancellationToken cancellationToken)
     {
-        var appId = await db.Apps.Where(a => a.ClientId == grant.ClientId).Select(a => a.Id).SingleAsync(cancellationToken);
+        var app = await db.Apps.Where(a => a.ClientId == grant.ClientId).Select(a => new { a.Id, a.Name }).SingleAsync(cancellationToken);
+        var user = await db.Users.SingleAsync(u => u.Id == Guid.Parse(grant.Subject), cancellationToken);
+        audit.Record(AuditActions.AppSignIn, Actor.For(user), user, app.Name);
         db.OidcGrants.Add(new OidcGrant
         {
             Id = grant.Id,
-            AppId = appId,
+            AppId = app.Id,
             ClientId = grant.ClientId,
             UserId = Guid.Parse(grant.Subject),
             SessionId = grant.SessionId,
@@ -81,11 +85,18 @@ public sealed class GrantStore(RosterDb db, TimeProvider clock) : IGrantStore
     public Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken) =>
         db.OidcGrants.AnyAsync(g => g.Id == grantId && g.RevokedAt == null, cancellationToken);
 
-    public async Task RevokeAsync(Guid grantId, CancellationToken cancellationToken)
+    public async Task RevokeAsync(Guid grantId, string reason, CancellationToken cancellationToken)
     {
         var now = Now;
-        await db.OidcGrants.Where(g => g.Id == grantId && g.RevokedAt == null)
+        var revoked = await db.OidcGrants.Where(g => g.Id == grantId && g.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(g => g.RevokedAt, now), cancellationToken);
+        if (revoked == 0)
+            return;
+        var what = await db.OidcGrants.Where(g => g.Id == grantId)
+            .Join(db.Apps, g => g.AppId, a => a.Id, (g, a) => new { a.Name, g.UserId })
+            .SingleAsync(cancellationToken);
+        audit.Record(AuditActions.AppGrantRevoked, Actor.Anonymous, await db.Users.FindAsync([what.UserId], cancellationToken), $"{what.Name}: {reason}");
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task RevokeAccessTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken)

@@ -118,6 +118,15 @@ public sealed class UserCommandTests : IAsyncLifetime
         Assert.Equal(0, created.ExitCode);
         Assert.Matches(@"Client ID: [a-z0-9]{20}\s+Client secret: [A-Za-z0-9_-]{43}", created.Stdout);
         Assert.Matches(@"^Client secret: [A-Za-z0-9_-]{43}\s*$", (await RunAsync("app", "secret", "Grafana")).Stdout);
+        var signOn = await RunAsync("app", "sign-on", "Grafana", "--post-logout-redirect-uri", "https://grafana.example.org/login",
+            "--backchannel-logout-uri", "https://grafana.example.org/logout/backchannel", "--signing-algorithm", "ES256");
+        Assert.Equal(0, signOn.ExitCode);
+        Assert.Contains("Redirect URI: https://grafana.example.org/login/generic_oauth", signOn.Stdout);
+        Assert.Contains("Post-logout redirect URI: https://grafana.example.org/login", signOn.Stdout);
+        Assert.Contains("Signing algorithm: ES256", signOn.Stdout);
+        var badAlgorithm = await RunAsync("app", "sign-on", "Grafana", "--signing-algorithm", "HS256");
+        Assert.Equal((1, 1), (badAlgorithm.ExitCode, badAlgorithm.Stderr.Trim().Split('\n').Length));
+        Assert.Contains("Signing algorithm: ES256", (await RunAsync("app", "sign-on", "Grafana")).Stdout);
         var inUse = await RunAsync("group", "delete", "ops");
         Assert.Equal(1, inUse.ExitCode);
         Assert.Contains("decides who may use Grafana", inUse.Stderr);

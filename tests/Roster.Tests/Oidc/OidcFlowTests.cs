@@ -46,6 +46,7 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.Equal(user.UserName, id.GetClaim("preferred_username").Value);
         Assert.Equal(user.Email, id.GetClaim("email").Value);
         Assert.Equal(HttpStatusCode.OK, await app.UserInfoStatusAsync(body.GetProperty("access_token").GetString()!));
+        Assert.True(await Server.QueryAsync(db => db.AuditEvents.AnyAsync(e => e.Action == "app.sign-in" && e.TargetId == user.Id && e.Details == "Notes")));
     }
 
     [Fact]
@@ -67,6 +68,7 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.False(await app.IsActiveAsync(refresh));
         Assert.Equal(HttpStatusCode.Unauthorized, await app.UserInfoStatusAsync(access));
         Assert.Equal("invalid_grant", (await app.RefreshAsync(refresh)).Body.GetProperty("error").GetString());
+        Assert.True(await Server.QueryAsync(db => db.AuditEvents.AnyAsync(e => e.Action == "app.grant-revoked" && e.Details == "Notes: an authorization code was used twice")));
     }
 
     [Fact]
