@@ -18,6 +18,7 @@ public static class OidcSetup
         services.AddScoped<ISignInHandOff, SignInHandOff>();
         services.AddScoped<AppSessions>();
         services.AddScoped<BackChannelLogouts>();
+        services.AddHostedService<GrantCleanup>();
         return services;
     }
 

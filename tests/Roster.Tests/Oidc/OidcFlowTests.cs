@@ -307,6 +307,27 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.True(await app.IsActiveAsync(issued.GetProperty("refresh_token").GetString()!));
         Assert.Equal("invalid_grant", (await other.RefreshAsync(issued.GetProperty("refresh_token").GetString()!)).Body.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task CleanupDeletesGrantsThatCanNoLongerBeUsedAndKeepsLiveOnes()
+    {
+        var app = await RelyingParty.RegisterAsync(Server, "Tidy");
+        var (_, browser) = await SignedInAsync();
+        var (_, live, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var (_, revoked, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        await app.PostAsync("/oidc/revoke", new() { ["token"] = revoked.GetProperty("refresh_token").GetString()! });
+        await app.CodeAsync(browser);
+
+        Server.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Server.QueryAsync(async db =>
+        {
+            await Roster.Oidc.GrantCleanup.PurgeAsync(db, Server.Clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+            return true;
+        });
+
+        Assert.Equal(1, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
+        Assert.Equal(HttpStatusCode.OK, (await app.RefreshAsync(live.GetProperty("refresh_token").GetString()!)).Status);
+    }
 }
 
 public sealed class SqliteOidcFlowTests(SqliteRoster fixture) : OidcFlowTests(fixture), IClassFixture<SqliteRoster>;

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Roster.Data;
+
+namespace Roster.Oidc;
+
+/// <summary>
+/// Deletes what can no longer be used: revoked grants, grants whose code expired unredeemed or whose
+/// refresh tokens have all expired, and remembered revocations past their token's expiry. A deleted
+/// grant's tokens are refused like unknown ones. Every instance may run it; deleting twice is harmless.
+/// </summary>
+public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<GrantCleanup> log) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await PurgeAsync(scope.ServiceProvider.GetRequiredService<RosterDb>(), clock.GetUtcNow().UtcDateTime, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Expired sign-in grants could not be cleaned up; trying again in an hour.");
+            }
+            await Task.Delay(Interval, clock, stoppingToken);
+        }
+    }
+
+    public static async Task PurgeAsync(RosterDb db, DateTime now, CancellationToken cancellationToken)
+    {
+        await db.OidcGrants
+            .Where(g => g.RevokedAt != null || g.CodeExpiresAt < now && !db.OidcRefreshTokens.Any(t => t.GrantId == g.Id && t.ExpiresAt > now))
+            .ExecuteDeleteAsync(cancellationToken);
+        await db.OidcRefreshTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        await db.OidcRevokedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+    }
+}
