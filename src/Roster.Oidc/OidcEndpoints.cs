@@ -22,6 +22,8 @@ public static class OidcEndpoints
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<ActiveTokens>();
         services.AddScoped<ClientAuthentication>();
+        services.AddCors();
+        services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, OidcCorsPolicyProvider>();
         return services;
     }
 
@@ -32,18 +34,18 @@ public static class OidcEndpoints
         {
             context.Response.Headers.CacheControl = "public, max-age=300";
             return Results.Json(Discovery.Document(issuer));
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireCors(OidcCorsPolicyProvider.PolicyName);
         // RFC 7517 section 5: the public keys that verify Roster's tokens, old ones included until they retire.
         endpoints.MapGet(OidcPaths.Jwks, async (KeyRing keys, HttpContext context, CancellationToken cancellationToken) =>
         {
             var set = await keys.PublicKeysAsync(cancellationToken);
             context.Response.Headers.CacheControl = "public, max-age=300";
             return Results.Text(JwksJson(set), "application/jwk-set+json");
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireCors(OidcCorsPolicyProvider.PolicyName);
         endpoints.MapMethods(OidcPaths.Authorize, getOrPost, Authorize.HandleAsync).AllowAnonymous();
-        endpoints.MapPost(OidcPaths.Token, Token.HandleAsync).AllowAnonymous();
-        endpoints.MapMethods(OidcPaths.UserInfo, getOrPost, UserInfo.HandleAsync).AllowAnonymous();
-        endpoints.MapPost(OidcPaths.Revocation, Revocation.HandleAsync).AllowAnonymous();
+        endpoints.MapPost(OidcPaths.Token, Token.HandleAsync).AllowAnonymous().RequireCors(OidcCorsPolicyProvider.PolicyName);
+        endpoints.MapMethods(OidcPaths.UserInfo, getOrPost, UserInfo.HandleAsync).AllowAnonymous().RequireCors(OidcCorsPolicyProvider.PolicyName);
+        endpoints.MapPost(OidcPaths.Revocation, Revocation.HandleAsync).AllowAnonymous().RequireCors(OidcCorsPolicyProvider.PolicyName);
         endpoints.MapPost(OidcPaths.Introspection, Introspection.HandleAsync).AllowAnonymous();
         endpoints.MapMethods(OidcPaths.EndSession, getOrPost, EndSession.HandleAsync).AllowAnonymous();
         return endpoints;

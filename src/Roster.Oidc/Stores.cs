@@ -23,6 +23,9 @@ public interface IClientStore
 
     /// <summary>Whether <paramref name="secret"/> is the client's current secret, compared in constant time.</summary>
     Task<bool> SecretMatchesAsync(OidcClient client, string secret, CancellationToken cancellationToken);
+
+    /// <summary>Whether some client has a redirect URI on <paramref name="origin"/> (scheme://host:port): a browser app there may call the token endpoint.</summary>
+    Task<bool> IsRedirectOriginAsync(string origin, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -80,6 +80,7 @@ public static class RosterHost
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -23,6 +23,20 @@ public sealed class ClientStore(RosterDb db) : IClientStore
             AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm);
     }
 
+    public async Task<bool> IsRedirectOriginAsync(string origin, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var parsed) || parsed.AbsolutePath != "/")
+            return false;
+        // The database narrows by text; the exact comparison of origins happens here.
+        var candidates = await db.Apps.AsNoTracking()
+            .Where(a => a.DirectoryMode == DirectoryMode.UseRoster && a.RedirectUris.Contains(parsed.Host))
+            .Select(a => a.RedirectUris)
+            .ToListAsync(cancellationToken);
+        return candidates.SelectMany(AppSignOn.Lines).Any(uri =>
+            Uri.TryCreate(uri, UriKind.Absolute, out var redirect) && redirect.GetLeftPart(UriPartial.Authority) == parsed.GetLeftPart(UriPartial.Authority) &&
+            origin.TrimEnd('/') == parsed.GetLeftPart(UriPartial.Authority));
+    }
+
     public Task<bool> SecretMatchesAsync(OidcClient client, string secret, CancellationToken cancellationToken) =>
         Task.FromResult(secretHashes.TryGetValue(client.ClientId, out var hash) && AppSignOn.SecretMatches(hash, secret));
 }

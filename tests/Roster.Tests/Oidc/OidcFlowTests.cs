@@ -328,6 +328,35 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.Equal(1, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
         Assert.Equal(HttpStatusCode.OK, (await app.RefreshAsync(live.GetProperty("refresh_token").GetString()!)).Status);
     }
+
+    [Fact]
+    public async Task ABrowserAppOnARegisteredOriginMayCallTheTokenEndpointAndNoOtherOriginMay()
+    {
+        var app = await RelyingParty.RegisterAsync(Server, "Spa", confidential: false);
+        var origin = new Uri(app.RedirectUri).GetLeftPart(UriPartial.Authority);
+        using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
+
+        async Task<string?> AllowedOriginAsync(HttpMethod method, string path, string from)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("Origin", from);
+            if (method == HttpMethod.Options)
+            {
+                request.Headers.Add("Access-Control-Request-Method", "POST");
+                request.Headers.Add("Access-Control-Request-Headers", "content-type");
+            }
+            else
+                request.Content = new FormUrlEncodedContent([new("grant_type", "refresh_token"), new("refresh_token", "x"), new("client_id", app.ClientId)]);
+            using var response = await http.SendAsync(request);
+            return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+        }
+
+        Assert.Equal(origin, await AllowedOriginAsync(HttpMethod.Options, "/oidc/token", origin));
+        Assert.Equal(origin, await AllowedOriginAsync(HttpMethod.Post, "/oidc/token", origin));
+        Assert.Null(await AllowedOriginAsync(HttpMethod.Options, "/oidc/token", "https://evil.example.org"));
+        Assert.Null(await AllowedOriginAsync(HttpMethod.Post, "/oidc/token", "http://127.0.0.1:10"));
+        Assert.Null(await AllowedOriginAsync(HttpMethod.Post, "/login", origin));
+    }
 }
 
 public sealed class SqliteOidcFlowTests(SqliteRoster fixture) : OidcFlowTests(fixture), IClassFixture<SqliteRoster>;
