@@ -7,8 +7,11 @@ using Roster.Users;
 namespace Roster.Apps;
 
 /// <summary>One app's settings: admins and this app's operators.</summary>
-public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current) : AppFormModel(db)
+public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer) : AppFormModel(db)
 {
+    /// <summary>What the app's administrator types into its OpenID Connect settings.</summary>
+    public string Issuer => issuer.Value;
+
     [BindProperty] public string? Operators { get; set; }
     [BindProperty] public string? RedirectUris { get; set; }
     [BindProperty] public string? PostLogoutRedirectUris { get; set; }
