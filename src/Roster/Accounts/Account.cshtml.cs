@@ -21,7 +21,8 @@ public sealed class AccountModel(
     UserRules rules,
     Mailer mailer,
     Links links,
-    AuditLog audit) : PageModel
+    AuditLog audit,
+    Roster.Oidc.AppSessions appSessions) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string? Username { get; set; }
@@ -80,6 +81,8 @@ public sealed class AccountModel(
             return await ShowAsync([.. UserErrors.From(result)], cancellationToken);
         mailer.Enqueue(me.Email!, MailTemplates.PasswordChanged(me.Name, links.Absolute("/forgot-password")));
         audit.Record(AuditActions.PasswordChanged, Actor.For(me), me);
+        // The other sessions end with the new security stamp, and so do the apps signed in through them.
+        await appSessions.EndAllAsync(me.Id, cancellationToken, exceptSessionId: DashboardSessions.SessionOf(User)?.SessionId);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // The new security stamp ended every session; this one gets a fresh cookie.

@@ -42,7 +42,7 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
         {
             audit.Record(AuditActions.SignOut, Actor.For(user), user);
             if (SessionOf(principal) is { } session)
-                await apps.EndAsync(user.Id, session.SessionId, cancellationToken);
+                await apps.EndSessionAsync(user.Id, session.SessionId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         await signIn.SignOutAsync();

@@ -24,6 +24,7 @@ public sealed class PasswordReset(
     Mailer mailer,
     Links links,
     AuditLog audit,
+    Roster.Oidc.AppSessions appSessions,
     IOptions<AccountOptions> options)
 {
     public static string PathFor(string token) => "/reset-password/" + token;
@@ -90,6 +91,8 @@ public sealed class PasswordReset(
         if (!result.Succeeded)
             return PasswordResetResult.Invalid(result.Errors.Select(e => e.Description));
         audit.Record(AuditActions.PasswordReset, Actor.For(user), user);
+        // The new password's security stamp ends every session; the apps signed in through them are told.
+        await appSessions.EndAllAsync(user.Id, cancellationToken);
         await users.ResetAccessFailedCountAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
         await transaction.CommitAsync(cancellationToken);

@@ -10,20 +10,22 @@ namespace Roster.Oidc;
 /// </summary>
 public sealed class AppSessions(RosterDb db, BackChannelLogouts logouts, TimeProvider clock)
 {
-    /// <summary>
-    /// Ends the apps' side of one session (<paramref name="sessionId"/>) or of all the person's sessions
-    /// (null). Joins the caller's unit of work: nothing is revoked or sent unless the caller saves.
-    /// </summary>
-    public async Task EndAsync(Guid userId, string? sessionId, CancellationToken cancellationToken)
+    /// <summary>Ends the apps' side of one dashboard session. Joins the caller's unit of work: nothing is revoked or sent unless the caller saves.</summary>
+    public Task EndSessionAsync(Guid userId, string sessionId, CancellationToken cancellationToken) =>
+        EndAsync(db.OidcGrants.Where(g => g.UserId == userId && g.SessionId == sessionId), cancellationToken);
+
+    /// <summary>Ends the apps' side of every session of the person but <paramref name="exceptSessionId"/>; joins the caller's unit of work.</summary>
+    public Task EndAllAsync(Guid userId, CancellationToken cancellationToken, string? exceptSessionId = null) =>
+        EndAsync(db.OidcGrants.Where(g => g.UserId == userId && g.SessionId != exceptSessionId), cancellationToken);
+
+    private async Task EndAsync(IQueryable<OidcGrant> held, CancellationToken cancellationToken)
     {
-        var grants = await db.OidcGrants
-            .Where(g => g.UserId == userId && g.RevokedAt == null && (sessionId == null || g.SessionId == sessionId))
-            .ToListAsync(cancellationToken);
+        var grants = await held.Where(g => g.RevokedAt == null).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var grant in grants)
             grant.RevokedAt = now;
         // One notice per app and session, however many times the app signed the person in from it.
-        foreach (var held in grants.Select(g => (g.AppId, g.ClientId, g.SessionId)).Distinct())
-            logouts.Enqueue(held.ClientId, userId.ToString(), held.SessionId);
+        foreach (var (clientId, userId, sessionId) in grants.Select(g => (g.ClientId, g.UserId, g.SessionId)).Distinct())
+            logouts.Enqueue(clientId, userId.ToString(), sessionId);
     }
 }

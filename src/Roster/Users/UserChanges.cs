@@ -89,7 +89,7 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
             // A new stamp invalidates every cookie issued for the account: its sessions end at their next
             // request, and the apps signed in through them are told now.
             await users.UpdateSecurityStampAsync(user);
-            await appSessions.EndAsync(user.Id, sessionId: null, cancellationToken);
+            await appSessions.EndAllAsync(user.Id, cancellationToken);
         }
         var saved = await SaveAsync(actor, user, enabled ? AuditActions.UserEnabled : AuditActions.UserDisabled, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -111,7 +111,7 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
             return new Error("confirm.mismatch", $"Type the name \"{user.Name}\" exactly to confirm.", "ConfirmName");
         if (await LastOwnerGuardAsync(user, cancellationToken) is { } lastOwner)
             return lastOwner;
-        await appSessions.EndAsync(user.Id, sessionId: null, cancellationToken);
+        await appSessions.EndAllAsync(user.Id, cancellationToken);
         db.Users.Remove(user);
         audit.Record(AuditActions.UserDeleted, actor, user, $"{user.Name} <{user.Email}>");
         await db.SaveChangesAsync(cancellationToken);

@@ -74,6 +74,36 @@ public abstract class BackChannelLogoutTests(RosterFixture fixture)
         Assert.Equal(new[] { wiki.ClientId, chat.ClientId }.Order(), audiences.Order());
         Assert.False(await chat.IsActiveAsync(chatTokens.GetProperty("refresh_token").GetString()!));
     }
+
+    [Fact]
+    public async Task ChangingThePasswordLogsOutTheAppsOfOtherSessionsAndAResetLogsOutAllOfThem()
+    {
+        const string password = "a long test password";
+        await using var receiver = await TestApp.StartAsync();
+        var app = await RelyingParty.RegisterAsync(Server, "Files", backChannelLogoutUri: receiver.Url);
+        var (user, here, hereSession) = await SignedInToAsync(app);
+        using var there = Server.NewClient();
+        await there.SignInAsync(user.UserName!, password);
+        var (_, thereTokens, _) = await app.RedeemAsync(await app.CodeAsync(there));
+        var thereSession = new JsonWebToken(thereTokens.GetProperty("id_token").GetString()).GetClaim("sid").Value;
+
+        var changed = await here.SubmitAsync("/account", "/account?handler=Password",
+            new Dictionary<string, string> { ["CurrentPassword"] = password, ["NewPassword"] = "another long password", ["Confirm"] = "another long password" });
+
+        Assert.Equal("/account?done=password", changed.Location);
+        var other = await TestApp.ValidateAsync(await receiver.TokenForAsync(user.Id.ToString()), Server.BaseUrl, app.ClientId);
+        Assert.Equal(thereSession, other.GetClaim("sid").Value);
+        Assert.Equal(1, receiver.Count(user.Id.ToString()));
+
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+        {
+            var resets = scope.ServiceProvider.GetRequiredService<PasswordReset>();
+            var link = (await resets.IssueForAsync(Actor.Operator, user.Id, email: false)).Value!;
+            Assert.True((await resets.ResetAsync(link[(link.LastIndexOf('/') + 1)..], "a third long password")).Succeeded);
+        }
+        var tokens = await Eventually.GetAsync(() => Task.FromResult(receiver.TokensFor(user.Id.ToString()) is { Count: 2 } both ? both : null), "the reset's logout token");
+        Assert.Equal(hereSession, new JsonWebToken(tokens[1]).GetClaim("sid").Value);
+    }
 }
 
 public sealed class SqliteBackChannelLogoutTests(SqliteRoster fixture) : BackChannelLogoutTests(fixture), IClassFixture<SqliteRoster>;
