@@ -121,6 +121,8 @@ public static class RosterHost
             // Most often the port is taken by another program.
             return Cli.RosterCli.Fail($"Roster could not listen: {e.Message} Choose another address with --urls (e.g. --urls http://localhost:8080).");
         }
+        // The signing keys exist from the first start on (created now if missing), not from the first sign-in.
+        await app.Services.GetRequiredService<KeyRing>().PublicKeysAsync();
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         Console.WriteLine($"Roster is running. Open {addresses.FirstOrDefault() ?? "the configured URL"} in a browser and sign in.");

@@ -9,6 +9,15 @@ public sealed partial class FirstStartTests
 {
     private static readonly Dictionary<string, string?> NoConfiguration = [];
 
+    private static async Task<long> CountSigningKeysAsync(string databaseFile)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM OidcSigningKeys";
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     [Fact]
     public async Task TheFirstStartCreatesTheDatabaseAndOwnerAndAdminCredentialsFollowThePassword()
     {
@@ -26,6 +35,8 @@ public sealed partial class FirstStartTests
             using var browser = new FormClient(url);
             Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync("/healthz")).StatusCode);
             Assert.Equal("/", (await browser.SignInAsync("owner", password)).Location);
+            // The OpenID Connect signing keys, one RS256 and one ES256, exist from the first start on.
+            await Eventually.GetAsync(async () => await CountSigningKeysAsync(Path.Combine(folder.Path, "data", "roster.db")) == 2 ? "two keys" : null, "the signing keys");
 
             var credentials = await RosterProcess.RunAsync(folder.Path, NoConfiguration, "admin-credentials");
             Assert.Equal(0, credentials.ExitCode);
