@@ -3,6 +3,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace Roster.Oidc;
 
+/// <summary>A back-channel request: its form and the client that sent it, or the answer that refuses it.</summary>
+public sealed record ClientRequest(OidcClient Client, Parameters Parameters)
+{
+    public IResult? Refusal { get; init; }
+
+    public static ClientRequest Refused(IResult refusal) => new(null!, null!) { Refusal = refusal };
+}
+
 public sealed record AuthenticatedClient(OidcClient? Client, OidcError? Error, bool ChallengeBasic)
 {
     public static AuthenticatedClient Failed(OidcError error, bool basic) => new(null, error, basic);
@@ -21,7 +29,21 @@ public sealed class ClientAuthentication(IClientStore clients, ICredentialThrott
 
     public static readonly string[] Methods = [SecretBasic, SecretPost, None];
 
-    public async Task<AuthenticatedClient> AuthenticateAsync(HttpContext context, Parameters parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// The start of every back-channel request (token, introspection, revocation): a form POST (RFC 6749
+    /// section 3.2) with no repeated parameter (section 3.1), from an authenticated client.
+    /// </summary>
+    public async Task<ClientRequest> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (await Parameters.ReadFormAsync(context.Request, cancellationToken) is not { } parameters)
+            return ClientRequest.Refused(OidcResults.Error(OidcError.InvalidRequest("POST the parameters as application/x-www-form-urlencoded.")));
+        if (parameters.Repeated is { } repeated)
+            return ClientRequest.Refused(OidcResults.Error(OidcError.InvalidRequest($"The parameter {repeated} was given more than once.")));
+        var authenticated = await AuthenticateAsync(context, parameters, cancellationToken);
+        return authenticated.Client is { } client ? new ClientRequest(client, parameters) : ClientRequest.Refused(Refuse(authenticated));
+    }
+
+    private async Task<AuthenticatedClient> AuthenticateAsync(HttpContext context, Parameters parameters, CancellationToken cancellationToken)
     {
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var header = context.Request.Headers.Authorization.ToString();
@@ -84,7 +106,7 @@ public sealed class ClientAuthentication(IClientStore clients, ICredentialThrott
     }
 
     /// <summary>RFC 6749 section 5.2: a client that tried HTTP Basic is answered 401 with a Basic challenge.</summary>
-    public static IResult Refuse(AuthenticatedClient failed) => failed.Error!.Code == "invalid_client"
+    private static IResult Refuse(AuthenticatedClient failed) => failed.Error!.Code == "invalid_client"
         ? failed.ChallengeBasic
             ? new OidcResults.Challenge(OidcResults.Error(failed.Error, StatusCodes.Status401Unauthorized), "Basic realm=\"roster\"")
             : OidcResults.Error(failed.Error, StatusCodes.Status401Unauthorized)

@@ -10,12 +10,11 @@ public static class Introspection
 {
     public static async Task<IResult> HandleAsync(HttpContext context, ClientAuthentication authentication, ActiveTokens active, CancellationToken cancellationToken)
     {
-        if (await Parameters.ReadFormAsync(context.Request, cancellationToken) is not { } parameters)
-            return OidcResults.Error(OidcError.InvalidRequest("POST the parameters as application/x-www-form-urlencoded."));
-        var authenticated = await authentication.AuthenticateAsync(context, parameters, cancellationToken);
-        if (authenticated.Client is not { } client)
-            return ClientAuthentication.Refuse(authenticated);
-        if (parameters["token"] is not { } token)
+        var request = await authentication.ReadAsync(context, cancellationToken);
+        if (request.Refusal is { } refusal)
+            return refusal;
+        var client = request.Client;
+        if (request.Parameters["token"] is not { } token)
             return OidcResults.Error(OidcError.InvalidRequest("token is missing."));
 
         // Hints only say where to look first (section 2.1); both kinds are tried.

@@ -23,15 +23,12 @@ public static class Token
         IOptions<OidcOptions> options,
         CancellationToken cancellationToken)
     {
-        if (await Parameters.ReadFormAsync(context.Request, cancellationToken) is not { } parameters)
-            return OidcResults.Error(OidcError.InvalidRequest("POST the parameters as application/x-www-form-urlencoded."));
-        if (parameters.Repeated is { } repeated)
-            return OidcResults.Error(OidcError.InvalidRequest($"The parameter {repeated} was given more than once."));
-        var authenticated = await authentication.AuthenticateAsync(context, parameters, cancellationToken);
-        if (authenticated.Client is not { } client)
-            return ClientAuthentication.Refuse(authenticated);
+        var request = await authentication.ReadAsync(context, cancellationToken);
+        if (request.Refusal is { } refusal)
+            return refusal;
+        var parameters = request.Parameters;
 
-        var flow = new Flow(client, parameters, grants, directory, tokens, clock.GetUtcNow(), options.Value, cancellationToken);
+        var flow = new Flow(request.Client, parameters, grants, directory, tokens, clock.GetUtcNow(), options.Value, cancellationToken);
         return parameters["grant_type"] switch
         {
             null => OidcResults.Error(OidcError.InvalidRequest("grant_type is missing.")),
