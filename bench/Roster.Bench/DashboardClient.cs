@@ -81,6 +81,10 @@ public sealed partial class DashboardClient : IDisposable
         return new Sample(serverMs, clientMs, total, int.Parse(pages.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Any other request in the signed-in session; redirects come back as they are, not followed.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default) =>
+        http.SendAsync(request, cancellationToken);
+
     public void Dispose() => http.Dispose();
 
     [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*>")]

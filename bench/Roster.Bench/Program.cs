@@ -4,10 +4,20 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Roster.Bench;
+using static Roster.Bench.Common;
 
 // The users-list benchmark: seeds a directory, signs in to the dashboard and times /users for search,
 // sort and deep pages on each provider. Progress goes to stderr, the markdown report to stdout.
 // Run it through bench/users-list, which builds, pins CPUs and cleans up.
+// A first argument naming another mode runs that one instead: `oidc-grants` (bench/oidc-grants) and
+// `rs256`, the signing ceiling oidc-grants starts in a child process on the server's CPU.
+switch (args.FirstOrDefault())
+{
+    case GrantsBench.Mode:
+        return await GrantsBench.RunAsync(args[1..]);
+    case Rs256Rate.Mode:
+        return Rs256Rate.Run(args[1..]);
+}
 
 BenchOptions options;
 try
@@ -216,14 +226,6 @@ static int RequestedPage(string path)
     return page is { Length: 2 } && int.TryParse(page[1], CultureInfo.InvariantCulture, out var n) ? n : 1;
 }
 
-/// <summary>Nearest-rank percentile.</summary>
-static double Percentile(List<double> values, double p)
-{
-    var sorted = values.Order().ToArray();
-    var rank = (int)Math.Ceiling(p * sorted.Length);
-    return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-}
-
 static async Task<string> ScalarAsync(string connectionString, string sql)
 {
     await using var connection = new NpgsqlConnection(connectionString);
@@ -241,17 +243,9 @@ static async Task<string> SqliteScalarAsync(string connectionString, string sql)
     return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "?";
 }
 
-// The 1-minute load average; the bench itself adds about 1.
-static double LoadAverage() =>
-    File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load)
-        ? load
-        : double.NaN;
-
 static void PrintReport(BenchOptions options, List<ResultRow> rows, List<string> legends, List<string> versions, DateTime now, string load)
 {
-    var cpu = File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-        : null;
+    var cpu = CpuModel();
     var report = new StringBuilder();
     report.AppendLine(CultureInfo.InvariantCulture, $"### /users with {options.Users:N0} seeded users (+1 owner), {options.Requests} requests per case after {options.Warmup} warm-up");
     report.AppendLine();
@@ -278,8 +272,6 @@ static void PrintReport(BenchOptions options, List<ResultRow> rows, List<string>
         report.AppendLine(legend);
     Console.Out.Write(report.ToString());
 }
-
-static void Log(string message) => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
 
 internal sealed record BenchCase(string Name, string[] Paths);
 

@@ -19,6 +19,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The server's own process id (taskset execs dotnet), for reading its CPU time from /proc.</summary>
+    public int ProcessId => process.Id;
+
     private ServerProcess(Process process, StreamWriter log, string logPath, string? pidFile, Uri baseAddress)
     {
         this.process = process;

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using static Roster.Bench.Common;
+
+namespace Roster.Bench;
+
+/// <summary>
+/// The oidc-grants benchmark: client_credentials and refresh_token grants per second from the real server
+/// on one core, beside the raw RS256 signing rate of that same core, measured in the same run. Each grant
+/// signs exactly one JWT (an access token; a refresh answer carries no ID token), so the ratio is what
+/// Roster spends beyond the signature. Progress goes to stderr, the markdown report to stdout.
+/// Run it through bench/oidc-grants, which builds, pins CPUs and cleans up.
+/// </summary>
+public static class GrantsBench
+{
+    public const string Mode = "oidc-grants";
+
+    private const string RedirectUri = "http://127.0.0.1:9/cb";
+
+    internal static readonly TimeSpan WarmupLoad = TimeSpan.FromSeconds(4);
+    /// <summary>
+    /// Longer than the runtime's call-counting delay, which on a process pinned to one CPU is 1 s
+    /// (TC_CallCountingDelayMs 100 ms × TC_DelaySingleProcMultiplier 10) and starts over at every method
+    /// compiled for the first time; under unbroken load it hardly ever runs out, and promotions wait.
+    /// </summary>
+    internal static readonly TimeSpan WarmupPause = TimeSpan.FromSeconds(2);
+    private const int MinimumWarmupRounds = 3;
+
+    /// <summary>The tiered compilation worker's thread name, as /proc keeps it (15 characters).</summary>
+    private const string TieringThread = ".NET Tiered Com";
+
+    /// <summary>Below this share of the core over a round, the JIT is taken to be done with the hot paths.</summary>
+    private const double SettledCompiling = 0.02;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        GrantsOptions options;
+        try
+        {
+            options = GrantsOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        // Ctrl+C or SIGTERM (bench/oidc-grants forwards both as SIGTERM): stop measuring, stop the server.
+        using var cancel = new CancellationTokenSource();
+        void Interrupt(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+
+        var now = DateTime.UtcNow;
+        var loadBefore = LoadAverage();
+        var loadMax = loadBefore;
+        using var loadSampler = new Timer(_ => { var load = LoadAverage(); if (load > loadMax) loadMax = load; }, null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+
+        Measurements measured;
+        try
+        {
+            measured = await MeasureAsync(options, cancel.Token);
+        }
+        catch (Exception) when (cancel.IsCancellationRequested)
+        {
+            Log("Interrupted.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            Log($"Failed: {e}");
+            return 1;
+        }
+
+        var load = string.Create(CultureInfo.InvariantCulture, $"{loadBefore:0.00} at start, {Math.Max(loadMax, LoadAverage()):0.00} at most during the run");
+        Console.Out.Write(GrantsReport.Render(options, measured, now, load));
+        // 3: measured, but a grant is under the target or the load generator may have limited it.
+        return measured.Grants.All(g => GrantsReport.Ok(g, measured.Signing)) ? 0 : 3;
+    }
+
+    private static async Task<Measurements> MeasureAsync(GrantsOptions options, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Path.Combine(options.WorkDirectory, "sqlite-data");
+        Directory.CreateDirectory(dataDirectory);
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Roster__DataDirectory"] = dataDirectory,
+            ["Roster__Database__Provider"] = "Sqlite",
+            ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
+            ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
+            ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
+            // Only the sign-in form posts of the set-up count against it; the token endpoint throttles failures only.
+            ["Roster__RateLimit__CredentialAttemptsPerMinute"] = "1000000",
+        };
+
+        // The CLI needs the schema; the first server start then creates the owner from Roster__Owner__*.
+        Log("Creating the schema and registering a confidential app with the Roster CLI…");
+        await RunCliAsync(options.ServerDll, environment, ["migrate"], cancellationToken);
+        var created = await RunCliAsync(options.ServerDll, environment,
+            ["app", "create", "--name", "Bench", "--url", "https://bench.example.org", "--redirect-uri", RedirectUri, "--confidential"], cancellationToken);
+        var clientId = Field(created, "Client ID");
+        var clientSecret = Field(created, "Client secret");
+
+        var logPath = Path.Combine(options.WorkDirectory, "server-sqlite.log");
+        await using var server = await ServerProcess.StartAsync(options.ServerDll, environment, logPath, options.ServerCpus, Path.Combine(options.WorkDirectory, "server.pid"));
+        Log($"Started {server}.");
+        using var tokens = new TokenClient(server.BaseAddress, clientId, clientSecret);
+        var probe = await tokens.ClientCredentialsAsync(cancellationToken);
+        if (!probe.Ok)
+            throw new InvalidOperationException($"A first client_credentials grant answered {probe.Status}: {probe.Failure}");
+        if (Algorithm(probe.AccessToken!) is not "RS256" and var algorithm)
+            throw new InvalidOperationException($"The bench app's tokens are signed with {algorithm}, not RS256: the comparison would be meaningless.");
+
+        Log($"Signing in as the owner and starting {options.Chains} refresh-token chains…");
+        using var owner = new DashboardClient(server.BaseAddress);
+        await owner.SignInAsync(BenchOptions.OwnerEmail, BenchOptions.OwnerPassword);
+        var chains = await RefreshChains.CreateAsync(owner, tokens, clientId, RedirectUri, options.Chains, options.Workers, cancellationToken);
+
+        // The ceiling on the server's own core, while the server has nothing to do.
+        Log($"Raw RS256 signing on CPU {options.ServerCpus ?? "(not pinned)"} for {options.SigningSeconds:0.#} s…");
+        var idleBefore = CpuSnapshot.Take(server.ProcessId);
+        var signing = await Rs256Rate.MeasureAsync(options.ServerCpus, options.SigningSeconds, cancellationToken);
+        var idle = CpuSnapshot.Take(server.ProcessId).Since(idleBefore);
+        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256: {signing.PerSecond:0} signatures/s ({signing.CpuShare:P0} of a core)"));
+
+        var warmed = await WarmUpAsync(options, tokens, chains, server.ProcessId, cancellationToken);
+
+        var caseWarmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+        var window = TimeSpan.FromSeconds(options.Seconds);
+        var grants = new List<LoadResult>();
+        (string Name, Func<int, CancellationToken, Task<TokenAnswer>> Send)[] cases =
+        [
+            ("client_credentials", (_, ct) => tokens.ClientCredentialsAsync(ct)),
+            ("refresh_token", (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct)),
+        ];
+        foreach (var (name, send) in cases)
+        {
+            Log($"{name}: {options.Workers} workers, {options.WarmupSeconds:0.#} s warm-up, {options.Seconds:0.#} s timed…");
+            var result = await ClosedLoop.RunAsync(name, options.Workers, send, caseWarmup, window, server.ProcessId, cancellationToken);
+            if (result.Failures > 0)
+                throw new InvalidOperationException($"{name}: {result.Failures} answer(s) other than 200 with tokens; the first was {result.FirstFailure}");
+            Log(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {result.PerSecond:0} grants/s, p50 {result.P50Ms:0.0} ms, server {result.Cpu.Server:P0}, generator {result.Cpu.Generator:P0}"));
+            grants.Add(result);
+        }
+        return new Measurements(signing, idle, warmed, grants, RuntimeInformation.FrameworkDescription);
+    }
+
+    /// <summary>
+    /// Both grants, alternating, in rounds of load with an idle pause after each, until .NET's tiered JIT
+    /// is done with the hot paths (at least <see cref="MinimumWarmupRounds"/> rounds, at most --jit-warmup
+    /// seconds). The runtime recompiles hot methods in the background, first instrumented, then optimized:
+    /// thousands of methods, and grants timed before that come out 40-50 % lower. Each pause lets the runtime
+    /// start the next promotions (see <see cref="WarmupPause"/>), which the next round's calls trigger;
+    /// a round in which the background compiler (".NET Tiered Compilation Worker") stays idle means
+    /// nothing hot is left to promote. One warm-up for both grants, so the second case does not start
+    /// with code the first never ran.
+    /// </summary>
+    private static async Task<Warmup> WarmUpAsync(GrantsOptions options, TokenClient tokens, RefreshChains chains, int serverProcessId, CancellationToken cancellationToken)
+    {
+        if (options.JitWarmupSeconds <= 0)
+            return new Warmup(0, TimeSpan.Zero, Settled: false);
+        Log($"Warm-up: both grants, alternating, until the JIT has settled (at most {options.JitWarmupSeconds:0} s)…");
+        var turn = new int[options.Workers];
+        var started = Stopwatch.StartNew();
+        for (var round = 1; ; round++)
+        {
+            var compilerBefore = CpuSnapshot.ThreadSeconds(serverProcessId, TieringThread);
+            var roundStarted = Stopwatch.GetTimestamp();
+            var warmed = await ClosedLoop.RunAsync("warm-up", options.Workers,
+                (worker, ct) => turn[worker]++ % 2 == 0 ? tokens.ClientCredentialsAsync(ct) : chains.RefreshNextAsync(tokens, worker, ct),
+                WarmupLoad - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), serverProcessId, cancellationToken);
+            if (warmed.Failures > 0)
+                throw new InvalidOperationException($"warm-up: {warmed.Failures} answer(s) other than 200 with tokens; the first was {warmed.FirstFailure}");
+            await Task.Delay(WarmupPause, cancellationToken);
+            var compiling = CpuSnapshot.ThreadSeconds(serverProcessId, TieringThread)
+                .Sum(t => t.Value - compilerBefore.GetValueOrDefault(t.Key)) / Stopwatch.GetElapsedTime(roundStarted).TotalSeconds;
+            Log(string.Create(CultureInfo.InvariantCulture,
+                $"warm-up round {round}: {warmed.PerSecond:0} grants/s in its last second; the JIT's background compiler used {compiling:P0} of the core"));
+            if (round >= MinimumWarmupRounds && compiling < SettledCompiling)
+                return new Warmup(round, started.Elapsed, Settled: true);
+            if (started.Elapsed.TotalSeconds + (WarmupLoad + WarmupPause).TotalSeconds > options.JitWarmupSeconds)
+            {
+                Log($"warm-up: the JIT was still compiling after {started.Elapsed.TotalSeconds:0} s (--jit-warmup); measuring anyway.");
+                return new Warmup(round, started.Elapsed, Settled: false);
+            }
+        }
+    }
+
+    /// <summary>`dotnet roster.dll ARGS` with the server's configuration; its stdout, or an exception with its stderr.</summary>
+    private static async Task<string> RunCliAsync(string serverDll, Dictionary<string, string> environment, string[] args, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(serverDll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the Roster CLI.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"roster {string.Join(' ', args)} exited with {process.ExitCode}: {(await errors).Trim()} {(await output).Trim()}");
+        return await output;
+    }
+
+    /// <summary>The value of a "Name: value" line the CLI printed.</summary>
+    private static string Field(string output, string name) =>
+        output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(name + ": ", StringComparison.Ordinal))?[(name.Length + 2)..]
+        ?? throw new InvalidOperationException($"The Roster CLI printed no \"{name}:\" line: {output}");
+
+    /// <summary>The "alg" of a JWS's protected header.</summary>
+    private static string Algorithm(string jwt)
+    {
+        using var header = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[0]));
+        return header.RootElement.GetProperty("alg").GetString() ?? "";
+    }
+}
+
+/// <summary>Everything one run measured: the signing ceiling, the server's CPU meanwhile, and each grant case.</summary>
+internal sealed record Measurements(SigningRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, string Runtime);
+
+/// <summary>How the JIT warm-up went: rounds, time, and whether the JIT settled before --jit-warmup ran out.</summary>
+internal sealed record Warmup(int Rounds, TimeSpan Elapsed, bool Settled);

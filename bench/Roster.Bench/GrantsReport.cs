@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace Roster.Bench;
+
+/// <summary>The oidc-grants report: one markdown table, the run's circumstances above it, how to read it below.</summary>
+internal static class GrantsReport
+{
+    public static double PercentOfRaw(LoadResult grant, SigningRate signing) => 100 * grant.PerSecond / signing.PerSecond;
+
+    public static bool GeneratorBound(LoadResult grant) => grant.Cpu.Generator > GrantsOptions.GeneratorBound;
+
+    /// <summary>At the target, and measured with a load generator that had room to spare.</summary>
+    public static bool Ok(LoadResult grant, SigningRate signing) =>
+        PercentOfRaw(grant, signing) >= GrantsOptions.TargetPercent && !GeneratorBound(grant);
+
+    public static string Render(GrantsOptions options, Measurements measured, DateTime now, string load)
+    {
+        var signing = measured.Signing;
+        var report = new StringBuilder();
+        void Line(FormattableString text) => report.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+
+        Line($"### OIDC grants per second against the raw RS256 signing rate (target ≥ {GrantsOptions.TargetPercent:0} %)");
+        report.AppendLine();
+        Line($"- run: {now:yyyy-MM-dd HH:mm} UTC; nproc: {options.Nproc ?? "?"}; CPU: {Common.CpuModel() ?? "?"}; load average (1 min): {load}");
+        Line($"- server (SQLite) pinned to CPU {options.ServerCpus ?? "(not pinned)"}, load generator to CPU {options.ClientCpus ?? "(not pinned)"}; {options.Workers} workers in a closed loop; refresh tokens rotate along {options.Chains} chains");
+        Line($"- warm-up: {WarmupText(measured.Warmup)}; then per case {options.WarmupSeconds:0.#} s warm-up and {options.Seconds:0.#} s timed");
+        Line($"- raw RS256: RSA-2048 PKCS#1 v1.5 SHA-256 over a ~370-byte JWS input, one thread, {options.SigningSeconds:0.#} s in a child process on the server's CPU while the server idled; {measured.Runtime}");
+        report.AppendLine();
+        Line($"| case | grants/s | % of raw RS256 | ok (≥ {GrantsOptions.TargetPercent:0} %) | server CPU | generator CPU | CPU 0 busy | p50 ms | p95 ms |");
+        report.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|");
+        Line($"| raw RS256 sign (1 core) | {signing.PerSecond:#,0} | 100 % | – | {Share(measured.ServerWhileSigning.Server)} | – | {Share(measured.ServerWhileSigning.Cpu0Busy)} | – | – |");
+        foreach (var grant in measured.Grants)
+        {
+            var ok = PercentOfRaw(grant, signing) >= GrantsOptions.TargetPercent ? "yes" : "**NO**";
+            if (GeneratorBound(grant))
+                ok += ", generator-bound";
+            Line($"| {grant.Case} | {grant.PerSecond:#,0} | {PercentOfRaw(grant, signing):0} % | {ok} | {Share(grant.Cpu.Server)} | {Share(grant.Cpu.Generator)} | {Share(grant.Cpu.Cpu0Busy)} | {grant.P50Ms:0.0} | {grant.P95Ms:0.0} |");
+        }
+        report.AppendLine();
+
+        // The same comparison per CPU-second actually used, which holds even when something else shares the cores.
+        var rawPerCpuSecond = signing.Signatures / signing.CpuSeconds;
+        var perCpu = measured.Grants.Select(g => string.Create(CultureInfo.InvariantCulture,
+            $"{g.Case} {g.PerSecond / g.Cpu.Server:#,0} ({100 * g.PerSecond / g.Cpu.Server / rawPerCpuSecond:0} %)"));
+        Line($"Per CPU-second actually used (server for grants, signing process for raw): raw RS256 {rawPerCpuSecond:#,0}; {string.Join("; ", perCpu)}.");
+        Line($"The signing process got {signing.CpuShare:P0} of CPU 0 while it ran.");
+        var others = measured.Grants.Select(g => string.Create(CultureInfo.InvariantCulture,
+            $"{g.Case}: CPU 0 {Share(g.Cpu.Cpu0Busy - g.Cpu.Server)}, CPU 1 {Share(g.Cpu.Cpu1Busy - g.Cpu.Generator)}"));
+        Line($"Other processes' use of the two cores during the timed windows: {string.Join("; ", others)}.");
+        report.AppendLine();
+        report.AppendLine(
+            "grants/s counts 200 answers carrying tokens within the timed window (any other answer fails the run). " +
+            "Each grant signs one JWT, an access token, so 100 % would be Roster costing nothing beyond the signature. " +
+            "server CPU and generator CPU are each process's CPU time over the window, as a share of one core; " +
+            "CPU 0 busy is everything that ran on CPU 0 (/proc/stat); on the raw RS256 row, server CPU is the idle server's own use while the signing ran. A generator above " +
+            $"{GrantsOptions.GeneratorBound:P0} of its core may be what limited the rate (\"generator-bound\"); " +
+            "a server well under 100 % with an idle CPU 0 was waiting, not computing. p50/p95 are per request, as the generator saw them.");
+        return report.ToString();
+    }
+
+    private static string WarmupText(Warmup warmup) =>
+        warmup.Rounds == 0
+            ? "none (--jit-warmup 0): the JIT was still recompiling the hot paths while they were timed"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"both grants, alternating, {warmup.Rounds} rounds of {GrantsBench.WarmupLoad.TotalSeconds:0} s + {GrantsBench.WarmupPause.TotalSeconds:0} s idle ({warmup.Elapsed.TotalSeconds:0} s), ") +
+              (warmup.Settled
+                  ? "until the JIT's background compiler went quiet"
+                  : "**cut off by --jit-warmup while the JIT was still compiling**: the grants may be understated");
+
+    private static string Share(double? share) =>
+        share is { } value && !double.IsNaN(value) ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, 100 * value):0} %") : "–";
+}
