@@ -76,6 +76,9 @@ public interface IUserDirectory
 {
     /// <summary>The person, or null when they are unknown, disabled, or not allowed to use this client's app.</summary>
     Task<OidcUser?> FindUsableAsync(string subject, OidcClient client, CancellationToken cancellationToken);
+
+    /// <summary>Whether the person may still use this client's app, without reading their claims (a refresh issues no ID token).</summary>
+    Task<bool> MayUseAsync(string subject, OidcClient client, CancellationToken cancellationToken);
 }
 
 /// <summary>A signed-in dashboard session: who, which session (the <c>sid</c> of back-channel logout), and when they authenticated.</summary>

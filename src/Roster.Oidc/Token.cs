@@ -82,7 +82,7 @@ public static class Token
                 await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
-            return await IssueAsync(issued.Grant, user, withIdToken: true);
+            return await IssueAsync(issued.Grant, user);
         }
 
         /// <summary>
@@ -114,7 +114,7 @@ public static class Token
             var granted = Scopes.Parse(issued.Grant.Scope);
             if (requested.Any(s => !granted.Contains(s)))
                 return OidcResults.Error(OidcError.InvalidScope("A refresh can only keep or narrow the scope that was granted."));
-            if (await Directory.FindUsableAsync(issued.Grant.Subject, Client, CancellationToken) is not { } user)
+            if (!await Directory.MayUseAsync(issued.Grant.Subject, Client, CancellationToken))
             {
                 await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
@@ -123,7 +123,7 @@ public static class Token
             if (!await Grants.TryRotateRefreshTokenAsync(presented, issued.Grant.Id, next, Now + Options.RefreshTokenLifetime, CancellationToken))
                 return await ReusedAsync(issued.Grant);
             var grant = requested.Count == 0 ? issued.Grant : issued.Grant with { Scope = Scopes.Granted(requested) };
-            return await IssueAsync(grant, user, withIdToken: false, refreshToken: next);
+            return await IssueAsync(grant, user: null, refreshToken: next);
         }
 
         private async Task<IResult> ReusedAsync(Grant grant)
@@ -153,8 +153,8 @@ public static class Token
             return OidcResults.Json(body);
         }
 
-        /// <summary>Section 3.1.3.3. A refresh answer carries no new ID token, as section 12.2 allows.</summary>
-        private async Task<IResult> IssueAsync(Grant grant, OidcUser user, bool withIdToken, string? refreshToken = null)
+        /// <summary>Section 3.1.3.3, with an ID token for <paramref name="user"/>. A refresh answer carries none, as section 12.2 allows.</summary>
+        private async Task<IResult> IssueAsync(Grant grant, OidcUser? user, string? refreshToken = null)
         {
             var access = await Tokens.AccessTokenAsync(Client, grant.Scope, grant, CancellationToken);
             if (refreshToken is null)
@@ -170,7 +170,7 @@ public static class Token
                 ["refresh_token"] = refreshToken,
                 ["scope"] = grant.Scope,
             };
-            if (withIdToken)
+            if (user is not null)
                 body["id_token"] = await Tokens.IdTokenAsync(Client, user, grant, CancellationToken);
             return OidcResults.Json(body);
         }

@@ -12,19 +12,28 @@ namespace Roster.Apps;
 /// </summary>
 public sealed class AppAccessPolicy(RosterDb db)
 {
-    public IQueryable<App> UsableBy(User user)
-    {
-        if (!user.Enabled || user.InvitationPending)
-            return db.Apps.Where(_ => false);
-        if (Permissions.IsAdmin(user.Role))
-            return db.Apps;
-        return db.Apps.Where(app => app.Access == AppAccess.Everyone ||
-            db.AppGroups.Any(allowed => allowed.AppId == app.Id &&
-                db.GroupMembers.Any(member => member.GroupId == allowed.GroupId && member.UserId == user.Id)));
-    }
+    public IQueryable<App> UsableBy(User user) =>
+        !user.Enabled || user.InvitationPending ? db.Apps.Where(_ => false) : UsableBy(user.Id, user.Role);
 
     public Task<bool> MayUseAsync(User user, Guid appId, CancellationToken cancellationToken = default) =>
         UsableBy(user).AnyAsync(app => app.Id == appId, cancellationToken);
+
+    /// <summary>The same answer for a person known by id and an app by OpenID Connect client id, as token refreshes ask it.</summary>
+    public async Task<bool> MayUseAsync(Guid userId, string clientId, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.Where(u => u.Id == userId)
+            .Select(u => new { u.Enabled, u.InvitationPending, u.Role })
+            .SingleOrDefaultAsync(cancellationToken);
+        return user is { Enabled: true, InvitationPending: false } &&
+            await UsableBy(userId, user.Role).AnyAsync(app => app.ClientId == clientId, cancellationToken);
+    }
+
+    /// <summary>The rule for an enabled account: admins use everything, everyone else follows each app's access rule.</summary>
+    private IQueryable<App> UsableBy(Guid userId, Role role) => Permissions.IsAdmin(role)
+        ? db.Apps
+        : db.Apps.Where(app => app.Access == AppAccess.Everyone ||
+            db.AppGroups.Any(allowed => allowed.AppId == app.Id &&
+                db.GroupMembers.Any(member => member.GroupId == allowed.GroupId && member.UserId == userId)));
 
     /// <summary>Admins configure every app; an app operator configures only theirs.</summary>
     public async Task<bool> MayConfigureAsync(Actor actor, Guid appId, CancellationToken cancellationToken = default) =>

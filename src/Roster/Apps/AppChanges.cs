@@ -11,7 +11,7 @@ public sealed record AppSettings(
     IReadOnlyCollection<Guid> Groups, AvatarUpload? Icon = null, bool RemoveIcon = false);
 
 /// <summary>Registering, configuring and deleting apps. Admins do all of it; an app's operators configure that app only.</summary>
-public sealed class AppChanges(RosterDb db, AppAccessPolicy access, UserList users, AuditLog audit, TimeProvider clock)
+public sealed class AppChanges(RosterDb db, AppAccessPolicy access, UserList users, AuditLog audit, Roster.Oidc.ClientCache clients, TimeProvider clock)
 {
     private static readonly Error NotFound = new("not_found", "There is no such app.");
 
@@ -41,6 +41,7 @@ public sealed class AppChanges(RosterDb db, AppAccessPolicy access, UserList use
             return Result<App>.Fail(errors);
         audit.Record(AuditActions.AppUpdated, actor, details: app.Name);
         await db.SaveChangesAsync(cancellationToken);
+        clients.Forget(app.ClientId);
         return Result<App>.Ok(app);
     }
 
@@ -76,6 +77,7 @@ public sealed class AppChanges(RosterDb db, AppAccessPolicy access, UserList use
         db.Apps.Remove(app);
         audit.Record(AuditActions.AppDeleted, actor, details: app.Name);
         await db.SaveChangesAsync(cancellationToken);
+        clients.Forget(app.ClientId);
         return Result<App>.Ok(app);
     }
 

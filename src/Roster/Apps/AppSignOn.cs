@@ -16,7 +16,7 @@ public sealed record SignOnSettings(string? RedirectUris, string? PostLogoutRedi
 /// and the client secret, which is shown once and kept only as its SHA-256. Without a secret the app
 /// is a public client and must prove itself with PKCE. Admins and the app's operators change these.
 /// </summary>
-public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audit, TimeProvider clock)
+public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audit, ClientCache clients, TimeProvider clock)
 {
     private const int MaxRedirectUris = 20;
     private static readonly Error NotFound = new("not_found", "There is no such app.");
@@ -93,6 +93,7 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         app.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         audit.Record(AuditActions.AppUpdated, actor, details: $"{app.Name}: {what}");
         await db.SaveChangesAsync(cancellationToken);
+        clients.Forget(app.ClientId);
         return Result<App>.Ok(app);
     }
 

@@ -5,23 +5,14 @@ using Roster.Data;
 namespace Roster.Oidc;
 
 /// <summary>Apps that sign people in through Roster, as OpenID Connect clients. Apps with their own accounts are not clients.</summary>
-public sealed class ClientStore(RosterDb db) : IClientStore
+public sealed class ClientStore(RosterDb db, ClientCache cache) : IClientStore
 {
-    // The secret's hash stays here, out of the protocol's hands, between finding a client and checking its secret.
-    private readonly Dictionary<string, string?> secretHashes = new(StringComparer.Ordinal);
+    public async Task<OidcClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
+        (await EntryAsync(clientId, cancellationToken)).Client;
 
-    public async Task<OidcClient?> FindAsync(string clientId, CancellationToken cancellationToken)
-    {
-        var app = await db.Apps.AsNoTracking()
-            .Where(a => a.ClientId == clientId && a.DirectoryMode == DirectoryMode.UseRoster)
-            .Select(a => new { a.ClientId, a.Name, a.ClientSecretHash, a.RedirectUris, a.PostLogoutRedirectUris, a.BackChannelLogoutUri, a.TokenSigningAlgorithm })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (app is null)
-            return null;
-        secretHashes[app.ClientId] = app.ClientSecretHash;
-        return new OidcClient(app.ClientId, app.Name, app.ClientSecretHash is not null,
-            AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm);
-    }
+    /// <summary>The secret's hash never leaves the host: the protocol only learns whether a presented secret matches.</summary>
+    public async Task<bool> SecretMatchesAsync(OidcClient client, string secret, CancellationToken cancellationToken) =>
+        AppSignOn.SecretMatches((await EntryAsync(client.ClientId, cancellationToken)).SecretHash, secret);
 
     public async Task<bool> IsRedirectOriginAsync(string origin, CancellationToken cancellationToken)
     {
@@ -37,6 +28,17 @@ public sealed class ClientStore(RosterDb db) : IClientStore
             origin.TrimEnd('/') == parsed.GetLeftPart(UriPartial.Authority));
     }
 
-    public Task<bool> SecretMatchesAsync(OidcClient client, string secret, CancellationToken cancellationToken) =>
-        Task.FromResult(secretHashes.TryGetValue(client.ClientId, out var hash) && AppSignOn.SecretMatches(hash, secret));
+    private async Task<ClientCache.Entry> EntryAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (cache.Find(clientId) is { } cached)
+            return cached;
+        var app = await db.Apps.AsNoTracking()
+            .Where(a => a.ClientId == clientId && a.DirectoryMode == DirectoryMode.UseRoster)
+            .Select(a => new { a.ClientId, a.Name, a.ClientSecretHash, a.RedirectUris, a.PostLogoutRedirectUris, a.BackChannelLogoutUri, a.TokenSigningAlgorithm })
+            .SingleOrDefaultAsync(cancellationToken);
+        var client = app is null ? null : new OidcClient(app.ClientId, app.Name, app.ClientSecretHash is not null,
+            AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm);
+        cache.Remember(clientId, client, app?.ClientSecretHash);
+        return cache.Find(clientId) ?? new ClientCache.Entry(client, app?.ClientSecretHash, default);
+    }
 }

@@ -12,6 +12,7 @@ public static class OidcSetup
         services.AddSingleton(provider => new OidcIssuer(provider.GetRequiredService<Links>().Origin));
         services.AddSingleton<ISigningKeyStore, SigningKeyStore>();
         services.AddSingleton<ICredentialThrottle>(provider => provider.GetRequiredService<FailedTokenAttempts>());
+        services.AddSingleton<ClientCache>();
         services.AddScoped<IClientStore, ClientStore>();
         services.AddScoped<IGrantStore, GrantStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();

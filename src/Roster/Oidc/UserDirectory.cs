@@ -8,6 +8,9 @@ namespace Roster.Oidc;
 /// <summary>People as apps see them, behind the one access rule: <see cref="AppAccessPolicy"/> decides who may use which app.</summary>
 public sealed class UserDirectory(RosterDb db, AppAccessPolicy access, Links links) : IUserDirectory
 {
+    public async Task<bool> MayUseAsync(string subject, OidcClient client, CancellationToken cancellationToken) =>
+        Guid.TryParse(subject, out var id) && await access.MayUseAsync(id, client.ClientId, cancellationToken);
+
     public async Task<OidcUser?> FindUsableAsync(string subject, OidcClient client, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(subject, out var id))

@@ -357,6 +357,21 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.Null(await AllowedOriginAsync(HttpMethod.Post, "/oidc/token", "http://127.0.0.1:10"));
         Assert.Null(await AllowedOriginAsync(HttpMethod.Post, "/login", origin));
     }
+
+    [Fact]
+    public async Task ANewClientSecretTakesEffectAtOnceAtTheTokenEndpoint()
+    {
+        var app = await RelyingParty.RegisterAsync(Server, "Rotating");
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" })).Status);
+
+        string replacement;
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            replacement = (await scope.ServiceProvider.GetRequiredService<AppSignOn>().NewSecretAsync(Actor.Operator, app.AppId)).Value!;
+        var renewed = new RelyingParty(Server, app.AppId, app.ClientId, replacement, app.RedirectUri);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await renewed.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" })).Status);
+    }
 }
 
 public sealed class SqliteOidcFlowTests(SqliteRoster fixture) : OidcFlowTests(fixture), IClassFixture<SqliteRoster>;
