@@ -18,20 +18,19 @@ public sealed class AppAccessPolicy(RosterDb db)
     public Task<bool> MayUseAsync(User user, Guid appId, CancellationToken cancellationToken = default) =>
         UsableBy(user).AnyAsync(app => app.Id == appId, cancellationToken);
 
-    /// <summary>The same answer for a person known by id and an app by OpenID Connect client id, as token refreshes ask it.</summary>
-    public async Task<bool> MayUseAsync(Guid userId, string clientId, CancellationToken cancellationToken = default)
+    /// <summary>The same answer for a person known by id and an app by OpenID Connect client id, in one query, as each token refresh asks it.</summary>
+    public Task<bool> MayUseAsync(Guid userId, string clientId, CancellationToken cancellationToken = default)
     {
-        var user = await db.Users.Where(u => u.Id == userId)
-            .Select(u => new { u.Enabled, u.InvitationPending, u.Role })
-            .SingleOrDefaultAsync(cancellationToken);
-        return user is { Enabled: true, InvitationPending: false } &&
-            await UsableBy(userId, user.Role).AnyAsync(app => app.ClientId == clientId, cancellationToken);
+        var open = OpenToMembers(userId);
+        return db.Users.AnyAsync(u => u.Id == userId && u.Enabled && !u.InvitationPending &&
+            (u.Role >= Role.Admin ? db.Apps.Any(app => app.ClientId == clientId) : open.Any(app => app.ClientId == clientId)), cancellationToken);
     }
 
-    /// <summary>The rule for an enabled account: admins use everything, everyone else follows each app's access rule.</summary>
-    private IQueryable<App> UsableBy(Guid userId, Role role) => Permissions.IsAdmin(role)
-        ? db.Apps
-        : db.Apps.Where(app => app.Access == AppAccess.Everyone ||
+    /// <summary>The rule for an enabled account: admins (<see cref="Permissions.IsAdmin"/>) use everything, everyone else follows each app's access rule.</summary>
+    private IQueryable<App> UsableBy(Guid userId, Role role) => Permissions.IsAdmin(role) ? db.Apps : OpenToMembers(userId);
+
+    private IQueryable<App> OpenToMembers(Guid userId) =>
+        db.Apps.Where(app => app.Access == AppAccess.Everyone ||
             db.AppGroups.Any(allowed => allowed.AppId == app.Id &&
                 db.GroupMembers.Any(member => member.GroupId == allowed.GroupId && member.UserId == userId)));
 

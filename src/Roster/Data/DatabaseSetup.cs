@@ -22,7 +22,7 @@ public static class DatabaseSetup
             if (options.Provider == DatabaseProvider.Postgres)
                 db.UseNpgsql(WithoutJit(connectionString));
             else
-                db.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout());
+                db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings());
             // The migrations are written by hand without a model snapshot; a test compares the schema they
             // build with the one the model describes, which is the check this warning would otherwise make.
             db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));

@@ -67,19 +67,18 @@ public sealed class GrantStore(RosterDb db, AuditLog audit, TimeProvider clock) 
         return found is null ? null : new IssuedRefreshToken(ToGrant(found.Grant), At(found.Token.ExpiresAt), found.Token.UsedAt is not null);
     }
 
+    /// <summary>
+    /// Adds the next token, then marks the used one used if no one did first: two single statements, so no
+    /// transaction holds the write lock across them. Should the second not happen (a crash, a lost race),
+    /// the next token exists but was never handed out, and the used one still decides.
+    /// </summary>
     public async Task<bool> TryRotateRefreshTokenAsync(string used, Guid grantId, string next, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken)
     {
+        await AddRefreshTokenAsync(grantId, next, nextExpiresAt, cancellationToken);
         var hash = Secrets.Hash(used);
         var now = Now;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var marked = await db.OidcRefreshTokens.Where(t => t.TokenHash == hash && t.UsedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.UsedAt, now), cancellationToken);
-        if (marked != 1)
-            return false;
-        db.OidcRefreshTokens.Add(new OidcRefreshToken { TokenHash = Secrets.Hash(next), GrantId = grantId, ExpiresAt = nextExpiresAt.UtcDateTime });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        return await db.OidcRefreshTokens.Where(t => t.TokenHash == hash && t.UsedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.UsedAt, now), cancellationToken) == 1;
     }
 
     public Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken) =>

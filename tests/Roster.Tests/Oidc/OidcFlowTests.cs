@@ -372,6 +372,30 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" })).Status);
         Assert.Equal(HttpStatusCode.OK, (await renewed.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" })).Status);
     }
+
+    [Fact]
+    public async Task ARefreshFollowsTheAccessRuleAsItIsNowAndAdminsAlwaysPass()
+    {
+        Guid group;
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            group = (await scope.ServiceProvider.GetRequiredService<GroupChanges>().CreateAsync(Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..8], "")).Value!.Id;
+        var app = await RelyingParty.RegisterAsync(Server, "Ledger", access: AppAccess.Groups, groups: [group]);
+        var (member, memberBrowser) = await SignedInAsync();
+        var (_, adminBrowser) = await Server.SignedInAsync(Role.Admin);
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<GroupChanges>().AddMembersAsync(Actor.Operator, group, [member.UserName!])).Succeeded);
+        var (_, memberTokens, _) = await app.RedeemAsync(await app.CodeAsync(memberBrowser));
+        var (_, adminTokens, _) = await app.RedeemAsync(await app.CodeAsync(adminBrowser));
+        var (stillStatus, still, _) = await app.RefreshAsync(memberTokens.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, stillStatus);
+
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<GroupChanges>().RemoveMembersAsync(Actor.Operator, group, [member.Id])).Succeeded);
+        var (status, body, _) = await app.RefreshAsync(still.GetProperty("refresh_token").GetString()!);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (status, body.GetProperty("error").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await app.RefreshAsync(adminTokens.GetProperty("refresh_token").GetString()!)).Status);
+    }
 }
 
 public sealed class SqliteOidcFlowTests(SqliteRoster fixture) : OidcFlowTests(fixture), IClassFixture<SqliteRoster>;
