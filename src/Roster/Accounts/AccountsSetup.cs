@@ -68,6 +68,7 @@ public static class AccountsSetup
         services.AddSingleton<UnknownAccountLockout>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<DashboardSessions>();
+        services.AddScoped<TwoFactor>();
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<FirstOwner>();

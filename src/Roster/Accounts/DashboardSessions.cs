@@ -28,6 +28,39 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
             new Claim(AuthTimeClaim, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ]);
 
+    /// <summary>
+    /// The password was right and the person has two-factor on: a short-lived cookie (Identity's
+    /// two-factor scheme, 5 minutes) remembers who they are until the second factor is checked.
+    /// </summary>
+    public async Task BeginTwoFactorAsync(HttpContext context, User user, bool remember)
+    {
+        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id.ToString()));
+        identity.AddClaim(new Claim(RememberClaim, remember ? "true" : "false"));
+        identity.AddClaim(new Claim(StampClaim, user.SecurityStamp ?? ""));
+        await context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>Who passed the password step and is due their second factor; null when no one is, or the account changed since.</summary>
+    public async Task<(User User, bool Remember)?> PendingTwoFactorAsync(HttpContext context)
+    {
+        var pending = await context.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
+        if (!pending.Succeeded || await signIn.UserManager.FindByIdAsync(pending.Principal.FindFirstValue(ClaimTypes.Name) ?? "") is not { } user)
+            return null;
+        if (!user.Enabled || user.SecurityStamp != pending.Principal.FindFirstValue(StampClaim))
+            return null;
+        return (user, pending.Principal.FindFirstValue(RememberClaim) == "true");
+    }
+
+    public async Task CompleteTwoFactorAsync(HttpContext context, User user, bool remember)
+    {
+        await context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        await SignInAsync(user, remember);
+    }
+
+    private const string RememberClaim = "roster:remember";
+    private const string StampClaim = "roster:stamp";
+
     /// <summary>Reissues the cookie (after a password change gave the account a new security stamp), keeping the session.</summary>
     public async Task RefreshAsync(HttpContext context, User user)
     {

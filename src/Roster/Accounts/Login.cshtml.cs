@@ -39,6 +39,9 @@ public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions 
         var outcome = await passwordSignIn.CheckAsync(Identifier, Password, cancellationToken);
         switch (outcome.Status)
         {
+            case SignInStatus.Succeeded when outcome.User!.TwoFactorEnabled:
+                await sessions.BeginTwoFactorAsync(HttpContext, outcome.User, RememberMe);
+                return RedirectToPage("/Accounts/LoginTwoFactor", new { ReturnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null });
             case SignInStatus.Succeeded:
                 await sessions.SignInAsync(outcome.User!, RememberMe);
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

@@ -60,6 +60,11 @@ public static class AuditActions
     public const string AppOperatorsChanged = "app.operators-changed";
     public const string AppDeleted = "app.deleted";
     public const string AppSignIn = "app.sign-in";
+    public const string TwoFactorEnabled = "two-factor.enabled";
+    public const string TwoFactorDisabled = "two-factor.disabled";
+    public const string RecoveryCodesRenewed = "two-factor.recovery-codes-renewed";
+    public const string SecondFactorFailed = "two-factor.failed";
+    public const string RecoveryCodeUsed = "two-factor.recovery-code-used";
     public const string AppGrantRevoked = "app.grant-revoked";
 
     public static readonly string[] All =
@@ -69,5 +74,6 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
+        TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
     ];
 }

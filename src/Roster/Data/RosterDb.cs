@@ -28,6 +28,8 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<AppOperator> AppOperators => Set<AppOperator>();
     public DbSet<AppIcon> AppIcons => Set<AppIcon>();
     public DbSet<OidcSigningKey> OidcSigningKeys => Set<OidcSigningKey>();
+    public DbSet<TwoFactorKey> TwoFactorKeys => Set<TwoFactorKey>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
     public DbSet<OidcRefreshToken> OidcRefreshTokens => Set<OidcRefreshToken>();
     public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
@@ -111,6 +113,18 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
         });
 
         OnGroupsAndAppsCreating(builder);
+
+        builder.Entity<TwoFactorKey>(key =>
+        {
+            key.HasKey(k => k.UserId);
+            key.HasOne<User>().WithOne().HasForeignKey<TwoFactorKey>(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<RecoveryCode>(code =>
+        {
+            code.HasKey(c => new { c.UserId, c.CodeHash });
+            code.Property(c => c.CodeHash).HasMaxLength(64);
+            code.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         builder.Entity<OidcSigningKey>(key =>
         {

@@ -17,6 +17,18 @@ public static class MailTemplates
         linkText: "Choose a new password",
         closing: "If you did not ask for this, ignore this email: your password stays as it is.");
 
+    public static MailContent TwoFactorDisabled(string name, string by, string link) => Compose(
+        subject: "Two-factor sign-in was turned off on your Roster account",
+        greeting: name,
+        paragraphs:
+        [
+            $"{by} turned off two-factor authentication on your Roster account, usually because you lost your authenticator.",
+            "Until you set it up again, your password alone signs you in.",
+        ],
+        link: link,
+        linkText: "Set up two-factor authentication",
+        closing: "If you did not ask for this, tell your administrator and change your password.");
+
     public static MailContent AdminResetLink(string name, string link, TimeSpan lifetime) => Compose(
         subject: "Choose a new Roster password",
         greeting: name,

@@ -20,6 +20,7 @@ public sealed class DetailModel(
     UserChanges changes,
     Invitations invitations,
     PasswordReset reset,
+    TwoFactor twoFactor,
     GroupChanges groups,
     AppAccessPolicy appAccess,
     IOptions<AccountOptions> accountOptions) : PageModel
@@ -68,6 +69,7 @@ public sealed class DetailModel(
             "enabled" => "The user is enabled again.",
             "resent" => "A new invitation was sent; the old link no longer works.",
             "reset-sent" => "A reset link was emailed.",
+            "two-factor-off" => "Two-factor authentication was turned off; the user was emailed.",
             "groups" => "The group memberships were changed.",
             _ => null,
         };
@@ -100,6 +102,9 @@ public sealed class DetailModel(
         var result = await invitations.RevokeAsync(await current.GetAsync(), id, cancellationToken);
         return await this.AnswerAsync(result, _ => Redirect("/users?done=revoked"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
+
+    public async Task<IActionResult> OnPostDisableTwoFactorAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await twoFactor.DisableAsync(await current.GetAsync(), id, cancellationToken), "two-factor-off", cancellationToken);
 
     public async Task<IActionResult> OnPostResetEmailAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using QRCoder;
+using Roster.Hosting;
+using Roster.Users;
+
+namespace Roster.Accounts;
+
+/// <summary>/account/two-factor: set up an authenticator app, renew recovery codes, or turn two-factor off.</summary>
+public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User> users, DashboardSessions sessions, Links links) : PageModel
+{
+    [BindProperty] public string Code { get; set; } = "";
+    [BindProperty] public string Password { get; set; } = "";
+
+    public User Me { get; private set; } = new();
+    public string? ManualKey { get; private set; }
+    public string? QrCode { get; private set; }
+    public int CodesLeft { get; private set; }
+    public IReadOnlyList<string> NewCodes { get; private set; } = [];
+    public List<string> Errors { get; } = [];
+    public string? Notice { get; private set; }
+
+    public async Task OnGetAsync(string? done, CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        Notice = done == "off" ? "Two-factor authentication is off. Your password alone signs you in." : null;
+    }
+
+    public async Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken)
+    {
+        await twoFactor.StartAsync(await MeAsync(), cancellationToken);
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostConfirmAsync(CancellationToken cancellationToken)
+    {
+        var me = await MeAsync();
+        var confirmed = await twoFactor.ConfirmAsync(me, Code, cancellationToken);
+        if (!confirmed.Succeeded)
+            return await ShowAsync(confirmed.Errors.Select(e => e.Message), cancellationToken);
+        // Turning two-factor on gave the account a new security stamp; this session continues.
+        await sessions.RefreshAsync(HttpContext, me);
+        NewCodes = confirmed.Value!;
+        Notice = "Two-factor authentication is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your authenticator. They are shown only now.";
+        return await ShowAsync([], cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostNewCodesAsync(CancellationToken cancellationToken)
+    {
+        var me = await MeAsync();
+        if (!me.TwoFactorEnabled)
+            return RedirectToPage();
+        NewCodes = await twoFactor.NewRecoveryCodesAsync(me, cancellationToken);
+        Notice = "Your new recovery codes, shown only now. The old ones no longer work.";
+        return await ShowAsync([], cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostTurnOffAsync(CancellationToken cancellationToken)
+    {
+        var me = await MeAsync();
+        if (!await users.CheckPasswordAsync(me, Password))
+            return await ShowAsync(["The password is not right. Two-factor authentication is still on."], cancellationToken);
+        var result = await twoFactor.DisableAsync(Actor.For(me), me.Id, cancellationToken);
+        return result.Succeeded ? RedirectToPage(new { done = "off" }) : await ShowAsync(result.Errors.Select(e => e.Message), cancellationToken);
+    }
+
+    private async Task<PageResult> ShowAsync(IEnumerable<string> errors, CancellationToken cancellationToken)
+    {
+        Errors.AddRange(errors);
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Me = await MeAsync();
+        CodesLeft = await twoFactor.RecoveryCodesLeftAsync(Me, cancellationToken);
+        if (Me.TwoFactorEnabled || await twoFactor.PendingKeyAsync(Me, cancellationToken) is not { } key)
+            return;
+        ManualKey = string.Join(' ', Totp.ToBase32(key).Chunk(4).Select(c => new string(c)));
+        var issuer = new Uri(links.Origin()).Host;
+        using var data = new QRCodeGenerator().CreateQrCode(Totp.Uri($"Roster ({issuer})", Me.UserName ?? Me.Email ?? Me.Id.ToString(), key), QRCodeGenerator.ECCLevel.Q);
+        QrCode = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
+    }
+
+    private async Task<User> MeAsync() => await users.GetUserAsync(User) ?? throw new InvalidOperationException("The signed-in account no longer exists.");
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Roster.Data.Migrations;
+
+/// <summary>Two-factor authentication: each person's protected authenticator key and their hashed recovery codes.</summary>
+[DbContext(typeof(RosterDb))]
+[Migration("20261122000009_TwoFactor")]
+public sealed class M0009_TwoFactor : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: "TwoFactorKeys",
+            columns: table => new
+            {
+                UserId = table.Column<Guid>(nullable: false),
+                ProtectedKey = table.Column<string>(nullable: false),
+                LastUsedStep = table.Column<long>(nullable: false),
+                CreatedAt = table.Column<DateTime>(nullable: false),
+                ConfirmedAt = table.Column<DateTime>(nullable: true),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_TwoFactorKeys", x => x.UserId);
+                table.ForeignKey("FK_TwoFactorKeys_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateTable(
+            name: "RecoveryCodes",
+            columns: table => new
+            {
+                UserId = table.Column<Guid>(nullable: false),
+                CodeHash = table.Column<string>(maxLength: 64, nullable: false),
+                UsedAt = table.Column<DateTime>(nullable: true),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_RecoveryCodes", x => new { x.UserId, x.CodeHash });
+                table.ForeignKey("FK_RecoveryCodes_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
+            });
+    }
+}
