@@ -4,6 +4,9 @@ public enum AccountTokenPurpose
 {
     PasswordReset = 1,
     Invitation = 2,
+
+    /// <summary>Printed by <c>roster owner-login</c>: signs an owner in once, without the second factor.</summary>
+    OwnerLogin = 3,
 }
 
 /// <summary>

@@ -69,6 +69,7 @@ public static class AccountsSetup
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<DashboardSessions>();
         services.AddScoped<TwoFactor>();
+        services.AddScoped<OwnerLogin>();
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<FirstOwner>();

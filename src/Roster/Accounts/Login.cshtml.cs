@@ -39,7 +39,7 @@ public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions 
         var outcome = await passwordSignIn.CheckAsync(Identifier, Password, cancellationToken);
         switch (outcome.Status)
         {
-            case SignInStatus.Succeeded when outcome.User!.TwoFactorEnabled:
+            case SignInStatus.Succeeded when outcome.User!.TwoFactorEnabled && !outcome.SkipsSecondFactor:
                 await sessions.BeginTwoFactorAsync(HttpContext, outcome.User, RememberMe);
                 return RedirectToPage("/Accounts/LoginTwoFactor", new { ReturnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null });
             case SignInStatus.Succeeded:

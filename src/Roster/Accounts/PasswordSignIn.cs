@@ -14,7 +14,8 @@ public enum SignInStatus
     Disabled,
 }
 
-public sealed record SignInOutcome(SignInStatus Status, User? User = null);
+/// <summary>The answer of a credential check. <see cref="SkipsSecondFactor"/>: the credential was an owner's one-time password.</summary>
+public sealed record SignInOutcome(SignInStatus Status, User? User = null, bool SkipsSecondFactor = false);
 
 /// <summary>
 /// The one password check for every surface (dashboard, and later OIDC and LDAP): lockout, disabled
@@ -25,6 +26,7 @@ public sealed class PasswordSignIn(
     UserManager<User> users,
     IPasswordHasher<User> hasher,
     UnknownAccountLockout unknownLockout,
+    AccountTokens tokens,
     AuditLog audit)
 {
     private static string? dummyHash;
@@ -37,7 +39,7 @@ public sealed class PasswordSignIn(
             : await CheckKnownAsync(user, password);
 
         if (outcome.Status == SignInStatus.Succeeded)
-            audit.Record(AuditActions.SignIn, Actor.For(user!), user);
+            audit.Record(outcome.SkipsSecondFactor ? AuditActions.OwnerLoginUsed : AuditActions.SignIn, Actor.For(user!), user);
         else
             audit.Record(AuditActions.SignInFailed, Actor.Anonymous, user, user is null ? $"unknown name '{Truncate(identifier)}'; {outcome.Status}" : outcome.Status.ToString());
         await db.SaveChangesAsync(cancellationToken);
@@ -60,17 +62,29 @@ public sealed class PasswordSignIn(
             SpendHashingTime(password);
             return new(SignInStatus.LockedOut);
         }
+        var oneTime = false;
         if (!await users.CheckPasswordAsync(user, password))
         {
-            await users.AccessFailedAsync(user);
-            return new(await users.IsLockedOutAsync(user) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+            oneTime = await TryOneTimePasswordAsync(user, password);
+            if (!oneTime)
+            {
+                await users.AccessFailedAsync(user);
+                return new(await users.IsLockedOutAsync(user) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+            }
         }
         // Said only to someone who knows the password, so it reveals nothing to a guesser.
         if (!user.Enabled)
             return new(SignInStatus.Disabled);
         await users.ResetAccessFailedCountAsync(user);
-        return new(SignInStatus.Succeeded, user);
+        return new(SignInStatus.Succeeded, user, SkipsSecondFactor: oneTime);
     }
+
+    /// <summary>An owner's one-time password from <c>roster owner-login</c>: it works once, and only for that owner.</summary>
+    private async Task<bool> TryOneTimePasswordAsync(User user, string password) =>
+        user.Role == Role.Owner &&
+        await tokens.FindUsableAsync(password, AccountTokenPurpose.OwnerLogin) is { } token &&
+        token.UserId == user.Id &&
+        await tokens.TryConsumeAsync(token);
 
     private SignInOutcome CheckUnknown(string identifier, string password)
     {

@@ -31,6 +31,7 @@ public static class RosterCli
             TreatUnmatchedTokensAsErrors = false,
         };
         root.Subcommands.Add(AdminCredentialsCommand.Create());
+        root.Subcommands.Add(OwnerLoginCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(UserCommand.Create());
         root.Subcommands.Add(GroupCommand.Create());
