@@ -13,6 +13,7 @@ namespace Roster.Accounts;
 [AllowAnonymous]
 public sealed class LoginTwoFactorModel(
     DashboardSessions sessions,
+    PasswordSignIn passwordSignIn,
     TwoFactor twoFactor,
     UserManager<User> users,
     AuditLog audit,
@@ -37,10 +38,10 @@ public sealed class LoginTwoFactorModel(
         var factor = await twoFactor.VerifyAsync(user, Code, cancellationToken);
         if (factor == SecondFactor.Invalid)
         {
-            await users.AccessFailedAsync(user);
             audit.Record(AuditActions.SecondFactorFailed, Actor.Anonymous, user);
+            var locked = await passwordSignIn.RecordFailureAsync(user);
             await db.SaveChangesAsync(cancellationToken);
-            return Refuse(await users.IsLockedOutAsync(user) ? LockedOut : "That code is not right. Enter the 6 digits your authenticator app shows now, or a recovery code.");
+            return Refuse(locked ? LockedOut : "That code is not right. Enter the 6 digits your authenticator app shows now, or a recovery code.");
         }
         await users.ResetAccessFailedCountAsync(user);
         if (factor == SecondFactor.RecoveryCode)

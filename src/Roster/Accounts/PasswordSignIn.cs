@@ -67,16 +67,26 @@ public sealed class PasswordSignIn(
         {
             oneTime = await TryOneTimePasswordAsync(user, password);
             if (!oneTime)
-            {
-                await users.AccessFailedAsync(user);
-                return new(await users.IsLockedOutAsync(user) ? SignInStatus.LockedOut : SignInStatus.Invalid);
-            }
+                return new(await RecordFailureAsync(user) ? SignInStatus.LockedOut : SignInStatus.Invalid);
         }
         // Said only to someone who knows the password, so it reveals nothing to a guesser.
         if (!user.Enabled)
             return new(SignInStatus.Disabled);
         await users.ResetAccessFailedCountAsync(user);
         return new(SignInStatus.Succeeded, user, SkipsSecondFactor: oneTime);
+    }
+
+    /// <summary>
+    /// Counts a failed credential (password, one-time password, second factor) toward the account's lockout;
+    /// says whether the account is now locked, which is audited when it happens. The caller saves.
+    /// </summary>
+    public async Task<bool> RecordFailureAsync(User user)
+    {
+        await users.AccessFailedAsync(user);
+        var locked = await users.IsLockedOutAsync(user);
+        if (locked)
+            audit.Record(AuditActions.AccountLocked, Actor.Anonymous, user, $"after {users.Options.Lockout.MaxFailedAccessAttempts} failed attempts, until {user.LockoutEnd:yyyy-MM-dd HH:mm} UTC");
+        return locked;
     }
 
     /// <summary>An owner's one-time password from <c>roster owner-login</c>: it works once, and only for that owner.</summary>

@@ -60,6 +60,8 @@ public static class AuditActions
     public const string AppOperatorsChanged = "app.operators-changed";
     public const string AppDeleted = "app.deleted";
     public const string AppSignIn = "app.sign-in";
+    public const string AccountLocked = "account.locked";
+    public const string AccountUnlocked = "account.unlocked";
     public const string OwnerLoginIssued = "owner-login.issued";
     public const string OwnerLoginUsed = "owner-login.used";
     public const string TwoFactorEnabled = "two-factor.enabled";
@@ -76,6 +78,6 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
-        OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
+        AccountLocked, AccountUnlocked, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
     ];
 }

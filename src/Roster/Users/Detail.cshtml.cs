@@ -20,6 +20,7 @@ public sealed class DetailModel(
     UserChanges changes,
     Invitations invitations,
     PasswordReset reset,
+    TimeProvider clock,
     TwoFactor twoFactor,
     GroupChanges groups,
     AppAccessPolicy appAccess,
@@ -38,6 +39,9 @@ public sealed class DetailModel(
     public User Target { get; private set; } = new();
     public bool HasAvatar { get; private set; }
     public bool MayEdit { get; private set; }
+
+    /// <summary>When the account's lockout ends, while it is locked.</summary>
+    public DateTimeOffset? LockedUntil { get; private set; }
     public bool MayChangeRole { get; private set; }
     public bool MaySendResetLinks { get; private set; }
     public bool IsSelf { get; private set; }
@@ -69,6 +73,7 @@ public sealed class DetailModel(
             "enabled" => "The user is enabled again.",
             "resent" => "A new invitation was sent; the old link no longer works.",
             "reset-sent" => "A reset link was emailed.",
+            "unlocked" => "The account is unlocked.",
             "two-factor-off" => "Two-factor authentication was turned off; the user was emailed.",
             "groups" => "The group memberships were changed.",
             _ => null,
@@ -102,6 +107,9 @@ public sealed class DetailModel(
         var result = await invitations.RevokeAsync(await current.GetAsync(), id, cancellationToken);
         return await this.AnswerAsync(result, _ => Redirect("/users?done=revoked"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
+
+    public async Task<IActionResult> OnPostUnlockAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await changes.UnlockAsync(await current.GetAsync(), id, cancellationToken), "unlocked", cancellationToken);
 
     public async Task<IActionResult> OnPostDisableTwoFactorAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await twoFactor.DisableAsync(await current.GetAsync(), id, cancellationToken), "two-factor-off", cancellationToken);
@@ -149,6 +157,7 @@ public sealed class DetailModel(
             return false;
         var actor = await current.GetAsync();
         Target = target;
+        LockedUntil = target.LockoutEnd > clock.GetUtcNow() ? target.LockoutEnd : null;
         HasAvatar = await db.Avatars.AnyAsync(a => a.UserId == id, cancellationToken);
         IsSelf = actor.IsSelf(target);
         MayEdit = Permissions.MayEdit(actor, target) && Permissions.MayManageUsers(actor.Role);

@@ -96,6 +96,21 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
         return saved;
     }
 
+    /// <summary>Ends a lockout early, for someone who has shown who they are another way.</summary>
+    public async Task<Result<User>> UnlockAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.FindAsync([id], cancellationToken);
+        if (user is null)
+            return UserErrors.NotFound;
+        if (!Permissions.MayManageUsers(actor.Role) || !Permissions.MayEdit(actor, user))
+            return UserErrors.Forbidden;
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        audit.Record(AuditActions.AccountUnlocked, actor, user);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<User>.Ok(user);
+    }
+
     /// <summary>Deletes the account. From the dashboard <paramref name="typedName"/> must repeat the person's name.</summary>
     public async Task<Result<User>> DeleteAsync(Actor actor, Guid id, string? typedName = null, CancellationToken cancellationToken = default)
     {
