@@ -22,7 +22,8 @@ public sealed class AccountModel(
     Mailer mailer,
     Links links,
     AuditLog audit,
-    Roster.Oidc.AppSessions appSessions) : PageModel
+    Roster.Oidc.AppSessions appSessions,
+    TemporaryPasswords temporaryPasswords) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string? Username { get; set; }
@@ -39,6 +40,7 @@ public sealed class AccountModel(
     public User Me { get; private set; } = new();
     public bool HasAvatar { get; private set; }
     public List<ApiToken> Tokens { get; private set; } = [];
+    public List<DateTime> TemporaryPasswordUses { get; private set; } = [];
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
     public string? NewToken { get; private set; }
@@ -125,6 +127,7 @@ public sealed class AccountModel(
         Me = await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, cancellationToken);
         HasAvatar = await db.Avatars.AnyAsync(a => a.UserId == id, cancellationToken);
         Tokens = await apiTokens.ListAsync(Me, cancellationToken);
+        TemporaryPasswordUses = await temporaryPasswords.UsesAsync(id, cancellationToken);
         if (fillForm)
         {
             Email = Me.Email ?? "";

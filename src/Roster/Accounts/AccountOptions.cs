@@ -10,6 +10,9 @@ public sealed class AccountOptions
     public int MaxFailedAttempts { get; set; } = 5;
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan ResetLinkLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long an admin's temporary password for someone else's account works.</summary>
+    public TimeSpan TemporaryPasswordLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 public sealed class OwnerOptions

@@ -7,6 +7,9 @@ public enum AccountTokenPurpose
 
     /// <summary>Printed by <c>roster owner-login</c>: signs an owner in once, without the second factor.</summary>
     OwnerLogin = 3,
+
+    /// <summary>An admin's temporary password for someone's account: works until it expires, beside the person's own password.</summary>
+    TemporaryPassword = 4,
 }
 
 /// <summary>

@@ -70,6 +70,7 @@ public static class AccountsSetup
         services.AddScoped<DashboardSessions>();
         services.AddScoped<TwoFactor>();
         services.AddScoped<OwnerLogin>();
+        services.AddScoped<TemporaryPasswords>();
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<FirstOwner>();

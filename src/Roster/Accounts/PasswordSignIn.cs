@@ -14,8 +14,23 @@ public enum SignInStatus
     Disabled,
 }
 
-/// <summary>The answer of a credential check. <see cref="SkipsSecondFactor"/>: the credential was an owner's one-time password.</summary>
-public sealed record SignInOutcome(SignInStatus Status, User? User = null, bool SkipsSecondFactor = false);
+public enum Credential
+{
+    Password,
+
+    /// <summary>An owner's one-time password from <c>roster owner-login</c>.</summary>
+    OwnerOneTimePassword,
+
+    /// <summary>An admin's temporary password for the account (impersonation).</summary>
+    TemporaryPassword,
+}
+
+/// <summary>The answer of a credential check, and which credential it was.</summary>
+public sealed record SignInOutcome(SignInStatus Status, User? User = null, Credential Credential = Credential.Password)
+{
+    /// <summary>The person's second factor is for their own password; the operator's and an admin's credentials stand alone.</summary>
+    public bool SkipsSecondFactor => Credential != Credential.Password;
+}
 
 /// <summary>
 /// The one password check for every surface (dashboard, and later OIDC and LDAP): lockout, disabled
@@ -39,7 +54,12 @@ public sealed class PasswordSignIn(
             : await CheckKnownAsync(user, password);
 
         if (outcome.Status == SignInStatus.Succeeded)
-            audit.Record(outcome.SkipsSecondFactor ? AuditActions.OwnerLoginUsed : AuditActions.SignIn, Actor.For(user!), user);
+            audit.Record(outcome.Credential switch
+            {
+                Credential.OwnerOneTimePassword => AuditActions.OwnerLoginUsed,
+                Credential.TemporaryPassword => AuditActions.TemporaryPasswordUsed,
+                _ => AuditActions.SignIn,
+            }, Actor.For(user!), user);
         else
             audit.Record(AuditActions.SignInFailed, Actor.Anonymous, user, user is null ? $"unknown name '{Truncate(identifier)}'; {outcome.Status}" : outcome.Status.ToString());
         await db.SaveChangesAsync(cancellationToken);
@@ -62,18 +82,18 @@ public sealed class PasswordSignIn(
             SpendHashingTime(password);
             return new(SignInStatus.LockedOut);
         }
-        var oneTime = false;
+        var credential = Credential.Password;
         if (!await users.CheckPasswordAsync(user, password))
         {
-            oneTime = await TryOneTimePasswordAsync(user, password);
-            if (!oneTime)
+            if (await OtherCredentialAsync(user, password) is not { } other)
                 return new(await RecordFailureAsync(user) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+            credential = other;
         }
         // Said only to someone who knows the password, so it reveals nothing to a guesser.
         if (!user.Enabled)
             return new(SignInStatus.Disabled);
         await users.ResetAccessFailedCountAsync(user);
-        return new(SignInStatus.Succeeded, user, SkipsSecondFactor: oneTime);
+        return new(SignInStatus.Succeeded, user, credential);
     }
 
     /// <summary>
@@ -89,12 +109,19 @@ public sealed class PasswordSignIn(
         return locked;
     }
 
-    /// <summary>An owner's one-time password from <c>roster owner-login</c>: it works once, and only for that owner.</summary>
-    private async Task<bool> TryOneTimePasswordAsync(User user, string password) =>
-        user.Role == Role.Owner &&
-        await tokens.FindUsableAsync(password, AccountTokenPurpose.OwnerLogin) is { } token &&
-        token.UserId == user.Id &&
-        await tokens.TryConsumeAsync(token);
+    /// <summary>
+    /// The credentials that stand in for a password, each only for its own account: an owner's one-time
+    /// password from <c>roster owner-login</c> (works once), or an admin's temporary password (works until it expires).
+    /// </summary>
+    private async Task<Credential?> OtherCredentialAsync(User user, string password)
+    {
+        if (await tokens.FindUsableAsync(password, AccountTokenPurpose.TemporaryPassword) is { } temporary && temporary.UserId == user.Id)
+            return Credential.TemporaryPassword;
+        if (user.Role == Role.Owner && await tokens.FindUsableAsync(password, AccountTokenPurpose.OwnerLogin) is { } oneTime &&
+            oneTime.UserId == user.Id && await tokens.TryConsumeAsync(oneTime))
+            return Credential.OwnerOneTimePassword;
+        return null;
+    }
 
     private SignInOutcome CheckUnknown(string identifier, string password)
     {

@@ -62,6 +62,8 @@ public static class AuditActions
     public const string AppSignIn = "app.sign-in";
     public const string AccountLocked = "account.locked";
     public const string AccountUnlocked = "account.unlocked";
+    public const string TemporaryPasswordIssued = "temporary-password.issued";
+    public const string TemporaryPasswordUsed = "temporary-password.used";
     public const string OwnerLoginIssued = "owner-login.issued";
     public const string OwnerLoginUsed = "owner-login.used";
     public const string TwoFactorEnabled = "two-factor.enabled";
@@ -78,6 +80,6 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
-        AccountLocked, AccountUnlocked, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
+        AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
     ];
 }

@@ -22,6 +22,7 @@ public sealed class DetailModel(
     PasswordReset reset,
     TimeProvider clock,
     TwoFactor twoFactor,
+    TemporaryPasswords temporaryPasswords,
     GroupChanges groups,
     AppAccessPolicy appAccess,
     IOptions<AccountOptions> accountOptions) : PageModel
@@ -39,6 +40,8 @@ public sealed class DetailModel(
     public User Target { get; private set; } = new();
     public bool HasAvatar { get; private set; }
     public bool MayEdit { get; private set; }
+    public string? TemporaryPassword { get; private set; }
+    public TimeSpan TemporaryPasswordLifetime => temporaryPasswords.Lifetime;
 
     /// <summary>When the account's lockout ends, while it is locked.</summary>
     public DateTimeOffset? LockedUntil { get; private set; }
@@ -106,6 +109,18 @@ public sealed class DetailModel(
     {
         var result = await invitations.RevokeAsync(await current.GetAsync(), id, cancellationToken);
         return await this.AnswerAsync(result, _ => Redirect("/users?done=revoked"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
+    }
+
+    /// <summary>Shown in this response only, like a reset link to copy.</summary>
+    public async Task<IActionResult> OnPostTemporaryPasswordAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await temporaryPasswords.IssueAsync(await current.GetAsync(), id, cancellationToken);
+        if (!result.Succeeded)
+            return await ShowErrorsAsync(id, result.Errors, cancellationToken);
+        await LoadAsync(id, fillForm: true, cancellationToken);
+        TemporaryPassword = result.Value;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
     }
 
     public async Task<IActionResult> OnPostUnlockAsync(Guid id, CancellationToken cancellationToken) =>

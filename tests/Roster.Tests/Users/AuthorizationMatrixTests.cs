@@ -97,6 +97,7 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /user/{id:guid}?handler=Delete"] = Access.UserManager,
         ["POST /user/{id:guid}?handler=Unlock"] = Access.UserManager,
         ["POST /user/{id:guid}?handler=DisableTwoFactor"] = Access.Admin,
+        ["POST /user/{id:guid}?handler=TemporaryPassword"] = Access.Admin,
         ["POST /api/v1/users/"] = Access.UserManager,
         ["POST /api/v1/users/invitations"] = Access.UserManager,
         ["PATCH /api/v1/users/{id:guid}"] = Access.UserManager,
