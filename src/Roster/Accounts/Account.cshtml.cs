@@ -36,11 +36,14 @@ public sealed class AccountModel(
     [BindProperty] public string Confirm { get; set; } = "";
     [BindProperty] public string TokenName { get; set; } = "";
     [BindProperty] public Guid TokenId { get; set; }
+    [BindProperty] public string? SessionId { get; set; }
 
     public User Me { get; private set; } = new();
     public bool HasAvatar { get; private set; }
     public List<ApiToken> Tokens { get; private set; } = [];
     public List<DateTime> TemporaryPasswordUses { get; private set; } = [];
+    public List<UserSession> Sessions { get; private set; } = [];
+    public string? CurrentSessionId => DashboardSessions.SessionOf(User)?.SessionId;
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
     public string? NewToken { get; private set; }
@@ -53,6 +56,7 @@ public sealed class AccountModel(
             "saved" => "Your profile was saved.",
             "password" => "Your password was changed. Your other sessions were signed out.",
             "revoked" => "The token was revoked.",
+            "session-ended" => "The session was ended; the apps signed in through it were told.",
             _ => null,
         };
     }
@@ -92,6 +96,14 @@ public sealed class AccountModel(
         return Redirect("/account?done=password");
     }
 
+    public async Task<IActionResult> OnPostEndSessionAsync(CancellationToken cancellationToken)
+    {
+        var me = await MeAsync();
+        // Ending every other session when none is named; this one stays either way (sign out ends it).
+        var result = await sessions.EndAsync(Actor.For(me), me.Id, SessionId, cancellationToken, exceptSessionId: CurrentSessionId);
+        return result.Succeeded ? Redirect("/account?done=session-ended") : await ShowAsync(result.Errors, cancellationToken);
+    }
+
     public async Task<IActionResult> OnPostCreateTokenAsync(CancellationToken cancellationToken)
     {
         var me = await MeAsync();
@@ -128,6 +140,7 @@ public sealed class AccountModel(
         HasAvatar = await db.Avatars.AnyAsync(a => a.UserId == id, cancellationToken);
         Tokens = await apiTokens.ListAsync(Me, cancellationToken);
         TemporaryPasswordUses = await temporaryPasswords.UsesAsync(id, cancellationToken);
+        Sessions = await sessions.ListAsync(id, cancellationToken);
         if (fillForm)
         {
             Email = Me.Email ?? "";

@@ -50,6 +50,8 @@ public static class AccountsSetup
                 return Task.CompletedTask;
             };
             cookie.SlidingExpiration = true;
+            // The security stamp, then the session: an ended session's cookie is refused at once.
+            cookie.Events.OnValidatePrincipal = DashboardSessions.ValidateAsync;
         });
         // The security stamp is checked on every request, so disabling an account or resetting its
         // password ends its sessions at once rather than within Identity's default 30 minutes.

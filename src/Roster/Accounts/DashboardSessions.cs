@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Roster.Hosting;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Oidc;
@@ -20,13 +23,86 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
     public const string SessionIdClaim = "sid";
     public const string AuthTimeClaim = "auth_time";
 
-    /// <summary>Starts a new session for someone who has just proven who they are.</summary>
-    public Task SignInAsync(User user, bool remember) =>
-        signIn.SignInWithClaimsAsync(user, remember,
+    /// <summary>Starts a new session for someone who has just proven who they are, recorded with its browser and address.</summary>
+    public async Task SignInAsync(User user, bool remember)
+    {
+        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var now = clock.GetUtcNow();
+        var request = signIn.Context.Request;
+        db.UserSessions.Add(new UserSession
+        {
+            Id = sessionId,
+            UserId = user.Id,
+            CreatedAt = now.UtcDateTime,
+            LastSeenAt = now.UtcDateTime,
+            Address = signIn.Context.Connection.RemoteIpAddress?.ToString() ?? "",
+            Device = Truncate(request.Headers.UserAgent.ToString(), 256),
+        });
+        await db.SaveChangesAsync();
+        await signIn.SignInWithClaimsAsync(user, remember,
         [
-            new Claim(SessionIdClaim, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
-            new Claim(AuthTimeClaim, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new Claim(SessionIdClaim, sessionId),
+            new Claim(AuthTimeClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ]);
+    }
+
+    /// <summary>The person's open sessions, most recently seen first.</summary>
+    public Task<List<UserSession>> ListAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.UserSessions.AsNoTracking().Where(s => s.UserId == userId && s.EndedAt == null)
+            .OrderByDescending(s => s.LastSeenAt).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Ends one session (<paramref name="sessionId"/>) or all but <paramref name="exceptSessionId"/>: their
+    /// cookies are refused at the next request and the apps signed in through them are told.
+    /// </summary>
+    public async Task<Result<int>> EndAsync(Actor actor, Guid userId, string? sessionId, CancellationToken cancellationToken, string? exceptSessionId = null)
+    {
+        var user = await db.Users.FindAsync([userId], cancellationToken);
+        if (user is null)
+            return Result<int>.Fail([UserErrors.NotFound]);
+        if (!actor.IsSelf(user) && !(Permissions.IsAdmin(actor.Role) && Permissions.MayEdit(actor, user)))
+            return Result<int>.Fail([UserErrors.Forbidden]);
+        var ending = await db.UserSessions
+            .Where(s => s.UserId == userId && s.EndedAt == null && (sessionId == null || s.Id == sessionId) && s.Id != exceptSessionId)
+            .ToListAsync(cancellationToken);
+        foreach (var session in ending)
+        {
+            session.EndedAt = clock.GetUtcNow().UtcDateTime;
+            await apps.EndSessionAsync(userId, session.Id, cancellationToken);
+        }
+        if (ending.Count > 0)
+            audit.Record(AuditActions.SessionsEnded, actor, user, ending.Count == 1 ? "1 session" : $"{ending.Count} sessions");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<int>.Ok(ending.Count);
+    }
+
+    /// <summary>
+    /// Runs on every request with a cookie, after Identity's security-stamp check: the cookie's session must
+    /// still be open. Last-seen times are kept to the minute, so most requests only read.
+    /// </summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        await SecurityStampValidator.ValidatePrincipalAsync(context);
+        if (context.Principal is null)
+            return;
+        var db = context.HttpContext.RequestServices.GetRequiredService<RosterDb>();
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var sessionId = context.Principal.FindFirstValue(SessionIdClaim);
+        var session = sessionId is null ? null
+            : await db.UserSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => new { s.EndedAt, s.LastSeenAt }).SingleOrDefaultAsync();
+        if (session is null || session.EndedAt is not null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return;
+        }
+        if (now - session.LastSeenAt > TimeSpan.FromMinutes(1))
+            await db.UserSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.LastSeenAt, now)
+                .SetProperty(s => s.Address, context.HttpContext.Connection.RemoteIpAddress == null ? "" : context.HttpContext.Connection.RemoteIpAddress.ToString()));
+    }
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
     /// <summary>
     /// The password was right and the person has two-factor on: a short-lived cookie (Identity's
@@ -75,7 +151,11 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
         {
             audit.Record(AuditActions.SignOut, Actor.For(user), user);
             if (SessionOf(principal) is { } session)
+            {
+                await db.UserSessions.Where(s => s.Id == session.SessionId)
+                    .ExecuteUpdateAsync(set => set.SetProperty(s => s.EndedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
                 await apps.EndSessionAsync(user.Id, session.SessionId, cancellationToken);
+            }
             await db.SaveChangesAsync(cancellationToken);
         }
         await signIn.SignOutAsync();

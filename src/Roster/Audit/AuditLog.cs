@@ -60,6 +60,7 @@ public static class AuditActions
     public const string AppOperatorsChanged = "app.operators-changed";
     public const string AppDeleted = "app.deleted";
     public const string AppSignIn = "app.sign-in";
+    public const string SessionsEnded = "sessions.ended";
     public const string AccountLocked = "account.locked";
     public const string AccountUnlocked = "account.unlocked";
     public const string TemporaryPasswordIssued = "temporary-password.issued";
@@ -80,6 +81,6 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
-        AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
+        SessionsEnded, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
     ];
 }

@@ -29,6 +29,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<AppIcon> AppIcons => Set<AppIcon>();
     public DbSet<OidcSigningKey> OidcSigningKeys => Set<OidcSigningKey>();
     public DbSet<TwoFactorKey> TwoFactorKeys => Set<TwoFactorKey>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
     public DbSet<OidcRefreshToken> OidcRefreshTokens => Set<OidcRefreshToken>();
@@ -114,6 +115,14 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
 
         OnGroupsAndAppsCreating(builder);
 
+        builder.Entity<UserSession>(session =>
+        {
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.Address).HasMaxLength(64);
+            session.Property(s => s.Device).HasMaxLength(256);
+            session.HasIndex(s => s.UserId);
+            session.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         builder.Entity<TwoFactorKey>(key =>
         {
             key.HasKey(k => k.UserId);

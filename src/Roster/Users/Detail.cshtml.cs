@@ -23,6 +23,7 @@ public sealed class DetailModel(
     TimeProvider clock,
     TwoFactor twoFactor,
     TemporaryPasswords temporaryPasswords,
+    DashboardSessions sessions,
     GroupChanges groups,
     AppAccessPolicy appAccess,
     IOptions<AccountOptions> accountOptions) : PageModel
@@ -77,6 +78,7 @@ public sealed class DetailModel(
             "resent" => "A new invitation was sent; the old link no longer works.",
             "reset-sent" => "A reset link was emailed.",
             "unlocked" => "The account is unlocked.",
+            "sessions-ended" => "All of the user's sessions were ended; the apps signed in through them were told.",
             "two-factor-off" => "Two-factor authentication was turned off; the user was emailed.",
             "groups" => "The group memberships were changed.",
             _ => null,
@@ -122,6 +124,9 @@ public sealed class DetailModel(
         Response.Headers.CacheControl = "no-store";
         return Page();
     }
+
+    public async Task<IActionResult> OnPostEndSessionsAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await sessions.EndAsync(await current.GetAsync(), id, sessionId: null, cancellationToken), "sessions-ended", cancellationToken);
 
     public async Task<IActionResult> OnPostUnlockAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await changes.UnlockAsync(await current.GetAsync(), id, cancellationToken), "unlocked", cancellationToken);

@@ -3,10 +3,13 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Roster.Data.Migrations;
 
-/// <summary>Two-factor authentication: each person's protected authenticator key and their hashed recovery codes.</summary>
+/// <summary>
+/// Account security: each person's protected authenticator key and hashed recovery codes, and dashboard
+/// sessions as rows, so they can be listed and ended one by one.
+/// </summary>
 [DbContext(typeof(RosterDb))]
-[Migration("20261122000009_TwoFactor")]
-public sealed class M0009_TwoFactor : Migration
+[Migration("20261122000009_AccountSecurity")]
+public sealed class M0009_AccountSecurity : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
@@ -38,5 +41,23 @@ public sealed class M0009_TwoFactor : Migration
                 table.PrimaryKey("PK_RecoveryCodes", x => new { x.UserId, x.CodeHash });
                 table.ForeignKey("FK_RecoveryCodes_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
             });
+        migrationBuilder.CreateTable(
+            name: "UserSessions",
+            columns: table => new
+            {
+                Id = table.Column<string>(maxLength: 64, nullable: false),
+                UserId = table.Column<Guid>(nullable: false),
+                CreatedAt = table.Column<DateTime>(nullable: false),
+                LastSeenAt = table.Column<DateTime>(nullable: false),
+                Address = table.Column<string>(maxLength: 64, nullable: false),
+                Device = table.Column<string>(maxLength: 256, nullable: false),
+                EndedAt = table.Column<DateTime>(nullable: true),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_UserSessions", x => x.Id);
+                table.ForeignKey("FK_UserSessions_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex(name: "IX_UserSessions_UserId", table: "UserSessions", column: "UserId");
     }
 }
