@@ -73,6 +73,7 @@ public static class AccountsSetup
         services.AddScoped<TwoFactor>();
         services.AddScoped<OwnerLogin>();
         services.AddScoped<TemporaryPasswords>();
+        services.AddScoped<SecurityPolicy>();
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<FirstOwner>();

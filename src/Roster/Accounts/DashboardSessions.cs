@@ -23,8 +23,11 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
     public const string SessionIdClaim = "sid";
     public const string AuthTimeClaim = "auth_time";
 
+    /// <summary>The policy requires two-factor and the person has not set it up: until they do, the session reaches only the set-up page.</summary>
+    public const string MustEnrolClaim = "roster:must-enrol";
+
     /// <summary>Starts a new session for someone who has just proven who they are, recorded with its browser and address.</summary>
-    public async Task SignInAsync(User user, bool remember)
+    public async Task SignInAsync(User user, bool remember, bool mustEnrolTwoFactor = false)
     {
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = clock.GetUtcNow();
@@ -39,11 +42,14 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
             Device = Truncate(request.Headers.UserAgent.ToString(), 256),
         });
         await db.SaveChangesAsync();
-        await signIn.SignInWithClaimsAsync(user, remember,
+        List<Claim> claims =
         [
             new Claim(SessionIdClaim, sessionId),
             new Claim(AuthTimeClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-        ]);
+        ];
+        if (mustEnrolTwoFactor)
+            claims.Add(new Claim(MustEnrolClaim, "true"));
+        await signIn.SignInWithClaimsAsync(user, remember, claims);
     }
 
     /// <summary>The person's open sessions, most recently seen first.</summary>
@@ -141,7 +147,9 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
     public async Task RefreshAsync(HttpContext context, User user)
     {
         var current = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        await signIn.SignInWithClaimsAsync(user, current.Properties ?? new AuthenticationProperties(), [.. SessionClaims(current.Principal)]);
+        // Two-factor is set up by now if it ever will be: a pending enrolment ends with the refresh.
+        var keep = SessionClaims(current.Principal).Where(c => c.Type != MustEnrolClaim || !user.TwoFactorEnabled);
+        await signIn.SignInWithClaimsAsync(user, current.Properties ?? new AuthenticationProperties(), [.. keep]);
     }
 
     /// <summary>Ends the session: audited, and every app that signed the person in from it is told.</summary>
@@ -174,5 +182,5 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
 
     /// <summary>The claims that make a cookie this session rather than a new one; carried over whenever the cookie is reissued.</summary>
     public static IEnumerable<Claim> SessionClaims(ClaimsPrincipal? principal) =>
-        principal?.Claims.Where(c => c.Type is SessionIdClaim or AuthTimeClaim) ?? [];
+        principal?.Claims.Where(c => c.Type is SessionIdClaim or AuthTimeClaim or MustEnrolClaim) ?? [];
 }

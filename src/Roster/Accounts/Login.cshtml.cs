@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Roster.Accounts;
 
 [AllowAnonymous]
-public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions sessions, IOptions<AccountOptions> options) : PageModel
+public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions sessions, SecurityPolicy policy, IOptions<AccountOptions> options) : PageModel
 {
     [BindProperty] public string Identifier { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -42,6 +42,9 @@ public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions 
             case SignInStatus.Succeeded when outcome.User!.TwoFactorEnabled && !outcome.SkipsSecondFactor:
                 await sessions.BeginTwoFactorAsync(HttpContext, outcome.User, RememberMe);
                 return RedirectToPage("/Accounts/LoginTwoFactor", new { ReturnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null });
+            case SignInStatus.Succeeded when !outcome.User!.TwoFactorEnabled && !outcome.SkipsSecondFactor && await policy.RequiresTwoFactorAsync(outcome.User, cancellationToken):
+                await sessions.SignInAsync(outcome.User, RememberMe, mustEnrolTwoFactor: true);
+                return Redirect("/account/two-factor");
             case SignInStatus.Succeeded:
                 await sessions.SignInAsync(outcome.User!, RememberMe);
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

@@ -8,7 +8,7 @@ using Roster.Users;
 namespace Roster.Accounts;
 
 /// <summary>/account/two-factor: set up an authenticator app, renew recovery codes, or turn two-factor off.</summary>
-public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User> users, DashboardSessions sessions, Links links) : PageModel
+public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User> users, DashboardSessions sessions, SecurityPolicy policy, Links links) : PageModel
 {
     [BindProperty] public string Code { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -24,7 +24,9 @@ public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User
     public async Task OnGetAsync(string? done, CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
-        Notice = done == "off" ? "Two-factor authentication is off. Your password alone signs you in." : null;
+        Notice = done == "off" ? "Two-factor authentication is off. Your password alone signs you in."
+            : User.HasClaim(DashboardSessions.MustEnrolClaim, "true") ? "Your administrator requires two-factor authentication for your account. Set it up to continue."
+            : null;
     }
 
     public async Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken)
@@ -59,6 +61,8 @@ public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User
     public async Task<IActionResult> OnPostTurnOffAsync(CancellationToken cancellationToken)
     {
         var me = await MeAsync();
+        if (await policy.RequiresTwoFactorAsync(me, cancellationToken))
+            return await ShowAsync(["Your administrator requires two-factor authentication for your account, so it stays on. You can create new recovery codes instead."], cancellationToken);
         if (!await users.CheckPasswordAsync(me, Password))
             return await ShowAsync(["The password is not right. Two-factor authentication is still on."], cancellationToken);
         var result = await twoFactor.DisableAsync(Actor.For(me), me.Id, cancellationToken);

@@ -61,6 +61,7 @@ public static class AuditActions
     public const string AppDeleted = "app.deleted";
     public const string AppSignIn = "app.sign-in";
     public const string SessionsEnded = "sessions.ended";
+    public const string SettingsChanged = "settings.changed";
     public const string AccountLocked = "account.locked";
     public const string AccountUnlocked = "account.unlocked";
     public const string TemporaryPasswordIssued = "temporary-password.issued";
@@ -81,6 +82,6 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
-        SessionsEnded, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
+        SessionsEnded, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
     ];
 }

@@ -30,6 +30,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<OidcSigningKey> OidcSigningKeys => Set<OidcSigningKey>();
     public DbSet<TwoFactorKey> TwoFactorKeys => Set<TwoFactorKey>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
     public DbSet<OidcRefreshToken> OidcRefreshTokens => Set<OidcRefreshToken>();
@@ -115,6 +116,11 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
 
         OnGroupsAndAppsCreating(builder);
 
+        builder.Entity<Setting>(setting =>
+        {
+            setting.HasKey(s => s.Key);
+            setting.Property(s => s.Key).HasMaxLength(100);
+        });
         builder.Entity<UserSession>(session =>
         {
             session.Property(s => s.Id).HasMaxLength(64);

@@ -82,6 +82,7 @@ public static class RosterHost
         app.UseRateLimiter();
         app.UseCors();
         app.UseAuthentication();
+        app.UseTwoFactorEnrolment();
         app.UseAuthorization();
 
         app.MapRazorPages();

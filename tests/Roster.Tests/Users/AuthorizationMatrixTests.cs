@@ -100,6 +100,8 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /user/{id:guid}?handler=DisableTwoFactor"] = Access.Admin,
         ["POST /user/{id:guid}?handler=TemporaryPassword"] = Access.Admin,
         ["POST /user/{id:guid}?handler=EndSessions"] = Access.Admin,
+        ["GET /settings/security"] = Access.Admin,
+        ["POST /settings/security"] = Access.Admin,
         ["POST /api/v1/users/"] = Access.UserManager,
         ["POST /api/v1/users/invitations"] = Access.UserManager,
         ["PATCH /api/v1/users/{id:guid}"] = Access.UserManager,

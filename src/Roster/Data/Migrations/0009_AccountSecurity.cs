@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Roster.Data.Migrations;
 
 /// <summary>
-/// Account security: each person's protected authenticator key and hashed recovery codes, and dashboard
-/// sessions as rows, so they can be listed and ended one by one.
+/// Account security: each person's protected authenticator key and hashed recovery codes, dashboard
+/// sessions as rows, so they can be listed and ended one by one, and settings (the two-factor policy).
 /// </summary>
 [DbContext(typeof(RosterDb))]
 [Migration("20261122000009_AccountSecurity")]
@@ -59,5 +59,13 @@ public sealed class M0009_AccountSecurity : Migration
                 table.ForeignKey("FK_UserSessions_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
             });
         migrationBuilder.CreateIndex(name: "IX_UserSessions_UserId", table: "UserSessions", column: "UserId");
+        migrationBuilder.CreateTable(
+            name: "Settings",
+            columns: table => new
+            {
+                Key = table.Column<string>(maxLength: 100, nullable: false),
+                Value = table.Column<string>(nullable: false),
+            },
+            constraints: table => table.PrimaryKey("PK_Settings", x => x.Key));
     }
 }

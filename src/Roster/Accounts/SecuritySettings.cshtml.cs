@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Roster.Data;
+using Roster.Hosting;
+using Roster.Users;
+
+namespace Roster.Accounts;
+
+/// <summary>/settings/security: who must use two-factor authentication. Admins only.</summary>
+[Authorize(Policy = Permissions.Administer)]
+public sealed class SecuritySettingsModel(SecurityPolicy policy, RosterDb db, CurrentActor current) : PageModel
+{
+    [BindProperty] public bool RequiredForAdmins { get; set; }
+    [BindProperty] public List<Guid> Groups { get; set; } = [];
+
+    public List<(Guid Id, string Name)> AllGroups { get; private set; } = [];
+    public List<Error> Errors { get; } = [];
+    public string? Notice { get; private set; }
+
+    public async Task OnGetAsync(string? done, CancellationToken cancellationToken)
+    {
+        var current = await policy.TwoFactorAsync(cancellationToken);
+        (RequiredForAdmins, Groups) = (current.RequiredForAdmins, [.. current.RequiredForGroups]);
+        await LoadAsync(cancellationToken);
+        Notice = done == "saved" ? "The policy was saved. It applies from each person's next sign-in." : null;
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var result = await policy.SetTwoFactorAsync(await current.GetAsync(), new TwoFactorPolicy(RequiredForAdmins, Groups), cancellationToken);
+        return await this.AnswerAsync(result, _ => Redirect("/settings/security?done=saved"), Errors, () => LoadAsync(cancellationToken));
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    {
+        AllGroups = (await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => new { g.Id, g.Name }).ToListAsync(cancellationToken))
+            .Select(g => (g.Id, g.Name)).ToList();
+        return true;
+    }
+}
