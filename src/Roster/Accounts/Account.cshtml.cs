@@ -43,6 +43,7 @@ public sealed class AccountModel(
     public List<ApiToken> Tokens { get; private set; } = [];
     public List<DateTime> TemporaryPasswordUses { get; private set; } = [];
     public List<UserSession> Sessions { get; private set; } = [];
+    public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
     public string? CurrentSessionId => DashboardSessions.SessionOf(User)?.SessionId;
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
@@ -141,6 +142,7 @@ public sealed class AccountModel(
         Tokens = await apiTokens.ListAsync(Me, cancellationToken);
         TemporaryPasswordUses = await temporaryPasswords.UsesAsync(id, cancellationToken);
         Sessions = await sessions.ListAsync(id, cancellationToken);
+        Passkeys = [.. await users.GetPasskeysAsync(Me)];
         if (fillForm)
         {
             Email = Me.Email ?? "";

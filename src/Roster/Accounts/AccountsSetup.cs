@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
 using Roster.Data;
 
@@ -29,6 +30,17 @@ public static class AccountsSetup
             .AddSignInManager()
             .AddEntityFrameworkStores<RosterDb>()
             .AddDefaultTokenProviders();
+        // A passkey answers only Roster's own origin: the configured public URL, or, without one, the address
+        // the browser used, which the browser itself vouches for in the signed client data.
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<Hosting.InstanceOptions>>((passkeys, instance) =>
+            passkeys.ValidateOrigin = context =>
+            {
+                var publicUrl = instance.Value.PublicUrl;
+                var expected = string.IsNullOrWhiteSpace(publicUrl)
+                    ? $"{context.HttpContext.Request.Scheme}://{context.HttpContext.Request.Host}"
+                    : new Uri(publicUrl).GetLeftPart(UriPartial.Authority);
+                return ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, expected, StringComparison.OrdinalIgnoreCase));
+            });
         services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = settings.PasswordIterations);
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)

@@ -7,8 +7,16 @@ using Microsoft.Extensions.Options;
 namespace Roster.Accounts;
 
 [AllowAnonymous]
-public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions sessions, SecurityPolicy policy, IOptions<AccountOptions> options) : PageModel
+public sealed class LoginModel(
+    PasswordSignIn passwordSignIn,
+    DashboardSessions sessions,
+    SecurityPolicy policy,
+    SignInManager<User> signIn,
+    Roster.Audit.AuditLog audit,
+    Roster.Data.RosterDb db,
+    IOptions<AccountOptions> options) : PageModel
 {
+    [BindProperty] public string CredentialJson { get; set; } = "";
     [BindProperty] public string Identifier { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty] public bool RememberMe { get; set; }
@@ -26,6 +34,30 @@ public sealed class LoginModel(PasswordSignIn passwordSignIn, DashboardSessions 
             "invitation-accepted" => "Your account is ready. Sign in with your new password.",
             _ => null,
         };
+    }
+
+    /// <summary>Request options for navigator.credentials.get() with any passkey of this site (discoverable credentials).</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() =>
+        Content(await signIn.MakePasskeyRequestOptionsAsync(user: null), "application/json");
+
+    /// <summary>
+    /// Signs in with a passkey. It proves possession and the device's user verification, so it stands for
+    /// both factors; disabled and locked accounts are refused as with passwords.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken cancellationToken)
+    {
+        var assertion = await signIn.PerformPasskeyAssertionAsync(CredentialJson);
+        var user = assertion.Succeeded ? assertion.User : null;
+        if (user is null || !user.Enabled || await signIn.UserManager.IsLockedOutAsync(user))
+        {
+            Errors.Add(user is { Enabled: false } ? "This account is disabled. Ask an administrator to enable it again." : "That passkey did not sign you in. Try again, or use your password.");
+            return Page();
+        }
+        await signIn.UserManager.AddOrUpdatePasskeyAsync(user, assertion.Passkey!);
+        audit.Record(Roster.Audit.AuditActions.PasskeySignIn, Roster.Users.Actor.For(user), user);
+        await db.SaveChangesAsync(cancellationToken);
+        await sessions.SignInAsync(user, remember: false);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)

@@ -61,6 +61,9 @@ public static class AuditActions
     public const string AppDeleted = "app.deleted";
     public const string AppSignIn = "app.sign-in";
     public const string SessionsEnded = "sessions.ended";
+    public const string PasskeyAdded = "passkey.added";
+    public const string PasskeyRemoved = "passkey.removed";
+    public const string PasskeySignIn = "sign-in.passkey";
     public const string SettingsChanged = "settings.changed";
     public const string AccountLocked = "account.locked";
     public const string AccountUnlocked = "account.unlocked";
@@ -82,6 +85,6 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
-        SessionsEnded, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
+        SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
     ];
 }

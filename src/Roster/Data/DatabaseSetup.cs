@@ -28,6 +28,11 @@ public static class DatabaseSetup
             db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         });
 
+        // Identity reads its schema version from its options when the model is built: version 3 adds
+        // passkeys. Set with the database, so the app, the CLI and the migration tests build one model.
+        services.Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(identity =>
+            identity.Stores.SchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3);
+
         services.AddDataProtection().SetApplicationName("Roster");
         services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceScopeFactory>((keys, scopes) => keys.XmlRepository = new DatabaseXmlRepository(scopes));

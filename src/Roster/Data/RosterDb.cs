@@ -64,6 +64,10 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
         builder.Entity<IdentityUserClaim<Guid>>().ToTable("UserClaims");
         builder.Entity<IdentityUserLogin<Guid>>().ToTable("UserLogins");
         builder.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
+        // Passkeys exist in Identity's schema version 3, which DatabaseSetup selects; a context built without
+        // the app's services has no passkeys in its model, and must not get a half-mapped entity here.
+        if (builder.Model.FindEntityType(typeof(IdentityUserPasskey<Guid>)) is not null)
+            builder.Entity<IdentityUserPasskey<Guid>>().ToTable("UserPasskeys");
 
         builder.Entity<AccountToken>(token =>
         {

@@ -44,7 +44,7 @@ public sealed class Chromium : IAsyncDisposable
         await page.GotoAsync("/login");
         await page.GetByLabel("Email or username").FillAsync(identifier);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     public async ValueTask DisposeAsync()

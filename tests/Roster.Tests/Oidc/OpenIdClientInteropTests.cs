@@ -68,7 +68,7 @@ public sealed class OpenIdClientInteropTests(SqliteRoster fixture) : IClassFixtu
         // Not signed in yet: Roster asks, then sends the browser on to the app with a code.
         await page.GetByLabel("Email or username").FillAsync(user.UserName!);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Test app /callback" })).ToBeVisibleAsync();
         var callback = await site.VisitAsync("/callback");
 
@@ -98,7 +98,7 @@ public sealed class OpenIdClientInteropTests(SqliteRoster fixture) : IClassFixtu
         var signedOut = await site.VisitAsync("/signed-out");
         Assert.Contains("state=bye-123", signedOut);
         await page.GotoAsync("/");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Roster.Data.Migrations;
 
 /// <summary>
 /// Account security: each person's protected authenticator key and hashed recovery codes, dashboard
-/// sessions as rows, so they can be listed and ended one by one, and settings (the two-factor policy).
+/// sessions as rows, so they can be listed and ended one by one, passkeys, and settings (the two-factor policy).
 /// </summary>
 [DbContext(typeof(RosterDb))]
 [Migration("20261122000009_AccountSecurity")]
@@ -59,6 +59,30 @@ public sealed class M0009_AccountSecurity : Migration
                 table.ForeignKey("FK_UserSessions_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
             });
         migrationBuilder.CreateIndex(name: "IX_UserSessions_UserId", table: "UserSessions", column: "UserId");
+        // Identity's later schema versions also bound the key columns of logins and tokens to 128 characters
+        // and phone numbers to 256. SQLite's TEXT has no length, and it cannot alter a column in place, so
+        // only PostgreSQL changes.
+        if (!migrationBuilder.IsSqlite())
+        {
+            foreach (var (table, column) in new[] { ("UserLogins", "LoginProvider"), ("UserLogins", "ProviderKey"), ("UserTokens", "LoginProvider"), ("UserTokens", "Name") })
+                migrationBuilder.AlterColumn<string>(name: column, table: table, maxLength: 128, nullable: false, oldClrType: typeof(string));
+            migrationBuilder.AlterColumn<string>(name: "PhoneNumber", table: "Users", maxLength: 256, nullable: true, oldClrType: typeof(string), oldNullable: true);
+        }
+        // Passkeys, as ASP.NET Core Identity's schema version 3 has them; the credential's data is JSON.
+        migrationBuilder.CreateTable(
+            name: "UserPasskeys",
+            columns: table => new
+            {
+                CredentialId = table.Column<byte[]>(maxLength: 1024, nullable: false),
+                UserId = table.Column<Guid>(nullable: false),
+                Data = table.Column<string>(type: migrationBuilder.IsSqlite() ? null : "jsonb", nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_UserPasskeys", x => x.CredentialId);
+                table.ForeignKey("FK_UserPasskeys_Users_UserId", x => x.UserId, "Users", "Id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex(name: "IX_UserPasskeys_UserId", table: "UserPasskeys", column: "UserId");
         migrationBuilder.CreateTable(
             name: "Settings",
             columns: table => new

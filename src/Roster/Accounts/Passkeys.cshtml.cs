@@ -1,0 +1,105 @@
+using System.Buffers.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Roster.Audit;
+using Roster.Data;
+using Roster.Users;
+
+namespace Roster.Accounts;
+
+/// <summary>/account/passkeys: add a passkey (WebAuthn, through ASP.NET Core Identity), rename or remove one.</summary>
+public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> users, AuditLog audit, RosterDb db) : PageModel
+{
+    [BindProperty] public string CredentialJson { get; set; } = "";
+    [BindProperty] public string PasskeyName { get; set; } = "";
+    [BindProperty] public string PasskeyId { get; set; } = "";
+
+    public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
+    public List<string> Errors { get; } = [];
+    public string? Notice { get; private set; }
+
+    public static string IdOf(UserPasskeyInfo passkey) => Base64Url.EncodeToString(passkey.CredentialId);
+
+    public static string NameOf(UserPasskeyInfo passkey) => string.IsNullOrWhiteSpace(passkey.Name) ? "Passkey" : passkey.Name;
+
+    public async Task OnGetAsync(string? done)
+    {
+        await LoadAsync();
+        Notice = done switch
+        {
+            "added" => "The passkey was added. You can now sign in with it instead of your password.",
+            "renamed" => "The passkey was renamed.",
+            "removed" => "The passkey was removed.",
+            _ => null,
+        };
+    }
+
+    /// <summary>The creation options for navigator.credentials.create(), as JSON; Identity keeps the challenge in a cookie.</summary>
+    public async Task<IActionResult> OnPostOptionsAsync()
+    {
+        var me = await MeAsync();
+        var options = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
+        {
+            Id = me.Id.ToString(),
+            Name = me.UserName ?? me.Email!,
+            DisplayName = me.Name,
+        });
+        return Content(options, "application/json");
+    }
+
+    public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
+    {
+        var me = await MeAsync();
+        var attestation = await signIn.PerformPasskeyAttestationAsync(CredentialJson);
+        if (!attestation.Succeeded)
+            return await ShowAsync($"The passkey could not be added: {attestation.Failure?.Message}");
+        attestation.Passkey.Name = Clean(PasskeyName) ?? "Passkey";
+        var added = await users.AddOrUpdatePasskeyAsync(me, attestation.Passkey);
+        if (!added.Succeeded)
+            return await ShowAsync(string.Join(" ", added.Errors.Select(e => e.Description)));
+        audit.Record(AuditActions.PasskeyAdded, Actor.For(me), me, attestation.Passkey.Name);
+        await db.SaveChangesAsync(cancellationToken);
+        return Redirect("/account/passkeys?done=added");
+    }
+
+    public async Task<IActionResult> OnPostRenameAsync(CancellationToken cancellationToken)
+    {
+        var me = await MeAsync();
+        if (await FindAsync(me) is not { } passkey)
+            return await ShowAsync("There is no such passkey.");
+        if (Clean(PasskeyName) is not { } name)
+            return await ShowAsync("Enter a name for the passkey.");
+        passkey.Name = name;
+        await users.AddOrUpdatePasskeyAsync(me, passkey);
+        return Redirect("/account/passkeys?done=renamed");
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken)
+    {
+        var me = await MeAsync();
+        if (await FindAsync(me) is not { } passkey)
+            return await ShowAsync("There is no such passkey.");
+        await users.RemovePasskeyAsync(me, passkey.CredentialId);
+        audit.Record(AuditActions.PasskeyRemoved, Actor.For(me), me, NameOf(passkey));
+        await db.SaveChangesAsync(cancellationToken);
+        return Redirect("/account/passkeys?done=removed");
+    }
+
+    private async Task<UserPasskeyInfo?> FindAsync(User me) =>
+        (await users.GetPasskeysAsync(me)).FirstOrDefault(p => IdOf(p) == PasskeyId);
+
+    private static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim()[..Math.Min(name.Trim().Length, 100)];
+
+    private async Task<PageResult> ShowAsync(string error)
+    {
+        Errors.Add(error);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync() => Passkeys = [.. await users.GetPasskeysAsync(await MeAsync())];
+
+    private async Task<User> MeAsync() => await users.GetUserAsync(User) ?? throw new InvalidOperationException("The signed-in account no longer exists.");
+}
