@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Globalization;
 
 namespace Roster.Bench;
@@ -28,4 +29,65 @@ internal static class Common
         File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
+}
+
+/// <summary>Ctrl+C or SIGTERM (the scripts forward both as SIGTERM) cancel <see cref="Token"/>: the bench stops measuring and cleans up.</summary>
+internal sealed class Interruption : IDisposable
+{
+    private readonly CancellationTokenSource cancel = new();
+    private readonly PosixSignalRegistration onInterrupt;
+    private readonly PosixSignalRegistration onTerminate;
+
+    public Interruption()
+    {
+        onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+    }
+
+    public CancellationToken Token => cancel.Token;
+
+    public bool Requested => cancel.IsCancellationRequested;
+
+    private void Interrupt(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        cancel.Cancel();
+    }
+
+    public void Dispose()
+    {
+        onInterrupt.Dispose();
+        onTerminate.Dispose();
+        cancel.Dispose();
+    }
+}
+
+/// <summary>The machine's load average at the start and its highest every 5 s through the run: on 2 cores anything else running shows in the timings.</summary>
+internal sealed class LoadSampler : IDisposable
+{
+    private readonly Timer timer;
+    private double max;
+
+    public LoadSampler()
+    {
+        Before = max = Common.LoadAverage();
+        timer = new Timer(_ => Sample(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+    }
+
+    public double Before { get; }
+
+    public string Describe()
+    {
+        Sample();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Before:0.00} at start, {max:0.00} at most during the run");
+    }
+
+    private void Sample()
+    {
+        var load = Common.LoadAverage();
+        if (load > max)
+            max = load;
+    }
+
+    public void Dispose() => timer.Dispose();
 }

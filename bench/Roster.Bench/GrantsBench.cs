@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using static Roster.Bench.Common;
 
@@ -46,27 +46,16 @@ public static class GrantsBench
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        // Ctrl+C or SIGTERM (bench/oidc-grants forwards both as SIGTERM): stop measuring, stop the server.
-        using var cancel = new CancellationTokenSource();
-        void Interrupt(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        }
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-
+        using var interruption = new Interruption();
         var now = DateTime.UtcNow;
-        var loadBefore = LoadAverage();
-        var loadMax = loadBefore;
-        using var loadSampler = new Timer(_ => { var load = LoadAverage(); if (load > loadMax) loadMax = load; }, null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        using var load = new LoadSampler();
 
         Measurements measured;
         try
         {
-            measured = await MeasureAsync(options, cancel.Token);
+            measured = await MeasureAsync(options, interruption.Token);
         }
-        catch (Exception) when (cancel.IsCancellationRequested)
+        catch (Exception) when (interruption.Requested)
         {
             Log("Interrupted.");
             return 130;
@@ -77,8 +66,7 @@ public static class GrantsBench
             return 1;
         }
 
-        var load = string.Create(CultureInfo.InvariantCulture, $"{loadBefore:0.00} at start, {Math.Max(loadMax, LoadAverage()):0.00} at most during the run");
-        Console.Out.Write(GrantsReport.Render(options, measured, now, load));
+        Console.Out.Write(GrantsReport.Render(options, measured, now, load.Describe()));
         // 3: measured, but a grant is under the target or the load generator may have limited it.
         return measured.Grants.All(g => GrantsReport.Ok(g, measured.Signing)) ? 0 : 3;
     }

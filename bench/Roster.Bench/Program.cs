@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -29,21 +29,10 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
-// Ctrl+C or SIGTERM (bench/users-list forwards both as SIGTERM): stop measuring, stop the server, drop the database.
-using var cancel = new CancellationTokenSource();
-void Interrupt(PosixSignalContext context)
-{
-    context.Cancel = true;
-    cancel.Cancel();
-}
-using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
-using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-
+// Interrupted: stop measuring, stop the server, drop the database.
+using var interruption = new Interruption();
 var now = DateTime.UtcNow;
-var loadBefore = LoadAverage();
-var loadMax = loadBefore;
-// Sampled through the run: on a 2-core machine anything else running (a test run) shows in the timings.
-using var loadSampler = new Timer(_ => { var load = LoadAverage(); if (load > loadMax) loadMax = load; }, null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+using var load = new LoadSampler();
 Log($"Generating {options.Users:N0} users…");
 var users = Dataset.Generate(options.Users, now);
 var rows = new List<ResultRow>();
@@ -54,14 +43,14 @@ try
 {
     foreach (var provider in options.Providers)
     {
-        cancel.Token.ThrowIfCancellationRequested();
-        var result = await RunProviderAsync(provider, options, users, cancel.Token);
+        interruption.Token.ThrowIfCancellationRequested();
+        var result = await RunProviderAsync(provider, options, users, interruption.Token);
         rows.AddRange(result.Rows);
         legends.AddRange(result.Legend);
         versions.Add(result.Version);
     }
 }
-catch (Exception) when (cancel.IsCancellationRequested)
+catch (Exception) when (interruption.Requested)
 {
     Log("Interrupted.");
     return 130;
@@ -72,7 +61,7 @@ catch (Exception e)
     return 1;
 }
 
-PrintReport(options, rows, legends, versions, now, string.Create(CultureInfo.InvariantCulture, $"{loadBefore:0.00} at start, {loadMax:0.00} at most during the run"));
+PrintReport(options, rows, legends, versions, now, load.Describe());
 // 3: measured, but some case missed the target or could not be measured.
 return rows.All(r => r.Ok) ? 0 : 3;
 
