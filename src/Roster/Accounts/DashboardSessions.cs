@@ -66,18 +66,22 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
         var user = await db.Users.FindAsync([userId], cancellationToken);
         if (user is null)
             return Result<int>.Fail([UserErrors.NotFound]);
-        if (!actor.IsSelf(user) && !(Permissions.IsAdmin(actor.Role) && Permissions.MayEdit(actor, user)))
+        if (!actor.IsSelf(user) && !Permissions.MayAdminister(actor, user))
             return Result<int>.Fail([UserErrors.Forbidden]);
         var ending = await db.UserSessions
             .Where(s => s.UserId == userId && s.EndedAt == null && (sessionId == null || s.Id == sessionId) && s.Id != exceptSessionId)
             .ToListAsync(cancellationToken);
         foreach (var session in ending)
-        {
             session.EndedAt = clock.GetUtcNow().UtcDateTime;
-            await apps.EndSessionAsync(userId, session.Id, cancellationToken);
-        }
         if (ending.Count > 0)
+        {
+            // The apps' side in one step: of the one session named, or of all but the one kept.
+            if (sessionId is null)
+                await apps.EndAllAsync(userId, cancellationToken, exceptSessionId);
+            else
+                await apps.EndSessionAsync(userId, sessionId, cancellationToken);
             audit.Record(AuditActions.SessionsEnded, actor, user, ending.Count == 1 ? "1 session" : $"{ending.Count} sessions");
+        }
         await db.SaveChangesAsync(cancellationToken);
         return Result<int>.Ok(ending.Count);
     }

@@ -54,7 +54,7 @@ public sealed class PasswordReset(
         var user = await db.Users.FindAsync([userId], cancellationToken);
         if (user is null)
             return UserErrors.NotFound;
-        if (!Permissions.IsAdmin(actor.Role) || !Permissions.MayEdit(actor, user))
+        if (!Permissions.MayAdminister(actor, user))
             return UserErrors.Forbidden;
         if (!user.Enabled)
             return new Error("user.disabled", $"{user.Name} is disabled; enable the account before sending a reset link.");

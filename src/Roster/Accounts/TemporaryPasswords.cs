@@ -23,7 +23,7 @@ public sealed class TemporaryPasswords(RosterDb db, AccountTokens tokens, AuditL
         if (user is null)
             return Result<string>.Fail([UserErrors.NotFound]);
         // Admins only, and only for accounts they may edit: an admin cannot become an owner this way.
-        if (!Permissions.IsAdmin(actor.Role) || !Permissions.MayEdit(actor, user) || actor.IsSelf(user))
+        if (!Permissions.MayAdminister(actor, user) || actor.IsSelf(user))
             return Result<string>.Fail([UserErrors.Forbidden]);
         if (!user.Enabled)
             return Result<string>.Fail([new Error("user.disabled", "The account is disabled; enable it first.")]);

@@ -132,7 +132,7 @@ public sealed class TwoFactor(
         var user = await db.Users.FindAsync([userId], cancellationToken);
         if (user is null)
             return UserErrors.NotFound;
-        if (!actor.IsSelf(user) && !(Permissions.IsAdmin(actor.Role) && Permissions.MayEdit(actor, user)))
+        if (!actor.IsSelf(user) && !Permissions.MayAdminister(actor, user))
             return UserErrors.Forbidden;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.TwoFactorKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(cancellationToken);

@@ -18,13 +18,13 @@ public sealed class ClientCache(TimeProvider clock)
     public Entry? Find(string clientId) =>
         entries.TryGetValue(clientId, out var entry) && clock.GetUtcNow() - entry.ReadAt < Lifetime ? entry : null;
 
-    public void Remember(string clientId, OidcClient? client, string? secretHash)
+    public Entry Remember(string clientId, OidcClient? client, string? secretHash)
     {
         // Bounded: ids that name no app are remembered too (a flood of made-up ids must not reach the
         // database each time), so the cache is emptied rather than allowed to grow without end.
         if (entries.Count > 10_000)
             entries.Clear();
-        entries[clientId] = new Entry(client, secretHash, clock.GetUtcNow());
+        return entries[clientId] = new Entry(client, secretHash, clock.GetUtcNow());
     }
 
     public void Forget(string clientId) => entries.TryRemove(clientId, out _);

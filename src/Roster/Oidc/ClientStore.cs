@@ -38,7 +38,6 @@ public sealed class ClientStore(RosterDb db, ClientCache cache) : IClientStore
             .SingleOrDefaultAsync(cancellationToken);
         var client = app is null ? null : new OidcClient(app.ClientId, app.Name, app.ClientSecretHash is not null,
             AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm);
-        cache.Remember(clientId, client, app?.ClientSecretHash);
-        return cache.Find(clientId) ?? new ClientCache.Entry(client, app?.ClientSecretHash, default);
+        return cache.Remember(clientId, client, app?.ClientSecretHash);
     }
 }

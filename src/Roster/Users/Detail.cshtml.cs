@@ -113,17 +113,8 @@ public sealed class DetailModel(
         return await this.AnswerAsync(result, _ => Redirect("/users?done=revoked"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
 
-    /// <summary>Shown in this response only, like a reset link to copy.</summary>
-    public async Task<IActionResult> OnPostTemporaryPasswordAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var result = await temporaryPasswords.IssueAsync(await current.GetAsync(), id, cancellationToken);
-        if (!result.Succeeded)
-            return await ShowErrorsAsync(id, result.Errors, cancellationToken);
-        await LoadAsync(id, fillForm: true, cancellationToken);
-        TemporaryPassword = result.Value;
-        Response.Headers.CacheControl = "no-store";
-        return Page();
-    }
+    public async Task<IActionResult> OnPostTemporaryPasswordAsync(Guid id, CancellationToken cancellationToken) =>
+        await ShowOnceAsync(id, await temporaryPasswords.IssueAsync(await current.GetAsync(), id, cancellationToken), secret => TemporaryPassword = secret, cancellationToken);
 
     public async Task<IActionResult> OnPostEndSessionsAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await sessions.EndAsync(await current.GetAsync(), id, sessionId: null, cancellationToken), "sessions-ended", cancellationToken);
@@ -139,14 +130,16 @@ public sealed class DetailModel(
         return await AfterAsync(id, await reset.IssueForAsync(await current.GetAsync(), id, email: true, cancellationToken), "reset-sent", cancellationToken);
     }
 
-    /// <summary>The link is shown in this response only and never stored in clear, so it is not redirected to a GET.</summary>
-    public async Task<IActionResult> OnPostResetLinkAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostResetLinkAsync(Guid id, CancellationToken cancellationToken) =>
+        await ShowOnceAsync(id, await reset.IssueForAsync(await current.GetAsync(), id, email: false, cancellationToken), secret => CopyLink = secret, cancellationToken);
+
+    /// <summary>A secret (a reset link, a temporary password) goes into this response only, never a redirect, and is not cached.</summary>
+    private async Task<IActionResult> ShowOnceAsync(Guid id, Result<string> result, Action<string> show, CancellationToken cancellationToken)
     {
-        var result = await reset.IssueForAsync(await current.GetAsync(), id, email: false, cancellationToken);
         if (!result.Succeeded)
             return await ShowErrorsAsync(id, result.Errors, cancellationToken);
         await LoadAsync(id, fillForm: true, cancellationToken);
-        CopyLink = result.Value;
+        show(result.Value!);
         Response.Headers.CacheControl = "no-store";
         return Page();
     }

@@ -46,6 +46,9 @@ public static class Permissions
 
     public static bool MayChangeRoles(Actor actor) => IsAdmin(actor.Role);
 
+    /// <summary>An admin acting on an account they may edit: reset links, temporary passwords, turning off two-factor, ending sessions.</summary>
+    public static bool MayAdminister(Actor actor, User target) => IsAdmin(actor.Role) && MayEdit(actor, target);
+
     public static string Label(this Role role) => role switch
     {
         Role.UserManager => "User manager",
