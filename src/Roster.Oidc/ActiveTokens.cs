@@ -6,7 +6,7 @@ namespace Roster.Oidc;
 /// Whether a token Roster issued still counts: signed by Roster, unexpired, not revoked itself, and its
 /// grant not revoked. Userinfo, introspection and revocation all ask here.
 /// </summary>
-public sealed class ActiveTokens(TokenIssuer tokens, IGrantStore grants, TimeProvider clock)
+public sealed class ActiveTokens(TokenIssuer tokens, RefreshTokens refreshTokens, IGrantStore grants, TimeProvider clock)
 {
     public async Task<JsonWebToken?> AccessTokenAsync(string token, CancellationToken cancellationToken)
     {
@@ -20,5 +20,13 @@ public sealed class ActiveTokens(TokenIssuer tokens, IGrantStore grants, TimePro
     }
 
     public async Task<IssuedRefreshToken?> RefreshTokenAsync(string token, CancellationToken cancellationToken) =>
-        await grants.FindRefreshTokenAsync(token, cancellationToken) is { Used: false } issued && issued.ExpiresAt > clock.GetUtcNow() ? issued : null;
+        await IssuedRefreshTokenAsync(token, cancellationToken) is { Used: false } issued && issued.ExpiresAt > clock.GetUtcNow() ? issued : null;
+
+    /// <summary>A refresh token Roster sealed for a grant that is still live, used or expired or not.</summary>
+    public async Task<IssuedRefreshToken?> IssuedRefreshTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        if (refreshTokens.Open(token) is not { } content || await grants.FindRefreshAsync(content.GrantId, cancellationToken) is not { } state)
+            return null;
+        return new IssuedRefreshToken(state.Grant, content.ExpiresAt, Used: state.Generation > content.Generation);
+    }
 }

@@ -20,6 +20,7 @@ public static class OidcEndpoints
         services.Configure<SigningKeyOptions>(configuration.GetSection(SigningKeyOptions.Section));
         services.AddSingleton<KeyRing>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<RefreshTokens>();
         services.AddScoped<ActiveTokens>();
         services.AddScoped<ClientAuthentication>();
         services.AddCors();

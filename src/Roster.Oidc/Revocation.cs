@@ -28,7 +28,7 @@ public static class Revocation
             if (access.GetPayloadValue<string>("client_id") == client.ClientId)
                 await grants.RevokeAccessTokenAsync(access.Id, new DateTimeOffset(access.ValidTo, TimeSpan.Zero), cancellationToken);
         }
-        else if (await grants.FindRefreshTokenAsync(token, cancellationToken) is { } refresh && refresh.Grant.ClientId == client.ClientId)
+        else if (await active.IssuedRefreshTokenAsync(token, cancellationToken) is { } refresh && refresh.Grant.ClientId == client.ClientId)
             await grants.RevokeAsync(refresh.Grant.Id, "the app revoked its refresh token", cancellationToken);
         return OidcResults.Json(new Dictionary<string, object>());
     }

@@ -38,9 +38,13 @@ public sealed record IssuedCode(Grant Grant, string RedirectUri, string? CodeCha
 
 public sealed record IssuedRefreshToken(Grant Grant, DateTimeOffset ExpiresAt, bool Used);
 
+/// <summary>A grant and the generation of the one refresh token of it that still works.</summary>
+public sealed record RefreshState(Grant Grant, int Generation);
+
 /// <summary>
-/// Grants, codes and refresh tokens, shared by every instance. Codes and tokens are handed over as
-/// issued; the store keeps only their hashes. Lookups never return anything of a revoked grant.
+/// Grants and codes, shared by every instance. Codes are handed over as issued; the store keeps only
+/// their hashes. Refresh tokens are sealed (<see cref="RefreshTokens"/>); the store keeps each grant's
+/// current refresh generation. Lookups never return anything of a revoked grant.
 /// </summary>
 public interface IGrantStore
 {
@@ -48,15 +52,21 @@ public interface IGrantStore
 
     Task<IssuedCode?> FindCodeAsync(string code, CancellationToken cancellationToken);
 
-    /// <summary>Marks the code redeemed unless it already was; false means another request redeemed it first.</summary>
-    Task<bool> TryRedeemCodeAsync(string code, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks the code redeemed unless it already was, which brings the grant's first refresh token
+    /// (generation 0) to life until <paramref name="refreshExpiresAt"/>; false means another request redeemed it first.
+    /// </summary>
+    Task<bool> TryRedeemCodeAsync(string code, DateTimeOffset refreshExpiresAt, CancellationToken cancellationToken);
 
-    Task AddRefreshTokenAsync(Guid grantId, string token, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+    /// <summary>A live grant whose code was redeemed, with the generation of its current refresh token.</summary>
+    Task<RefreshState?> FindRefreshAsync(Guid grantId, CancellationToken cancellationToken);
 
-    Task<IssuedRefreshToken?> FindRefreshTokenAsync(string token, CancellationToken cancellationToken);
-
-    /// <summary>In one step, marks <paramref name="used"/> used unless it already was, and adds <paramref name="next"/>; false means it was used already.</summary>
-    Task<bool> TryRotateRefreshTokenAsync(string used, Guid grantId, string next, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// In one step, moves the live grant of <paramref name="clientId"/> from refresh generation
+    /// <paramref name="generation"/> to the next, valid until <paramref name="nextExpiresAt"/>. Null means
+    /// nothing moved: the grant is unknown, revoked, another client's, or that generation was already used.
+    /// </summary>
+    Task<Grant?> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken);
 
     Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken);
 

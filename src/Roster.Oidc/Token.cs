@@ -19,6 +19,7 @@ public static class Token
         IGrantStore grants,
         IUserDirectory directory,
         TokenIssuer tokens,
+        RefreshTokens refreshTokens,
         TimeProvider clock,
         IOptions<OidcOptions> options,
         CancellationToken cancellationToken)
@@ -28,7 +29,7 @@ public static class Token
             return refusal;
         var parameters = request.Parameters;
 
-        var flow = new Flow(request.Client, parameters, grants, directory, tokens, clock.GetUtcNow(), options.Value, cancellationToken);
+        var flow = new Flow(request.Client, parameters, grants, directory, tokens, refreshTokens, clock.GetUtcNow(), options.Value, cancellationToken);
         return parameters["grant_type"] switch
         {
             null => OidcResults.Error(OidcError.InvalidRequest("grant_type is missing.")),
@@ -46,6 +47,7 @@ public static class Token
         IGrantStore Grants,
         IUserDirectory Directory,
         TokenIssuer Tokens,
+        RefreshTokens RefreshTokens,
         DateTimeOffset Now,
         OidcOptions Options,
         CancellationToken CancellationToken)
@@ -75,14 +77,14 @@ public static class Token
                 return OidcResults.Error(OidcError.InvalidGrant("code_verifier was sent, but the authorization request had no PKCE challenge."));
 
             // Two requests may carry the same code at once: the store lets exactly one through.
-            if (!await Grants.TryRedeemCodeAsync(code, CancellationToken))
+            if (!await Grants.TryRedeemCodeAsync(code, RefreshExpiresAt, CancellationToken))
                 return await ReplayedAsync(issued.Grant);
             if (await Directory.FindUsableAsync(issued.Grant.Subject, Client, CancellationToken) is not { } user)
             {
                 await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
-            return await IssueAsync(issued.Grant, user);
+            return await IssueAsync(issued.Grant, user, new RefreshTokenContent(issued.Grant.Id, 0, issued.Grant.Scope, RefreshExpiresAt));
         }
 
         /// <summary>
@@ -96,35 +98,44 @@ public static class Token
         }
 
         /// <summary>
-        /// Section 6: each refresh token works once and is replaced. Presenting a used one means two parties
-        /// hold it, so the whole grant is revoked (RFC 9700 section 4.14.2).
+        /// Section 6: each refresh token works once and is replaced by the next generation. Presenting an
+        /// earlier generation means two parties hold the grant's tokens, so the whole grant is revoked
+        /// (RFC 9700 section 4.14.2). The scope and expiry are checked before the token is spent.
         /// </summary>
         public async Task<IResult> RefreshAsync()
         {
             if (Parameters["refresh_token"] is not { } presented)
                 return OidcResults.Error(OidcError.InvalidRequest("refresh_token is missing."));
-            var issued = await Grants.FindRefreshTokenAsync(presented, CancellationToken);
-            if (issued is null || issued.Grant.ClientId != Client.ClientId)
-                return OidcResults.Error(OidcError.InvalidGrant("The refresh token is unknown, revoked, or not this client's."));
-            if (issued.Used)
-                return await ReusedAsync(issued.Grant);
-            if (issued.ExpiresAt <= Now)
+            if (RefreshTokens.Open(presented) is not { } content)
+                return UnknownRefreshToken();
+            if (content.ExpiresAt <= Now)
                 return OidcResults.Error(OidcError.InvalidGrant("The refresh token has expired; sign in again."));
             var requested = Scopes.Parse(Parameters["scope"]);
-            var granted = Scopes.Parse(issued.Grant.Scope);
+            var granted = Scopes.Parse(content.Scope);
             if (requested.Any(s => !granted.Contains(s)))
                 return OidcResults.Error(OidcError.InvalidScope("A refresh can only keep or narrow the scope that was granted."));
-            if (!await Directory.MayUseAsync(issued.Grant.Subject, Client, CancellationToken))
+
+            // Two requests may carry the same token at once: the store lets exactly one through.
+            if (await Grants.TryRotateRefreshAsync(content.GrantId, content.Generation, Client.ClientId, RefreshExpiresAt, CancellationToken) is not { } grant)
             {
-                await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
+                if (await Grants.FindRefreshAsync(content.GrantId, CancellationToken) is { } state &&
+                    state.Grant.ClientId == Client.ClientId && state.Generation > content.Generation)
+                    return await ReusedAsync(state.Grant);
+                return UnknownRefreshToken();
+            }
+            if (!await Directory.MayUseAsync(grant.Subject, Client, CancellationToken))
+            {
+                await Grants.RevokeAsync(grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
-            var next = TokenIssuer.NewHandle();
-            if (!await Grants.TryRotateRefreshTokenAsync(presented, issued.Grant.Id, next, Now + Options.RefreshTokenLifetime, CancellationToken))
-                return await ReusedAsync(issued.Grant);
-            var grant = requested.Count == 0 ? issued.Grant : issued.Grant with { Scope = Scopes.Granted(requested) };
-            return await IssueAsync(grant, user: null, refreshToken: next);
+            var next = content with { Generation = content.Generation + 1, ExpiresAt = RefreshExpiresAt };
+            return await IssueAsync(requested.Count == 0 ? grant : grant with { Scope = Scopes.Granted(requested) }, user: null, next);
         }
+
+        private static IResult UnknownRefreshToken() =>
+            OidcResults.Error(OidcError.InvalidGrant("The refresh token is unknown, revoked, or not this client's."));
+
+        private DateTimeOffset RefreshExpiresAt => Now + Options.RefreshTokenLifetime;
 
         private async Task<IResult> ReusedAsync(Grant grant)
         {
@@ -154,14 +165,10 @@ public static class Token
         }
 
         /// <summary>Section 3.1.3.3, with an ID token for <paramref name="user"/>. A refresh answer carries none, as section 12.2 allows.</summary>
-        private async Task<IResult> IssueAsync(Grant grant, OidcUser? user, string? refreshToken = null)
+        private async Task<IResult> IssueAsync(Grant grant, OidcUser? user, RefreshTokenContent refresh)
         {
             var access = await Tokens.AccessTokenAsync(Client, grant.Scope, grant, CancellationToken);
-            if (refreshToken is null)
-            {
-                refreshToken = TokenIssuer.NewHandle();
-                await Grants.AddRefreshTokenAsync(grant.Id, refreshToken, Now + Options.RefreshTokenLifetime, CancellationToken);
-            }
+            var refreshToken = RefreshTokens.Seal(refresh);
             var body = new Dictionary<string, object>
             {
                 ["access_token"] = access.Value,

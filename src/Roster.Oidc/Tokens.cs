@@ -112,6 +112,6 @@ public sealed class TokenIssuer(KeyRing keys, OidcIssuer issuer, TimeProvider cl
         return result.IsValid ? (JsonWebToken)result.SecurityToken : null;
     }
 
-    /// <summary>A random single-use credential: codes and refresh tokens.</summary>
+    /// <summary>A random single-use credential: authorization codes.</summary>
     public static string NewHandle() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
@@ -19,12 +21,20 @@ public sealed class AppAccessPolicy(RosterDb db)
         UsableBy(user).AnyAsync(app => app.Id == appId, cancellationToken);
 
     /// <summary>The same answer for a person known by id and an app by OpenID Connect client id, in one query, as each token refresh asks it.</summary>
-    public Task<bool> MayUseAsync(Guid userId, string clientId, CancellationToken cancellationToken = default)
-    {
-        var open = OpenToMembers(userId);
-        return db.Users.AnyAsync(u => u.Id == userId && u.Enabled && !u.InvitationPending &&
-            (u.Role >= Role.Admin ? db.Apps.Any(app => app.ClientId == clientId) : open.Any(app => app.ClientId == clientId)), cancellationToken);
-    }
+    public Task<bool> MayUseAsync(Guid userId, string clientId, CancellationToken cancellationToken = default) =>
+        MayUseByClientId.GetValue(db.Model, _ => CompileMayUseByClientId())(db, userId, clientId, cancellationToken);
+
+    // Compiled: a refresh is the token endpoint's hot path, and translating this query each time cost more than running
+    // it (bench/oidc-grants). A compiled query binds to one model, so there is one per model (SQLite and PostgreSQL
+    // share a process in the tests), and it cannot call OpenToMembers, so it spells the same rule out.
+    private static readonly ConditionalWeakTable<IModel, Func<RosterDb, Guid, string, CancellationToken, Task<bool>>> MayUseByClientId = [];
+
+    private static Func<RosterDb, Guid, string, CancellationToken, Task<bool>> CompileMayUseByClientId() =>
+        EF.CompileAsyncQuery((RosterDb db, Guid userId, string clientId, CancellationToken _) =>
+            db.Users.Any(u => u.Id == userId && u.Enabled && !u.InvitationPending &&
+                db.Apps.Any(app => app.ClientId == clientId && (u.Role >= Role.Admin || app.Access == AppAccess.Everyone ||
+                    db.AppGroups.Any(allowed => allowed.AppId == app.Id &&
+                        db.GroupMembers.Any(member => member.GroupId == allowed.GroupId && member.UserId == userId))))));
 
     /// <summary>The rule for an enabled account: admins (<see cref="Permissions.IsAdmin"/>) use everything, everyone else follows each app's access rule.</summary>
     private IQueryable<App> UsableBy(Guid userId, Role role) => Permissions.IsAdmin(role) ? db.Apps : OpenToMembers(userId);

@@ -17,10 +17,19 @@ public static class DatabaseSetup
         var instance = configuration.GetSection(InstanceOptions.Section).Get<InstanceOptions>() ?? new InstanceOptions();
         var connectionString = ConnectionString(options, instance);
 
-        services.AddDbContext<RosterDb>(db =>
+        if (options.Provider == DatabaseProvider.Postgres)
+            connectionString = WithoutJit(connectionString);
+        var direct = new DirectConnections(options.Provider, connectionString);
+        // Through a factory, so the container disposes it (and PostgreSQL's pool) when the host stops.
+        services.AddSingleton(_ => direct);
+        // Pooled: setting up a context's services cost more than a token refresh's own query (bench/oidc-grants).
+        // So nothing may hang per-request state on a context; the outbox signal is an interceptor for that reason.
+        services.AddSingleton<Mail.OutboxSignal>();
+        services.AddDbContextPool<RosterDb>((provider, db) =>
         {
-            if (options.Provider == DatabaseProvider.Postgres)
-                db.UseNpgsql(WithoutJit(connectionString));
+            db.AddInterceptors(provider.GetRequiredService<Mail.OutboxSignal>());
+            if (direct.Postgres is { } postgres)
+                db.UseNpgsql(postgres);
             else
                 db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings());
             // The migrations are written by hand without a model snapshot; a test compares the schema they

@@ -33,7 +33,6 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
-    public DbSet<OidcRefreshToken> OidcRefreshTokens => Set<OidcRefreshToken>();
     public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -171,13 +170,6 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             grant.HasIndex(g => g.AppId);
             grant.HasOne<App>().WithMany().HasForeignKey(g => g.AppId).OnDelete(DeleteBehavior.Cascade);
             grant.HasOne<User>().WithMany().HasForeignKey(g => g.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
-        builder.Entity<OidcRefreshToken>(token =>
-        {
-            token.HasKey(t => t.TokenHash);
-            token.Property(t => t.TokenHash).HasMaxLength(64);
-            token.HasIndex(t => t.GrantId);
-            token.HasOne<OidcGrant>().WithMany().HasForeignKey(t => t.GrantId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<OidcRevokedToken>(token =>
         {

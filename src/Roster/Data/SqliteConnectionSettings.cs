@@ -30,7 +30,7 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    public static void Apply(DbConnection connection)
     {
         // Pooled connections keep their native handle, and the handle keeps its settings: once per handle.
         if (connection is not SqliteConnection { Handle: { } handle } || Configured.TryGetValue(handle, out _))

@@ -5,7 +5,6 @@ public static class MailSetup
     public static IServiceCollection AddMail(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
-        services.AddSingleton<OutboxSignal>();
         services.AddSingleton<MailTransport>();
         services.AddScoped<Mailer>();
         services.AddHostedService<OutboxSender>();

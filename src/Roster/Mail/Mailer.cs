@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Roster.Data;
 
 namespace Roster.Mail;
@@ -8,10 +11,8 @@ public sealed record MailContent(string Subject, string Text, string Html);
 /// The one way to send an email: it is added to the caller's unit of work and leaves only once that
 /// work is committed, through <see cref="OutboxSender"/>.
 /// </summary>
-public sealed class Mailer(RosterDb db, TimeProvider clock, OutboxSignal signal)
+public sealed class Mailer(RosterDb db, TimeProvider clock)
 {
-    private bool listening;
-
     public void Enqueue(string to, MailContent content)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -25,18 +26,18 @@ public sealed class Mailer(RosterDb db, TimeProvider clock, OutboxSignal signal)
             HtmlBody = content.Html,
             NextAttemptAt = now,
         });
-        if (!listening)
-        {
-            listening = true;
-            db.SavedChanges += (_, _) => signal.Notify();
-        }
     }
 }
 
-/// <summary>Wakes the sender when a unit of work with mail in it has been committed, instead of waiting for the next poll.</summary>
-public sealed class OutboxSignal
+/// <summary>
+/// Wakes the sender when a unit of work with outbox messages in it has been committed, instead of waiting
+/// for the next poll. An interceptor on every context rather than a handler per context, because contexts
+/// are pooled and live longer than the request that queued the message.
+/// </summary>
+public sealed class OutboxSignal : SaveChangesInterceptor
 {
     private readonly SemaphoreSlim semaphore = new(0, 1);
+    private readonly ConditionalWeakTable<DbContext, object> queuing = [];
 
     public void Notify()
     {
@@ -45,4 +46,54 @@ public sealed class OutboxSignal
     }
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => semaphore.WaitAsync(timeout, cancellationToken);
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Saving(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Saving(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Saved(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Saved(eventData.Context);
+        return result;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Saving(DbContext? context)
+    {
+        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+            queuing.AddOrUpdate(context, true);
+    }
+
+    private void Saved(DbContext? context)
+    {
+        if (context is not null && queuing.Remove(context))
+            Notify();
+    }
+
+    private void Forget(DbContext? context)
+    {
+        if (context is not null)
+            queuing.Remove(context);
+    }
 }

@@ -9,7 +9,7 @@ namespace Roster.Oidc;
 /// survive crashes and are retried like emails. The logout token is signed at delivery time, so a retry
 /// is never refused as stale; the app's current back-channel URI is used.
 /// </summary>
-public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, OutboxSignal signal, IClientStore clients, TokenIssuer tokens)
+public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, IClientStore clients, TokenIssuer tokens)
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler
     {
@@ -36,8 +36,6 @@ public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, OutboxSi
             TextBody = JsonSerializer.Serialize(new Notice(subject, sessionId)),
             NextAttemptAt = now,
         });
-        db.SavedChanges -= Wake;
-        db.SavedChanges += Wake;
     }
 
     /// <summary>Posts the logout token; throws when the app does not confirm with a 2xx, so the outbox retries.</summary>
@@ -52,6 +50,4 @@ public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, OutboxSi
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"{client.Name} answered the back-channel logout with {(int)response.StatusCode}.");
     }
-
-    private void Wake(object? sender, Microsoft.EntityFrameworkCore.SavedChangesEventArgs e) => signal.Notify();
 }

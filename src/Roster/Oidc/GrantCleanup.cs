@@ -5,7 +5,7 @@ namespace Roster.Oidc;
 
 /// <summary>
 /// Deletes what can no longer be used: revoked grants, grants whose code expired unredeemed or whose
-/// refresh tokens have all expired, and remembered revocations past their token's expiry. A deleted
+/// current refresh token expired, and remembered revocations past their token's expiry. A deleted
 /// grant's tokens are refused like unknown ones. Every instance may run it; deleting twice is harmless.
 /// </summary>
 public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<GrantCleanup> log) : BackgroundService
@@ -32,9 +32,8 @@ public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock
     public static async Task PurgeAsync(RosterDb db, DateTime now, CancellationToken cancellationToken)
     {
         await db.OidcGrants
-            .Where(g => g.RevokedAt != null || g.CodeExpiresAt < now && !db.OidcRefreshTokens.Any(t => t.GrantId == g.Id && t.ExpiresAt > now))
+            .Where(g => g.RevokedAt != null || g.CodeExpiresAt < now && (g.RefreshExpiresAt == null || g.RefreshExpiresAt < now))
             .ExecuteDeleteAsync(cancellationToken);
-        await db.OidcRefreshTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         await db.OidcRevokedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
     }
 }

@@ -2,7 +2,8 @@ namespace Roster.Oidc;
 
 /// <summary>
 /// One authorization: a person let an app sign them in from one dashboard session. Holds the code (as
-/// its SHA-256) until redeemed; the refresh tokens and access tokens issued from it die with it.
+/// its SHA-256) and, once it is redeemed, which refresh token is current; the refresh tokens and access
+/// tokens issued from it die with it.
 /// </summary>
 public sealed class OidcGrant
 {
@@ -23,17 +24,14 @@ public sealed class OidcGrant
     public string? CodeChallenge { get; set; }
     public DateTime CodeExpiresAt { get; set; }
     public DateTime? CodeRedeemedAt { get; set; }
+
+    /// <summary>Which sealed refresh token of this grant works: each refresh moves it on by one, so older ones are recognised as reused.</summary>
+    public int RefreshGeneration { get; set; }
+
+    /// <summary>When the current refresh token expires; null until the code is redeemed. The grant can be deleted after it.</summary>
+    public DateTime? RefreshExpiresAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
-}
-
-/// <summary>A refresh token, as its SHA-256. A used one is kept until it expires, so presenting it again is recognised as theft.</summary>
-public sealed class OidcRefreshToken
-{
-    public string TokenHash { get; set; } = "";
-    public Guid GrantId { get; set; }
-    public DateTime ExpiresAt { get; set; }
-    public DateTime? UsedAt { get; set; }
 }
 
 /// <summary>An access token revoked before its expiry (RFC 7009), remembered until then.</summary>

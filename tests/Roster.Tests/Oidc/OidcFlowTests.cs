@@ -22,8 +22,9 @@ public abstract class OidcFlowTests(RosterFixture fixture)
 
     private async Task<(User User, FormClient Browser)> SignedInAsync() => await Server.SignedInAsync(Role.User);
 
+    /// <summary>Grants of the app with a refresh token that still works.</summary>
     private Task<int> RefreshTokenCountAsync(RelyingParty app) =>
-        Server.QueryAsync(db => db.OidcRefreshTokens.CountAsync(t => db.OidcGrants.Any(g => g.Id == t.GrantId && g.AppId == app.AppId)));
+        Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId && g.RevokedAt == null && g.RefreshExpiresAt != null));
 
     [Fact]
     public async Task ASignedInPersonGetsACodeWithoutTypingAndItsTokensNameThem()
@@ -92,6 +93,37 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.False(await app.IsActiveAsync(second));
         Assert.False(await app.IsActiveAsync(rotated.GetProperty("access_token").GetString()!));
         Assert.Equal("invalid_grant", (await app.RefreshAsync(second)).Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task TwoRefreshesWithOneTokenAtOnceSucceedOnce()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+        var (_, issued, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var token = issued.GetProperty("refresh_token").GetString()!;
+
+        var answers = await Task.WhenAll(app.RefreshAsync(token), app.RefreshAsync(token));
+
+        Assert.Equal(1, answers.Count(a => a.Status == HttpStatusCode.OK));
+        Assert.Equal("invalid_grant", answers.Single(a => a.Status != HttpStatusCode.OK).Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task AnAlteredRefreshTokenIsRefusedAndRevokesNothing()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+        var (_, issued, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var token = issued.GetProperty("refresh_token").GetString()!;
+        var middle = token.Length / 2;
+        var altered = token[..middle] + (token[middle] == 'A' ? 'B' : 'A') + token[(middle + 1)..];
+
+        var (status, body, _) = await app.RefreshAsync(altered);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (status, body.GetProperty("error").GetString()));
+        Assert.False(await app.IsActiveAsync(altered));
+        Assert.Equal(HttpStatusCode.OK, (await app.RefreshAsync(token)).Status);
     }
 
     [Fact]

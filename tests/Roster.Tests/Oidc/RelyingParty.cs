@@ -99,6 +99,8 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
         request.Content = new FormUrlEncodedContent(form);
         var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        if (text.StartsWith('<'))
+            throw new InvalidOperationException($"{path} answered {(int)response.StatusCode} with a page, not JSON: {text[..Math.Min(text.Length, 2000)]}");
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);
     }
 
