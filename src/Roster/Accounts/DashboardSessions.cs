@@ -131,7 +131,8 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
     public async Task<(User User, bool Remember)?> PendingTwoFactorAsync(HttpContext context)
     {
         var pending = await context.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
-        if (!pending.Succeeded || await signIn.UserManager.FindByIdAsync(pending.Principal.FindFirstValue(ClaimTypes.Name) ?? "") is not { } user)
+        if (!pending.Succeeded || !Guid.TryParse(pending.Principal.FindFirstValue(ClaimTypes.Name), out var userId) ||
+            await signIn.UserManager.FindByIdAsync(userId.ToString()) is not { } user)
             return null;
         if (!user.Enabled || user.SecurityStamp != pending.Principal.FindFirstValue(StampClaim))
             return null;

@@ -46,6 +46,11 @@ public sealed class LoginModel(
     /// </summary>
     public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(CredentialJson))
+        {
+            Errors.Add("The browser sent no passkey. Signing in with one needs JavaScript; or use your password.");
+            return Page();
+        }
         var assertion = await signIn.PerformPasskeyAssertionAsync(CredentialJson);
         var user = assertion.Succeeded ? assertion.User : null;
         if (user is null || !user.Enabled || await signIn.UserManager.IsLockedOutAsync(user))

@@ -51,6 +51,8 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
         var me = await MeAsync();
+        if (string.IsNullOrEmpty(CredentialJson))
+            return await ShowAsync("The browser sent no passkey. Adding one needs JavaScript and a passkey-capable browser or device.");
         var attestation = await signIn.PerformPasskeyAttestationAsync(CredentialJson);
         if (!attestation.Succeeded)
             return await ShowAsync($"The passkey could not be added: {attestation.Failure?.Message}");

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Tests.Infrastructure;
+using Roster.Users;
 
 namespace Roster.Tests.Accounts;
 
@@ -34,6 +35,20 @@ public abstract class SignInTests(RosterFixture fixture)
             Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/")).Status);
             Assert.Equal("You are signed out.", (await browser.GetAsync(signedOut.Location!)).Notice);
         }
+    }
+
+    [Fact]
+    public async Task APasskeyFormPostedWithoutACredentialIsAnsweredWithAMessageNotAnError()
+    {
+        using var anonymous = Server.NewClient();
+        var login = await anonymous.SubmitAsync("/login", "/login?handler=Passkey", new Dictionary<string, string> { ["CredentialJson"] = "" });
+        Assert.Equal(HttpStatusCode.OK, login.Status);
+        Assert.Contains("The browser sent no passkey", login.Errors.Single());
+
+        var (_, browser) = await Server.SignedInAsync(Role.User);
+        var add = await browser.SubmitAsync("/account/passkeys", "/account/passkeys?handler=Add", new Dictionary<string, string> { ["CredentialJson"] = "", ["PasskeyName"] = "Laptop" });
+        Assert.Equal(HttpStatusCode.BadRequest, add.Status);
+        Assert.Contains("The browser sent no passkey", add.Errors.Single());
     }
 
     [Fact]
