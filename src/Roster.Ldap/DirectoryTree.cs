@@ -1,0 +1,148 @@
+namespace Roster.Ldap;
+
+// The fixed shape of the directory: the base entry, ou=people with users named by uid, ou=groups with groups named
+// by cn. The protocol synthesizes the base and the two organizational units; the host builds users and groups with
+// User() and Group() so that their names and attributes always fit this shape.
+public sealed class DirectoryTree
+{
+    public DirectoryTree(string baseDn)
+        : this(DistinguishedName.Parse(baseDn))
+    {
+    }
+
+    public DirectoryTree(DistinguishedName baseDn)
+    {
+        if (baseDn.IsRoot)
+        {
+            throw new ArgumentException("The base DN must not be empty: the empty DN names the rootDSE.", nameof(baseDn));
+        }
+        Base = baseDn;
+        People = baseDn.Child("ou", "people");
+        Groups = baseDn.Child("ou", "groups");
+        BaseEntry = CreateBaseEntry(baseDn);
+        PeopleEntry = new DirectoryEntry(People, new EntryAttribute(Schema.ObjectClass, "top", "organizationalUnit"), new EntryAttribute(Schema.Ou, "people"));
+        GroupsEntry = new DirectoryEntry(Groups, new EntryAttribute(Schema.ObjectClass, "top", "organizationalUnit"), new EntryAttribute(Schema.Ou, "groups"));
+    }
+
+    public DistinguishedName Base { get; }
+    public DistinguishedName People { get; }
+    public DistinguishedName Groups { get; }
+
+    internal DirectoryEntry BaseEntry { get; }
+    internal DirectoryEntry PeopleEntry { get; }
+    internal DirectoryEntry GroupsEntry { get; }
+
+    public DistinguishedName UserDn(string username) => People.Child("uid", username);
+
+    public DistinguishedName GroupDn(string name) => Groups.Child("cn", name);
+
+    // The username of uid=<username>,ou=people,<base>; false for any other DN.
+    public bool TryGetUsername(DistinguishedName dn, out string username) => TryGetName(dn, People, Schema.Uid, out username);
+
+    // The group name of cn=<name>,ou=groups,<base>; false for any other DN.
+    public bool TryGetGroupName(DistinguishedName dn, out string name) => TryGetName(dn, Groups, Schema.Cn, out name);
+
+    private static bool TryGetName(DistinguishedName dn, DistinguishedName parent, AttributeType type, out string name)
+    {
+        name = "";
+        if (!dn.IsChildOf(parent) || dn.Rdns[0].Avas.Count != 1 || Schema.Find(dn.Rdns[0].Avas[0].Type) != type)
+        {
+            return false;
+        }
+        name = dn.Rdns[0].Avas[0].Value;
+        return true;
+    }
+
+    // An inetOrgPerson. person requires sn and cn, so both fall back to what is known: cn to the display name, the
+    // given and family names or the username; sn to the family name or cn.
+    public DirectoryEntry User(
+        Guid id,
+        string username,
+        string? displayName,
+        string? givenName,
+        string? surname,
+        string? email,
+        IEnumerable<string> groupNames,
+        DateTimeOffset created,
+        DateTimeOffset modified)
+    {
+        var fullName = string.Join(' ', new[] { givenName, surname }.Where(n => !string.IsNullOrWhiteSpace(n)));
+        var cn = !string.IsNullOrWhiteSpace(displayName) ? displayName : fullName.Length > 0 ? fullName : username;
+        var attributes = new List<EntryAttribute>(12)
+        {
+            new(Schema.ObjectClass, "top", "person", "organizationalPerson", "inetOrgPerson"),
+            new(Schema.Uid, username),
+            new(Schema.Cn, cn),
+            new(Schema.Sn, string.IsNullOrWhiteSpace(surname) ? cn : surname),
+        };
+        if (!string.IsNullOrWhiteSpace(givenName))
+        {
+            attributes.Add(new(Schema.GivenName, givenName));
+        }
+        if (!string.IsNullOrWhiteSpace(displayName))
+        {
+            attributes.Add(new(Schema.DisplayName, displayName));
+        }
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            attributes.Add(new(Schema.Mail, email));
+        }
+        var memberOf = groupNames.Select(g => GroupDn(g).ToString()).ToArray();
+        if (memberOf.Length > 0)
+        {
+            attributes.Add(new(Schema.MemberOf, memberOf));
+        }
+        AddOperational(attributes, id, created, modified);
+        return new DirectoryEntry(UserDn(username), attributes);
+    }
+
+    // A group is both a groupOfNames (member) and a groupOfUniqueNames (uniqueMember), since apps ask for either.
+    public DirectoryEntry Group(
+        Guid id,
+        string name,
+        string? description,
+        IEnumerable<string> memberUsernames,
+        DateTimeOffset created,
+        DateTimeOffset modified)
+    {
+        var members = memberUsernames.Select(u => UserDn(u).ToString()).ToArray();
+        var attributes = new List<EntryAttribute>(9)
+        {
+            new(Schema.ObjectClass, "top", "groupOfNames", "groupOfUniqueNames"),
+            new(Schema.Cn, name),
+        };
+        if (!string.IsNullOrWhiteSpace(description))
+        {
+            attributes.Add(new(Schema.Description, description));
+        }
+        if (members.Length > 0)
+        {
+            attributes.Add(new(Schema.Member, members));
+            attributes.Add(new(Schema.UniqueMember, members));
+        }
+        AddOperational(attributes, id, created, modified);
+        return new DirectoryEntry(GroupDn(name), attributes);
+    }
+
+    private static void AddOperational(List<EntryAttribute> attributes, Guid id, DateTimeOffset created, DateTimeOffset modified)
+    {
+        attributes.Add(new(Schema.EntryUuid, id.ToString("D")));
+        attributes.Add(new(Schema.CreateTimestamp, GeneralizedTime.Format(created)));
+        attributes.Add(new(Schema.ModifyTimestamp, GeneralizedTime.Format(modified)));
+    }
+
+    // As OpenLDAP's usual suffix entries: dc=example,... is a dcObject organization; o=... an organization.
+    private static DirectoryEntry CreateBaseEntry(DistinguishedName baseDn)
+    {
+        var naming = baseDn.Rdns[0].Avas[0];
+        var type = Schema.Find(naming.Type);
+        EntryAttribute[] attributes = type == Schema.Dc
+            ? [new(Schema.ObjectClass, "top", "dcObject", "organization"), new(Schema.Dc, naming.Value), new(Schema.O, naming.Value)]
+            : type == Schema.O
+                ? [new(Schema.ObjectClass, "top", "organization"), new(Schema.O, naming.Value)]
+                : type == Schema.Ou
+                    ? [new(Schema.ObjectClass, "top", "organizationalUnit"), new(Schema.Ou, naming.Value)]
+                    : throw new ArgumentException($"The base DN must start with dc=, o= or ou=, not {naming.Type}=.", nameof(baseDn));
+        return new DirectoryEntry(baseDn, attributes);
+    }
+}
