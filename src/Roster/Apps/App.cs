@@ -39,6 +39,9 @@ public sealed class App
 
     public string? BackChannelLogoutUri { get; set; }
 
+    /// <summary>SHA-256 of the password of the app's LDAP service account (shown once); null when it has none.</summary>
+    public string? LdapPasswordHash { get; set; }
+
     /// <summary>RS256 (the default every client supports) or ES256.</summary>
     public string TokenSigningAlgorithm { get; set; } = "RS256";
 

@@ -36,6 +36,13 @@ public sealed class AppAccessPolicy(RosterDb db)
                     db.AppGroups.Any(allowed => allowed.AppId == app.Id &&
                         db.GroupMembers.Any(member => member.GroupId == allowed.GroupId && member.UserId == userId))))));
 
+    /// <summary>The same rule asked the other way round, as LDAP lists an app's people: everyone who may use the app.</summary>
+    public IQueryable<User> UsersOf(Guid appId) =>
+        db.Users.Where(u => u.Enabled && !u.InvitationPending &&
+            db.Apps.Any(app => app.Id == appId && (u.Role >= Role.Admin || app.Access == AppAccess.Everyone ||
+                db.AppGroups.Any(allowed => allowed.AppId == app.Id &&
+                    db.GroupMembers.Any(member => member.GroupId == allowed.GroupId && member.UserId == u.Id)))));
+
     /// <summary>The rule for an enabled account: admins (<see cref="Permissions.IsAdmin"/>) use everything, everyone else follows each app's access rule.</summary>
     private IQueryable<App> UsableBy(Guid userId, Role role) => Permissions.IsAdmin(role) ? db.Apps : OpenToMembers(userId);
 

@@ -12,9 +12,10 @@ namespace Roster.Apps;
 public sealed record SignOnSettings(string? RedirectUris, string? PostLogoutRedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm);
 
 /// <summary>
-/// An app's OpenID Connect client settings: redirect URIs, back-channel logout URI, signing algorithm,
-/// and the client secret, which is shown once and kept only as its SHA-256. Without a secret the app
-/// is a public client and must prove itself with PKCE. Admins and the app's operators change these.
+/// How an app signs people in: its OpenID Connect client settings (redirect URIs, back-channel logout URI,
+/// signing algorithm, and the client secret; without a secret the app is a public client and must prove
+/// itself with PKCE) and its LDAP service account. Secrets and passwords are shown once and kept only as
+/// their SHA-256. Admins and the app's operators change these.
 /// </summary>
 public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audit, ClientCache clients, TimeProvider clock)
 {
@@ -63,6 +64,31 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         found.Value!.ClientSecretHash = Secrets.Hash(secret);
         var saved = await SaveAsync(actor, found.Value, "new client secret", cancellationToken);
         return saved.Succeeded ? Result<string>.Ok(secret) : Result<string>.Fail(saved.Errors);
+    }
+
+    /// <summary>
+    /// Gives the app's LDAP service account a new password, replacing any old one at once; returned to be
+    /// shown once. The account binds as <c>cn=&lt;client id&gt;,ou=apps,&lt;base DN&gt;</c> and sees the people allowed to use the app.
+    /// </summary>
+    public async Task<Result<string>> NewLdapPasswordAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        var found = await FindAsync(actor, id, cancellationToken);
+        if (!found.Succeeded)
+            return Result<string>.Fail(found.Errors);
+        var password = Secrets.New();
+        found.Value!.LdapPasswordHash = Secrets.Hash(password);
+        var saved = await SaveAsync(actor, found.Value, "new LDAP service account password", cancellationToken);
+        return saved.Succeeded ? Result<string>.Ok(password) : Result<string>.Fail(saved.Errors);
+    }
+
+    /// <summary>Removes the app's LDAP service account: its binds fail from now on.</summary>
+    public async Task<Result<App>> RemoveLdapPasswordAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    {
+        var found = await FindAsync(actor, id, cancellationToken);
+        if (!found.Succeeded)
+            return found;
+        found.Value!.LdapPasswordHash = null;
+        return await SaveAsync(actor, found.Value, "LDAP service account removed", cancellationToken);
     }
 
     /// <summary>Makes the app a public client: no secret, PKCE required.</summary>

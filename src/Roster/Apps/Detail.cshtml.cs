@@ -7,8 +7,13 @@ using Roster.Users;
 namespace Roster.Apps;
 
 /// <summary>One app's settings: admins and this app's operators.</summary>
-public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer) : AppFormModel(db)
+public sealed class DetailModel(
+    RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer,
+    Microsoft.Extensions.Options.IOptions<Roster.Ldap.LdapSettings> ldap) : AppFormModel(db)
 {
+    /// <summary>What the app's administrator types into its LDAP settings.</summary>
+    public Roster.Ldap.LdapSettings Ldap => ldap.Value;
+
     /// <summary>What the app's administrator types into its OpenID Connect settings.</summary>
     public string Issuer => issuer.Value;
 
@@ -19,6 +24,7 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signO
     [BindProperty] public string? TokenSigningAlgorithm { get; set; }
 
     public string? NewSecret { get; private set; }
+    public string? NewLdapPassword { get; private set; }
 
     public App App { get; private set; } = new();
     public bool IsAdmin { get; private set; }
@@ -35,6 +41,7 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signO
             "operators" => "The operators were saved.",
             "sign-on" => "The sign-on settings were saved.",
             "public" => "The client secret was removed: the app is now a public client and must use PKCE.",
+            "ldap-removed" => "The LDAP service account was removed: its binds now fail.",
             _ => null,
         };
         return Page();
@@ -57,14 +64,22 @@ public sealed class DetailModel(RosterDb db, AppChanges changes, AppSignOn signO
         await AfterAsync(id, await signOn.RemoveSecretAsync(await current.GetAsync(), id, cancellationToken), "public", cancellationToken);
 
     /// <summary>The secret is shown in this response only and kept as a hash, so it is not redirected to a GET.</summary>
-    public async Task<IActionResult> OnPostNewSecretAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostNewSecretAsync(Guid id, CancellationToken cancellationToken) =>
+        await ShowOnceAsync(id, await signOn.NewSecretAsync(await current.GetAsync(), id, cancellationToken), secret => NewSecret = secret, cancellationToken);
+
+    public async Task<IActionResult> OnPostNewLdapPasswordAsync(Guid id, CancellationToken cancellationToken) =>
+        await ShowOnceAsync(id, await signOn.NewLdapPasswordAsync(await current.GetAsync(), id, cancellationToken), password => NewLdapPassword = password, cancellationToken);
+
+    public async Task<IActionResult> OnPostRemoveLdapPasswordAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await signOn.RemoveLdapPasswordAsync(await current.GetAsync(), id, cancellationToken), "ldap-removed", cancellationToken);
+
+    private async Task<IActionResult> ShowOnceAsync(Guid id, Result<string> result, Action<string> show, CancellationToken cancellationToken)
     {
-        var result = await signOn.NewSecretAsync(await current.GetAsync(), id, cancellationToken);
         if (!result.Succeeded)
             return await this.AnswerAsync(result, _ => Page(), Errors, async () => await LoadAsync(id, fillForm: true, cancellationToken) is null);
         if (await LoadAsync(id, fillForm: true, cancellationToken) is { } refusal)
             return refusal;
-        NewSecret = result.Value;
+        show(result.Value!);
         Response.Headers.CacheControl = "no-store";
         return Page();
     }

@@ -124,6 +124,23 @@ internal static class AppCommand
             return RosterCli.Ok;
         }, cancellationToken));
         app.Subcommands.Add(secretCommand);
+
+        var ldapTarget = new Argument<string>("app") { Description = "The app's id or exact name." };
+        var ldapCommand = new Command("ldap-password", "Create a new password for an app's LDAP service account and print it once with the bind DN; the old one stops working.") { ldapTarget };
+        ldapCommand.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
+        {
+            var (id, problem) = await FindAsync(services, parse.GetValue(ldapTarget)!, ct);
+            if (problem is not null)
+                return RosterCli.Fail(problem);
+            var result = await services.GetRequiredService<AppSignOn>().NewLdapPasswordAsync(Actor.Operator, id, ct);
+            if (!result.Succeeded)
+                return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+            var clientId = await services.GetRequiredService<RosterDb>().Apps.Where(a => a.Id == id).Select(a => a.ClientId).SingleAsync(ct);
+            Console.WriteLine($"Bind DN: {services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Roster.Ldap.LdapSettings>>().Value.ServiceAccountDn(clientId)}");
+            Console.WriteLine($"Password: {result.Value}");
+            return RosterCli.Ok;
+        }, cancellationToken));
+        app.Subcommands.Add(ldapCommand);
         return app;
     }
 

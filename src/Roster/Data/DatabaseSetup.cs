@@ -23,11 +23,11 @@ public static class DatabaseSetup
         // Through a factory, so the container disposes it (and PostgreSQL's pool) when the host stops.
         services.AddSingleton(_ => direct);
         // Pooled: setting up a context's services cost more than a token refresh's own query (bench/oidc-grants).
-        // So nothing may hang per-request state on a context; the outbox signal is an interceptor for that reason.
-        services.AddSingleton<Mail.OutboxSignal>();
+        // So nothing may hang per-request state on a context: features that react to saves register an
+        // IInterceptor singleton (the outbox signal, LDAP's change counter), and every context gets them all.
         services.AddDbContextPool<RosterDb>((provider, db) =>
         {
-            db.AddInterceptors(provider.GetRequiredService<Mail.OutboxSignal>());
+            db.AddInterceptors(provider.GetServices<IInterceptor>());
             if (direct.Postgres is { } postgres)
                 db.UseNpgsql(postgres);
             else

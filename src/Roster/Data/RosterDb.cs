@@ -203,6 +203,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             app.Property(a => a.ClientId).HasMaxLength(64);
             app.HasIndex(a => a.ClientId).IsUnique();
             app.Property(a => a.ClientSecretHash).HasMaxLength(64);
+            app.Property(a => a.LdapPasswordHash).HasMaxLength(64);
             app.Property(a => a.RedirectUris).HasMaxLength(4000);
             app.Property(a => a.BackChannelLogoutUri).HasMaxLength(2000);
             app.Property(a => a.PostLogoutRedirectUris).HasMaxLength(4000);

@@ -9,6 +9,7 @@ using Roster.Audit;
 using Roster.Data;
 using Roster.Mail;
 using Roster.Oidc;
+using Roster.Ldap;
 using Roster.Users;
 using System.Text.Json.Serialization;
 
@@ -40,6 +41,7 @@ public static class RosterHost
         services.AddUsers(configuration);
         services.AddGroupsAndApps();
         services.AddOidc(configuration);
+        services.AddLdap(configuration);
         services.AddCredentialRateLimits(configuration);
 
         services.AddAuthorizationBuilder()

@@ -6,6 +6,8 @@ public static class MailSetup
     {
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddSingleton<MailTransport>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(provider => provider.GetRequiredService<OutboxSignal>());
         services.AddScoped<Mailer>();
         services.AddHostedService<OutboxSender>();
         return services;

@@ -118,6 +118,8 @@ public sealed class UserCommandTests : IAsyncLifetime
         Assert.Equal(0, created.ExitCode);
         Assert.Matches(@"Client ID: [a-z0-9]{20}\s+Client secret: [A-Za-z0-9_-]{43}", created.Stdout);
         Assert.Matches(@"^Client secret: [A-Za-z0-9_-]{43}\s*$", (await RunAsync("app", "secret", "Grafana")).Stdout);
+        Assert.Matches(@"^Bind DN: cn=[a-z0-9]{20},ou=apps,dc=example,dc=org\s+Password: [A-Za-z0-9_-]{43}\s*$", (await RunAsync("app", "ldap-password", "Grafana")).Stdout);
+        Assert.Equal(1, (await RunAsync("app", "ldap-password", "No such app")).ExitCode);
         var signOn = await RunAsync("app", "sign-on", "Grafana", "--post-logout-redirect-uri", "https://grafana.example.org/login",
             "--backchannel-logout-uri", "https://grafana.example.org/logout/backchannel", "--signing-algorithm", "ES256");
         Assert.Equal(0, signOn.ExitCode);

@@ -24,11 +24,16 @@ public sealed class RosterProcess : IAsyncDisposable
     /// <summary>Where a started server listens.</summary>
     public string Url { get; private init; } = "";
 
+    /// <summary>host:port of the LDAP listener.</summary>
+    public string LdapAddress { get; private init; } = "";
+
     /// <summary>Starts the server on a free port and waits until it says where it is running.</summary>
     public static async Task<RosterProcess> StartServerAsync(string workingDirectory, IDictionary<string, string?> environment)
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var server = new RosterProcess(workingDirectory, environment, ["--urls", url]) { Url = url };
+        // The LDAP listener needs a free port too, given like --urls so the environment stays the test's own.
+        var ldap = $"127.0.0.1:{FreePort.Next()}";
+        var server = new RosterProcess(workingDirectory, environment, ["--urls", url, $"--Roster:Ldap:Listen={ldap}"]) { Url = url, LdapAddress = ldap };
         await Eventually.GetAsync(() =>
         {
             if (server.process.HasExited)

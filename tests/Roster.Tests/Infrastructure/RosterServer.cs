@@ -42,6 +42,7 @@ public sealed class RosterServer : IAsyncDisposable
         ["Roster:Accounts:PasswordIterations"] = "1000",
         ["Roster:RateLimit:CredentialAttemptsPerMinute"] = "100000",
         ["Roster:Smtp:RetryDelay"] = "00:00:00.250",
+        ["Roster:Ldap:Listen"] = "127.0.0.1:0",
     };
 
     public static async Task<RosterServer> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null)

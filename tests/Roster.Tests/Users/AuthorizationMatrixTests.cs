@@ -149,6 +149,8 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /app/{id:guid}?handler=SignOn"] = Access.Admin,
         ["POST /app/{id:guid}?handler=NewSecret"] = Access.Admin,
         ["POST /app/{id:guid}?handler=RemoveSecret"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=NewLdapPassword"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=RemoveLdapPassword"] = Access.Admin,
         ["PUT /api/v1/apps/{id:guid}/sign-on"] = Access.Admin,
         ["POST /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
         ["DELETE /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,

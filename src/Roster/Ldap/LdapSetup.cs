@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace Roster.Ldap;
+
+/// <summary>Roster as an LDAP directory: the protocol from Roster.Ldap over Roster's people, groups and apps.</summary>
+public static class LdapSetup
+{
+    public static IServiceCollection AddLdap(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LdapSettings>(configuration.GetSection(LdapSettings.Section));
+        services.AddSingleton<DirectoryChanges>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(provider => provider.GetRequiredService<DirectoryChanges>());
+        services.AddSingleton(provider => new DirectoryTree(provider.GetRequiredService<IOptions<LdapSettings>>().Value.BaseDn));
+        services.AddSingleton<LdapDirectory>();
+        services.AddSingleton<LdapHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<LdapHost>());
+        return services;
+    }
+}
+
+/// <summary>Starts and stops the LDAP listener with the web host; a listener that cannot start stops Roster with the reason.</summary>
+public sealed class LdapHost(IOptions<LdapSettings> settings, IHostEnvironment environment, LdapDirectory directory, ILoggerFactory logs, TimeProvider clock) : IHostedService, IAsyncDisposable
+{
+    private LdapServer? server;
+
+    /// <summary>The running server (its bound addresses), or null when LDAP is off.</summary>
+    public LdapServer? Server => server;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!settings.Value.Enabled)
+            return;
+        var options = settings.Value.ToServerOptions(environment.IsDevelopment());
+        server = new LdapServer(options, directory, logs.CreateLogger<LdapServer>(), clock);
+        try
+        {
+            await server.StartAsync(cancellationToken);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new IOException($"LDAP could not listen on {string.Join(", ", options.Listen.Concat(options.ListenTls))}: {e.Message}. Choose another address with Roster__Ldap__Listen (e.g. 127.0.0.1:3891), or turn LDAP off with Roster__Ldap__Enabled=false.", e);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (server is not null)
+            await server.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (server is not null)
+            await server.DisposeAsync();
+    }
+}
