@@ -81,6 +81,8 @@ public static class GrantsBench
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Roster__DataDirectory"] = dataDirectory,
             ["Roster__Database__Provider"] = "Sqlite",
+            // Any free loopback port: these benchmarks do not measure LDAP, and 3890 may be taken.
+            ["Roster__Ldap__Listen"] = "127.0.0.1:0",
             ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
             ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
             ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,

@@ -77,6 +77,7 @@ static async Task<(List<ResultRow> Rows, List<string> Legend, string Version)> R
         ["DOTNET_ENVIRONMENT"] = "Production",
         ["Roster__DataDirectory"] = dataDirectory,
         ["Roster__Database__Provider"] = provider,
+        ["Roster__Ldap__Listen"] = "127.0.0.1:0",
         ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
         ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
         ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
