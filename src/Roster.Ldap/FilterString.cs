@@ -137,7 +137,7 @@ public static class FilterString
     {
         var dnAttributes = false;
         string? rule = null;
-        if (string.CompareOrdinal(text, i, ":dn", 0, 3) == 0 && i + 3 < text.Length && text[i + 3] == ':')
+        if (string.Compare(text, i, ":dn", 0, 3, StringComparison.OrdinalIgnoreCase) == 0 && i + 3 < text.Length && text[i + 3] == ':')
         {
             dnAttributes = true;
             i += 3;

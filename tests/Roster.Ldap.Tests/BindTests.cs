@@ -1,0 +1,149 @@
+using Roster.Ldap.Tests.Support;
+
+namespace Roster.Ldap.Tests;
+
+public class BindTests
+{
+    private const string Alice = "uid=alice,ou=people,dc=example,dc=org";
+
+    [Fact]
+    public async Task APersonBindsWithTheirPassword()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        var result = await client.BindAsync("UID=Alice, OU=People, DC=Example, DC=Org", "alice-password");
+
+        Assert.Equal(ResultCode.Success, result.ResultCode);
+        Assert.Equal("dn:" + Alice, await client.WhoAmIAsync());
+    }
+
+    [Theory]
+    [InlineData(Alice, "wrong")]
+    [InlineData("uid=nobody,ou=people,dc=example,dc=org", "alice-password")]
+    [InlineData("uid=dave,ou=people,dc=example,dc=org", "dave-password")]
+    [InlineData("cn=alice,dc=elsewhere", "alice-password")]
+    public async Task AWrongPasswordAnUnknownNameAndADisabledPersonLookTheSame(string name, string password)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        var result = await client.BindAsync(name, password);
+
+        Assert.Equal(LdapResult.Error(ResultCode.InvalidCredentials, "Invalid credentials."), result);
+    }
+
+    [Fact]
+    public async Task AnAppServiceAccountBinds()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        var result = await client.BindAsync("cn=wiki,ou=apps,dc=example,dc=org", "wiki-secret");
+
+        Assert.Equal(ResultCode.Success, result.ResultCode);
+        Assert.Equal("dn:cn=wiki,ou=apps,dc=example,dc=org", await client.WhoAmIAsync());
+    }
+
+    [Fact]
+    public async Task AFailedBindLeavesTheConnectionAnonymous()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsAliceAsync();
+
+        Assert.Equal(ResultCode.InvalidCredentials, (await client.BindAsync(Alice, "wrong")).ResultCode);
+
+        Assert.Equal("", await client.WhoAmIAsync());
+        var search = await client.SearchAsync(TestServer.Base, SearchScope.WholeSubtree, "(uid=alice)");
+        Assert.Equal(ResultCode.InsufficientAccessRights, search.Result.ResultCode);
+        Assert.Empty(search.Entries);
+    }
+
+    [Fact]
+    public async Task OnlyVersionThreeIsSpoken()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendAsync(new BindRequest(2, Alice, new SimpleAuthentication("alice-password")));
+
+        var response = Assert.IsType<BindResponse>((await client.ExpectAsync()).ProtocolOp);
+        Assert.Equal(ResultCode.ProtocolError, response.Result.ResultCode);
+    }
+
+    [Fact]
+    public async Task SaslIsNotSupported()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendAsync(new BindRequest(3, "", new SaslAuthentication("EXTERNAL")));
+
+        var response = Assert.IsType<BindResponse>((await client.ExpectAsync()).ProtocolOp);
+        Assert.Equal(ResultCode.AuthMethodNotSupported, response.Result.ResultCode);
+    }
+
+    [Fact]
+    public async Task AnonymousBindIsRefusedUnlessAllowed()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        Assert.Equal(ResultCode.InappropriateAuthentication, (await client.BindAsync("", "")).ResultCode);
+    }
+
+    [Fact]
+    public async Task AnonymousBindSucceedsWhenAllowed()
+    {
+        await using var server = await TestServer.StartAsync(o => o.AllowAnonymous = true);
+        await using var client = await server.ConnectAsync();
+
+        Assert.Equal(ResultCode.Success, (await client.BindAsync("", "")).ResultCode);
+        Assert.Equal("", await client.WhoAmIAsync());
+    }
+
+    [Fact]
+    public async Task ANameWithoutAPasswordIsRefusedAsAnUnauthenticatedBind()
+    {
+        await using var server = await TestServer.StartAsync(o => o.AllowAnonymous = true);
+        await using var client = await server.ConnectAsync();
+
+        Assert.Equal(ResultCode.UnwillingToPerform, (await client.BindAsync(Alice, "")).ResultCode);
+        Assert.Equal("", await client.WhoAmIAsync());
+    }
+
+    [Fact]
+    public async Task ABindNameThatIsNoDnIsInvalidDnSyntax()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        Assert.Equal(ResultCode.InvalidDNSyntax, (await client.BindAsync("alice", "alice-password")).ResultCode);
+    }
+
+    [Fact]
+    public async Task UnbindClosesTheConnection()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsAliceAsync();
+
+        await client.SendAsync(new UnbindRequest());
+
+        Assert.True(await client.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task NoPasswordIsEverLogged()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using (var client = await server.ConnectAsync())
+        {
+            await client.BindAsync(Alice, "alice-password");
+            await client.BindAsync(Alice, "a-wrong-one");
+        }
+        await server.Server.StopAsync();
+
+        Assert.NotEmpty(server.Logger.Lines);
+        Assert.DoesNotContain(server.Logger.Lines, line => line.Contains("alice-password") || line.Contains("a-wrong-one"));
+    }
+}
