@@ -59,7 +59,7 @@ internal sealed partial class LdapConnection
         {
             return (null, missing);
         }
-        foreach (var fixedEntry in new[] { tree.BaseEntry, tree.PeopleEntry, tree.GroupsEntry })
+        foreach (var fixedEntry in tree.FixedEntries)
         {
             if (fixedEntry.Dn.Equals(dn))
             {

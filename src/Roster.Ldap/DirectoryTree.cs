@@ -22,6 +22,7 @@ public sealed class DirectoryTree
         BaseEntry = CreateBaseEntry(baseDn);
         PeopleEntry = new DirectoryEntry(People, new EntryAttribute(Schema.ObjectClass, "top", "organizationalUnit"), new EntryAttribute(Schema.Ou, "people"));
         GroupsEntry = new DirectoryEntry(Groups, new EntryAttribute(Schema.ObjectClass, "top", "organizationalUnit"), new EntryAttribute(Schema.Ou, "groups"));
+        FixedEntries = [BaseEntry, PeopleEntry, GroupsEntry];
     }
 
     public DistinguishedName Base { get; }
@@ -31,6 +32,9 @@ public sealed class DirectoryTree
     internal DirectoryEntry BaseEntry { get; }
     internal DirectoryEntry PeopleEntry { get; }
     internal DirectoryEntry GroupsEntry { get; }
+
+    // The entries the protocol serves itself, in tree order.
+    internal DirectoryEntry[] FixedEntries { get; }
 
     public DistinguishedName UserDn(string username) => People.Child("uid", username);
 

@@ -1,3 +1,5 @@
+using System.Net.Security;
+
 namespace Roster.Ldap;
 
 // Extended operations (RFC 4511 4.12): StartTLS (4.14) and Who am I? (RFC 4532).
@@ -28,6 +30,34 @@ internal sealed partial class LdapConnection
                 Send(id, new ExtendedResponse(LdapResult.Error(ResultCode.ProtocolError, $"Unsupported extended operation {request.RequestName}.")));
                 break;
         }
+    }
+
+    private async Task StartTlsAsync(bool nothingPending)
+    {
+        _startTlsRequested = false;
+        // RFC 4511 4.14.1: the client sends nothing after the request until the response; bytes here would be
+        // plaintext interleaved with the handshake.
+        if (!nothingPending)
+        {
+            throw new LdapProtocolException("Data received after a StartTLS request.");
+        }
+        await Output.FlushAsync(_closed.Token);
+        await _input!.CompleteAsync();
+        await Output.CompleteAsync();
+        await AuthenticateTlsAsync();
+        CreatePipes();
+        Log.TlsStarted(Logger, RemoteEndPoint);
+    }
+
+    private async Task AuthenticateTlsAsync()
+    {
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
+        _stream = tls;
+        ArmIdleTimer();
+        await tls.AuthenticateAsServerAsync(
+            new SslServerAuthenticationOptions { ServerCertificate = Options.Certificate, ClientCertificateRequired = false },
+            _closed.Token);
+        IsTls = true;
     }
 }
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Formats.Asn1;
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
@@ -324,6 +323,13 @@ internal sealed partial class LdapConnection
             // Abandoned: no further response for this operation.
             _writer.Reset();
         }
+        catch (Exception e) when (e is not (OperationCanceledException or LdapProtocolException or IOException or SocketException))
+        {
+            // The host failed (its database is down, a bug): the client gets an answer and the session goes on.
+            Log.OperationFailed(Logger, e, op.GetType().Name, RemoteEndPoint);
+            _writer.Reset();
+            Send(id, ResponseTo(op, LdapResult.Error(ResultCode.Other, "The directory failed to answer; try again later.")));
+        }
         finally
         {
             _outstandingId = 0;
@@ -393,34 +399,6 @@ internal sealed partial class LdapConnection
         }
     }
 
-    private async Task StartTlsAsync(bool nothingPending)
-    {
-        _startTlsRequested = false;
-        // RFC 4511 4.14.1: the client sends nothing after the request until the response; bytes here would be
-        // plaintext interleaved with the handshake.
-        if (!nothingPending)
-        {
-            throw new LdapProtocolException("Data received after a StartTLS request.");
-        }
-        await Output.FlushAsync(_closed.Token);
-        await _input!.CompleteAsync();
-        await Output.CompleteAsync();
-        await AuthenticateTlsAsync();
-        CreatePipes();
-        Log.TlsStarted(Logger, RemoteEndPoint);
-    }
-
-    private async Task AuthenticateTlsAsync()
-    {
-        var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
-        _stream = tls;
-        ArmIdleTimer();
-        await tls.AuthenticateAsServerAsync(
-            new SslServerAuthenticationOptions { ServerCertificate = Options.Certificate, ClientCertificateRequired = false },
-            _closed.Token);
-        IsTls = true;
-    }
-
     private async Task CloseAsync()
     {
         Close();
@@ -449,35 +427,5 @@ internal sealed partial class LdapConnection
         }
         _operation.Dispose();
         _closed.Dispose();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Debug, "LDAP connection from {Remote} (TLS: {Tls})")]
-        public static partial void Connected(ILogger logger, IPEndPoint remote, bool tls);
-
-        [LoggerMessage(2, LogLevel.Debug, "LDAP connection from {Remote} closed")]
-        public static partial void Closed(ILogger logger, IPEndPoint remote);
-
-        [LoggerMessage(3, LogLevel.Information, "LDAP protocol error from {Remote}, disconnecting: {Reason}")]
-        public static partial void ProtocolError(ILogger logger, IPEndPoint remote, string reason);
-
-        [LoggerMessage(4, LogLevel.Debug, "LDAP connection from {Remote} ended: {Reason}")]
-        public static partial void Disconnected(ILogger logger, IPEndPoint remote, string reason);
-
-        [LoggerMessage(5, LogLevel.Error, "LDAP connection from {Remote} failed")]
-        public static partial void ConnectionFailed(ILogger logger, Exception exception, IPEndPoint remote);
-
-        [LoggerMessage(6, LogLevel.Debug, "LDAP operation {MessageId} from {Remote} abandoned")]
-        public static partial void Abandoned(ILogger logger, IPEndPoint remote, int messageId);
-
-        [LoggerMessage(7, LogLevel.Debug, "LDAP connection from {Remote} started TLS")]
-        public static partial void TlsStarted(ILogger logger, IPEndPoint remote);
-
-        [LoggerMessage(8, LogLevel.Debug, "LDAP bind as {Name} from {Remote} succeeded")]
-        public static partial void BindSucceeded(ILogger logger, string name, IPEndPoint remote);
-
-        [LoggerMessage(9, LogLevel.Information, "LDAP bind as {Name} from {Remote} failed: {ResultCode}")]
-        public static partial void BindFailed(ILogger logger, string name, IPEndPoint remote, ResultCode resultCode);
     }
 }

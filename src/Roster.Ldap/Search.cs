@@ -20,7 +20,7 @@ internal sealed partial class LdapConnection
                 page = parsed;
             }
         }
-        if (!DistinguishedName.TryParse(request.BaseObject, out var baseDn))
+        if (ParseBase(request.BaseObject) is not { } baseDn)
         {
             SendDone(id, LdapResult.Error(ResultCode.InvalidDNSyntax, "The search base is not a distinguished name."), page);
             return;
@@ -73,7 +73,7 @@ internal sealed partial class LdapConnection
         }
         else
         {
-            fixedEntries = [tree.BaseEntry, tree.PeopleEntry, tree.GroupsEntry];
+            fixedEntries = tree.FixedEntries;
             var people = scope.ReachesChildrenOf(tree.People);
             var groups = scope.ReachesChildrenOf(tree.Groups);
             if (people || groups)
@@ -156,6 +156,23 @@ internal sealed partial class LdapConnection
             return;
         }
         SendDone(id, exceeded ? LdapResult.Error(ResultCode.SizeLimitExceeded, $"Size limit of {limit} entries exceeded.") : LdapResult.Success, null);
+    }
+
+    // Clients search the same base over and over on one connection; its parse is kept.
+    private (string Text, DistinguishedName Dn)? _lastBase;
+
+    private DistinguishedName? ParseBase(string text)
+    {
+        if (_lastBase is { } last && string.Equals(last.Text, text, StringComparison.Ordinal))
+        {
+            return last.Dn;
+        }
+        if (!DistinguishedName.TryParse(text, out var dn))
+        {
+            return null;
+        }
+        _lastBase = (text, dn);
+        return dn;
     }
 
     private static int Smaller(int a, int b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);

@@ -403,4 +403,22 @@ public class SearchTests
         var outcome = await client.ReadSearchAsync(next);
         Assert.Equal(["uid=bob," + People], outcome.Dns);
     }
+
+    [Fact]
+    public async Task AFailingHostIsAnsweredWithOtherAndTheSessionGoesOn()
+    {
+        await using var server = await TestServer.StartAsync();
+        server.Directory.BeforeSearch = (query, _) =>
+            query.TryGetEquality(Schema.Uid, out var uid) && uid == "boom" ? throw new InvalidOperationException("database down") : Task.CompletedTask;
+        await using var client = await server.ConnectAsAliceAsync();
+
+        var failed = await client.SearchAsync(People, SearchScope.SingleLevel, "(uid=boom)");
+        var next = await client.SearchAsync(People, SearchScope.SingleLevel, "(uid=bob)");
+
+        Assert.Equal(ResultCode.Other, failed.Result.ResultCode);
+        Assert.DoesNotContain("database down", failed.Result.DiagnosticMessage);
+        Assert.Single(next.Entries);
+        Assert.Contains(server.Logger.Errors, e => e.Contains("database down"));
+        server.Logger.Errors.Clear();
+    }
 }
