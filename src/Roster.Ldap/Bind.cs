@@ -6,7 +6,9 @@ internal sealed partial class LdapConnection
     private async ValueTask BindAsync(int id, BindRequest request, CancellationToken cancellationToken)
     {
         // Any bind first drops the current authentication, so a failed one leaves the connection anonymous (4.2.1).
+        // Paged results found for the previous identity go with it: the next identity may not see them.
         _bound = null;
+        _pagedSearches.Clear();
         var result = await AuthenticateAsync(request, cancellationToken);
         Send(id, new BindResponse(result));
     }

@@ -135,6 +135,8 @@ internal sealed partial class LdapConnection
                 {
                     baseFound = true;
                 }
+                // An abandoned search stops even if the host does not watch the token.
+                cancellationToken.ThrowIfCancellationRequested();
                 if (!Accept(entry))
                 {
                     break;

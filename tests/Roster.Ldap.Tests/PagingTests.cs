@@ -128,4 +128,18 @@ public class PagingTests
         Assert.Equal(ResultCode.ProtocolError, outcome.Result.ResultCode);
         Assert.Empty(outcome.Entries);
     }
+
+    [Fact]
+    public async Task ABindForgetsThePagesFoundForThePreviousIdentity()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsAliceAsync();
+        var cookie = Paging.ReadResponse((await client.SearchAsync(EveryoneUnderPeople, Paging.Request(1))).Controls).Cookie;
+
+        await client.BindAsync("cn=wiki,ou=apps,dc=example,dc=org", "wiki-secret");
+        var resumed = await client.SearchAsync(EveryoneUnderPeople, Paging.Request(10, cookie));
+
+        Assert.Equal(ResultCode.UnwillingToPerform, resumed.Result.ResultCode);
+        Assert.Empty(resumed.Entries);
+    }
 }

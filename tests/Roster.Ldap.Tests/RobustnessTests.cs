@@ -132,7 +132,7 @@ public class RobustnessTests
     [Fact]
     public async Task AnIdleConnectionIsClosed()
     {
-        await using var server = await TestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromMilliseconds(200));
+        await using var server = await TestServer.StartAsync(o => o.IdleTimeout = TimeSpan.FromSeconds(1));
         await using var client = await server.ConnectAsAliceAsync();
 
         Assert.True(await client.IsClosedAsync());
