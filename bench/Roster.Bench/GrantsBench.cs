@@ -185,7 +185,7 @@ public static class GrantsBench
     }
 
     /// <summary>`dotnet roster.dll ARGS` with the server's configuration; its stdout, or an exception with its stderr.</summary>
-    private static async Task<string> RunCliAsync(string serverDll, Dictionary<string, string> environment, string[] args, CancellationToken cancellationToken)
+    internal static async Task<string> RunCliAsync(string serverDll, Dictionary<string, string> environment, string[] args, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -209,7 +209,7 @@ public static class GrantsBench
     }
 
     /// <summary>The value of a "Name: value" line the CLI printed.</summary>
-    private static string Field(string output, string name) =>
+    internal static string Field(string output, string name) =>
         output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(name + ": ", StringComparison.Ordinal))?[(name.Length + 2)..]
         ?? throw new InvalidOperationException($"The Roster CLI printed no \"{name}:\" line: {output}");
 

@@ -17,6 +17,8 @@ switch (args.FirstOrDefault())
         return await GrantsBench.RunAsync(args[1..]);
     case Rs256Rate.Mode:
         return Rs256Rate.Run(args[1..]);
+    case LdapBench.Mode:
+        return await LdapBench.RunAsync(args[1..]);
 }
 
 BenchOptions options;

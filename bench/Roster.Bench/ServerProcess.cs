@@ -136,7 +136,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,404 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using static Roster.Bench.Common;
+
+namespace Roster.Bench;
+
+/// <summary>
+/// The ldap-search benchmark: equality searches by uid per second on reused, bound connections, from Roster
+/// and from OpenLDAP's slapd (Debian's package, mdb backend, the same people and groups), each on the same
+/// one core with the load generator on the other, in the same run. Progress goes to stderr, the markdown
+/// report to stdout. Run it through bench/ldap-search, which builds, pins CPUs and cleans up.
+/// </summary>
+public static class LdapBench
+{
+    public const string Mode = "ldap-search";
+    private const string BaseDn = "dc=example,dc=org";
+    private const string People = "ou=people," + BaseDn;
+    private const string SlapdPassword = "bench-password";
+
+    private sealed record Options(string ServerDll, string Work, string? ServerCpus, string Nproc, int Users, int Groups, int Connections, int Depth, double Warmup, double Seconds);
+
+    private sealed record Result(string Server, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, string Version);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        using var interruption = new Interruption();
+        using var load = new LoadSampler();
+        var started = DateTime.UtcNow;
+        try
+        {
+            var results = await MeasureAsync(options, interruption.Token);
+            Console.Out.Write(Render(options, results, started, load.Describe()));
+            return results[0].PerSecond >= results[1].PerSecond && !results.Any(GeneratorBound) ? 0 : 3;
+        }
+        catch (Exception) when (interruption.Requested)
+        {
+            Log("Interrupted.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            Log($"Failed: {e}");
+            return 1;
+        }
+    }
+
+    private static async Task<List<Result>> MeasureAsync(Options options, CancellationToken cancellationToken)
+    {
+        // Only people LDAP lists (enabled, not waiting on an invitation), so both servers hold the same entries.
+        var users = Dataset.Generate(options.Users * 2, DateTime.UtcNow).Where(u => u.Enabled && !u.InvitationPending).Take(options.Users).ToList();
+        var uids = users.Select(u => u.UserName).ToArray();
+        var memberships = Memberships(users, options.Groups);
+        var results = new List<Result>();
+
+        // Roster: schema, the people and groups straight into SQLite, an app with an LDAP service account.
+        var data = Path.Combine(options.Work, "roster-data");
+        Directory.CreateDirectory(data);
+        var ldapPort = ServerProcess.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Roster__DataDirectory"] = data,
+            ["Roster__Database__Provider"] = "Sqlite",
+            ["Roster__Ldap__Listen"] = $"127.0.0.1:{ldapPort}",
+            ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
+            ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
+            ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
+        };
+        Log($"Seeding Roster with {options.Users:N0} people in {options.Groups} groups…");
+        await GrantsBench.RunCliAsync(options.ServerDll, environment, ["migrate"], cancellationToken);
+        var connectionString = $"Data Source={Path.Combine(data, "roster.db")}";
+        await Seeder.SeedSqliteAsync(connectionString, users);
+        await SeedGroupsAsync(connectionString, users, memberships, options.Groups);
+        await GrantsBench.RunCliAsync(options.ServerDll, environment, ["app", "create", "--name", "Bench", "--url", "https://bench.example.org"], cancellationToken);
+        var account = await GrantsBench.RunCliAsync(options.ServerDll, environment, ["app", "ldap-password", "Bench"], cancellationToken);
+        var bindDn = GrantsBench.Field(account, "Bind DN");
+        var bindPassword = GrantsBench.Field(account, "Password");
+
+        await using (var server = await ServerProcess.StartAsync(options.ServerDll, environment, Path.Combine(options.Work, "server.log"), options.ServerCpus, Path.Combine(options.Work, "server.pid")))
+        {
+            var endpoint = new IPEndPoint(IPAddress.Loopback, ldapPort);
+            results.Add(await MeasureServerAsync("Roster", endpoint, bindDn, bindPassword, uids, options, server.ProcessId, jitRounds: 4, RuntimeInformation.FrameworkDescription, cancellationToken));
+        }
+
+        // slapd: the same entries as LDIF, loaded with slapadd, indexed as a directory for logins would be.
+        Log("Loading the same entries into slapd…");
+        var slapd = await Slapd.StartAsync(options.Work, users, memberships, options.Groups, options.ServerCpus, cancellationToken);
+        try
+        {
+            results.Add(await MeasureServerAsync("OpenLDAP slapd", slapd.Endpoint, $"cn=admin,{BaseDn}", SlapdPassword, uids, options, slapd.ProcessId, jitRounds: 1, slapd.Version, cancellationToken));
+        }
+        finally
+        {
+            slapd.Stop();
+        }
+        return results;
+    }
+
+    private static async Task<Result> MeasureServerAsync(
+        string name, IPEndPoint endpoint, string bindDn, string password, string[] uids, Options options, int serverPid, int jitRounds, string version, CancellationToken cancellationToken)
+    {
+        var clients = new List<LdapClient>();
+        for (var i = 0; i < options.Connections; i++)
+            clients.Add(await LdapClient.ConnectAsync(endpoint, bindDn, password, cancellationToken));
+        try
+        {
+            // Rounds with pauses let .NET's tiered JIT promote the hot paths (see bench/README.md, oidc-grants); slapd needs only one.
+            for (var round = 1; round <= jitRounds; round++)
+            {
+                Log($"{name}: warm-up round {round} of {jitRounds}…");
+                await LoadAsync(clients, uids, options.Depth, TimeSpan.FromSeconds(options.Warmup / jitRounds), null, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            Log($"{name}: {options.Connections} connections, {options.Seconds:0.#} s timed…");
+            var latencies = new List<double>();
+            var before = CpuSnapshot.Take(serverPid);
+            var count = await LoadAsync(clients, uids, options.Depth, TimeSpan.FromSeconds(options.Seconds), latencies, cancellationToken);
+            var cpu = CpuSnapshot.Take(serverPid).Since(before);
+            var result = new Result(name, count / cpu.WallSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95), cpu, version);
+            Log(string.Create(CultureInfo.InvariantCulture, $"{name}: {result.PerSecond:0} searches/s, server {cpu.Server:P0}, generator {cpu.Generator:P0}"));
+            return result;
+        }
+        finally
+        {
+            foreach (var client in clients)
+                await client.DisposeAsync();
+        }
+    }
+
+    /// <summary>Every connection sends <paramref name="depth"/> searches for random uids as soon as its last answers are in; each must find exactly one entry.</summary>
+    private static async Task<long> LoadAsync(List<LdapClient> clients, string[] uids, int depth, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = clients.Select((client, index) => Task.Run(async () =>
+        {
+            var random = new Random(index);
+            var own = new List<double>();
+            var batch = new string[depth];
+            long done = 0;
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                for (var i = 0; i < depth; i++)
+                    batch[i] = uids[random.Next(uids.Length)];
+                var sent = Stopwatch.GetTimestamp();
+                var found = await client.SearchAsync(People, "uid", batch, cancellationToken);
+                if (found.FirstOrDefault(f => f != 1, 1) is var wrong && wrong != 1)
+                    throw new InvalidOperationException($"A search by uid found {wrong} entries, not 1.");
+                own.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                done += depth;
+            }
+            return (done, own);
+        }, cancellationToken)).ToList();
+        var finished = await Task.WhenAll(workers);
+        if (latencies is not null)
+            foreach (var (_, own) in finished)
+                latencies.AddRange(own);
+        return finished.Sum(f => f.done);
+    }
+
+    /// <summary>Each person in one to three groups, every group with members.</summary>
+    private static List<(int User, int Group)> Memberships(List<SeedUser> users, int groups)
+    {
+        var pairs = new List<(int, int)>();
+        for (var i = 0; i < users.Count; i++)
+        {
+            pairs.Add((i, i % groups));
+            if (i % 2 == 0)
+                pairs.Add((i, (i / 2 + 7) % groups));
+            if (i % 5 == 0)
+                pairs.Add((i, (i / 5 + 31) % groups));
+        }
+        return [.. pairs.Distinct()];
+    }
+
+    private static string GroupName(int index) => $"team-{index:D3}";
+
+    private static Guid GroupId(int index) => new(index + 1, 0, 0, new byte[8]);
+
+    private static async Task SeedGroupsAsync(string connectionString, List<SeedUser> users, List<(int User, int Group)> memberships, int groups)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        for (var g = 0; g < groups; g++)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO \"Groups\" (\"Id\", \"Name\", \"NormalizedName\", \"Description\", \"CreatedAt\", \"UpdatedAt\") VALUES ($id, $name, $normalized, '', $now, $now)";
+            insert.Parameters.AddWithValue("$id", GroupId(g).ToString("D").ToUpperInvariant());
+            insert.Parameters.AddWithValue("$name", GroupName(g));
+            insert.Parameters.AddWithValue("$normalized", GroupName(g).ToUpperInvariant());
+            insert.Parameters.AddWithValue("$now", now);
+            await insert.ExecuteNonQueryAsync();
+        }
+        await using (var member = connection.CreateCommand())
+        {
+            member.Transaction = transaction;
+            member.CommandText = "INSERT INTO \"GroupMembers\" (\"GroupId\", \"UserId\", \"AddedAt\") VALUES ($group, $user, $now)";
+            var group = member.Parameters.Add("$group", SqliteType.Text);
+            var user = member.Parameters.Add("$user", SqliteType.Text);
+            member.Parameters.AddWithValue("$now", now);
+            member.Prepare();
+            foreach (var (u, g) in memberships)
+            {
+                group.Value = GroupId(g).ToString("D").ToUpperInvariant();
+                user.Value = users[u].Id.ToString("D").ToUpperInvariant();
+                await member.ExecuteNonQueryAsync();
+            }
+        }
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>OpenLDAP's slapd from Debian, started in the foreground on a free loopback port.</summary>
+    private sealed class Slapd(Process process, IPEndPoint endpoint, string version)
+    {
+        public IPEndPoint Endpoint => endpoint;
+        public int ProcessId => process.Id;
+        public string Version => version;
+
+        public static async Task<Slapd> StartAsync(string work, List<SeedUser> users, List<(int User, int Group)> memberships, int groups, string? cpus, CancellationToken cancellationToken)
+        {
+            if (!File.Exists("/usr/sbin/slapd"))
+                throw new InvalidOperationException("slapd is not installed: apt-get install slapd (Debian's OpenLDAP server).");
+            var folder = Path.Combine(work, "slapd");
+            var database = Path.Combine(folder, "db");
+            Directory.CreateDirectory(database);
+            var config = Path.Combine(folder, "slapd.conf");
+            await File.WriteAllTextAsync(config, $"""
+                include /etc/ldap/schema/core.schema
+                include /etc/ldap/schema/cosine.schema
+                include /etc/ldap/schema/inetorgperson.schema
+                pidfile {folder}/slapd.pid
+                argsfile {folder}/slapd.args
+                loglevel 0
+                modulepath /usr/lib/ldap
+                moduleload back_mdb
+                database mdb
+                maxsize 1073741824
+                suffix "{BaseDn}"
+                rootdn "cn=admin,{BaseDn}"
+                rootpw {SlapdPassword}
+                directory {database}
+                index objectClass eq
+                index uid eq
+                index cn eq
+                index mail eq
+                index member eq
+
+                """, cancellationToken);
+            var ldif = Path.Combine(folder, "data.ldif");
+            await File.WriteAllTextAsync(ldif, Ldif(users, memberships, groups), cancellationToken);
+            await RunAsync("/usr/sbin/slapadd", ["-q", "-f", config, "-l", ldif], cancellationToken);
+
+            var port = ServerProcess.FreePort();
+            var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            if (cpus is not null)
+            {
+                start.FileName = "taskset";
+                foreach (var arg in new[] { "-c", cpus, "/usr/sbin/slapd" })
+                    start.ArgumentList.Add(arg);
+            }
+            else
+            {
+                start.FileName = "/usr/sbin/slapd";
+            }
+            foreach (var arg in new[] { "-f", config, "-h", $"ldap://127.0.0.1:{port}/", "-d", "0" })
+                start.ArgumentList.Add(arg);
+            var process = Process.Start(start) ?? throw new InvalidOperationException("slapd did not start.");
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var endpoint = new IPEndPoint(IPAddress.Loopback, port);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await using var probe = await LdapClient.ConnectAsync(endpoint, $"cn=admin,{BaseDn}", SlapdPassword, cancellationToken);
+                    break;
+                }
+                catch (Exception) when (attempt < 50 && !process.HasExited)
+                {
+                    await Task.Delay(200, cancellationToken);
+                }
+            }
+            var version = (await RunAsync("/usr/sbin/slapd", ["-VV"], cancellationToken, allowFailure: true)).Split('\n').FirstOrDefault(l => l.Contains("slapd"))?.Trim() ?? "slapd";
+            return new Slapd(process, endpoint, version);
+        }
+
+        public void Stop()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+            process.Dispose();
+        }
+
+        private static string Ldif(List<SeedUser> users, List<(int User, int Group)> memberships, int groups)
+        {
+            var text = new StringBuilder();
+            var dc = BaseDn.Split(',')[0][3..];
+            text.Append($"dn: {BaseDn}\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\ndc: {dc}\no: {dc}\n\n");
+            text.Append($"dn: {People}\nobjectClass: top\nobjectClass: organizationalUnit\nou: people\n\n");
+            text.Append($"dn: ou=groups,{BaseDn}\nobjectClass: top\nobjectClass: organizationalUnit\nou: groups\n\n");
+            foreach (var user in users)
+            {
+                var names = user.Name.Split(' ', 2);
+                text.Append($"dn: uid={user.UserName},{People}\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: inetOrgPerson\n");
+                text.Append($"uid: {user.UserName}\ncn: {user.Name}\nsn: {names[^1]}\ngivenName: {names[0]}\ndisplayName: {user.Name}\nmail: {user.Email}\nentryUUID: {user.Id}\n\n");
+            }
+            foreach (var group in Enumerable.Range(0, groups))
+            {
+                text.Append($"dn: cn={GroupName(group)},ou=groups,{BaseDn}\nobjectClass: top\nobjectClass: groupOfNames\ncn: {GroupName(group)}\n");
+                foreach (var (u, _) in memberships.Where(m => m.Group == group))
+                    text.Append($"member: uid={users[u].UserName},{People}\n");
+                text.Append('\n');
+            }
+            return text.ToString();
+        }
+
+        private static async Task<string> RunAsync(string file, string[] args, CancellationToken cancellationToken, bool allowFailure = false)
+        {
+            var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            if (process.ExitCode != 0 && !allowFailure)
+                throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}: {await errors}");
+            return await output + await errors;
+        }
+    }
+
+    private static bool GeneratorBound(Result r) => r.Cpu.Generator >= 0.9 && r.Cpu.Server < 0.9;
+
+    private static string Render(Options options, List<Result> results, DateTime started, string load)
+    {
+        var text = new StringBuilder();
+        var slapd = results[1].PerSecond;
+        text.AppendLine("### LDAP equality searches per second: Roster beside OpenLDAP slapd (target: at least slapd's rate)");
+        text.AppendLine();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- run: {started:yyyy-MM-dd HH:mm} UTC; nproc: {options.Nproc}; CPU: {CpuModel()}; load average (1 min): {load}"));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {options.Users:N0} people in {options.Groups} groups; each server on CPU {options.ServerCpus ?? "(not pinned)"}, the load generator on the other; {options.Connections} connections, each bound once and then searching `{People}` (subtree) for `(uid=<random person>)` with all user attributes, {options.Depth} searches sent together per connection and all answered before the next {options.Depth} (latency is per batch)"));
+        text.AppendLine($"- Roster: SQLite, bound as an app's service account; slapd: mdb backend, `uid` indexed, bound as the rootdn (which skips slapd's access checks); {string.Join("; ", results.Select(r => r.Version))}");
+        text.AppendLine();
+        text.AppendLine("| server | searches/s | vs slapd | per server CPU-second | vs slapd | server CPU | generator CPU | p50 ms | p95 ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var slapdPerCpu = results[1].PerSecond / results[1].Cpu.Server;
+        foreach (var r in results)
+        {
+            var bound = GeneratorBound(r) ? " (generator-bound)" : "";
+            var perCpu = r.PerSecond / r.Cpu.Server;
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Server} | {r.PerSecond:N0}{bound} | {r.PerSecond / slapd:P0} | {perCpu:N0} | {perCpu / slapdPerCpu:P0} | {r.Cpu.Server:P0} | {r.Cpu.Generator:P0} | {r.P50Ms:0.00} | {r.P95Ms:0.00} |"));
+        }
+        text.AppendLine();
+        text.AppendLine("Each search must find exactly one entry, or the run fails. server CPU and generator CPU are each process's CPU time over the timed window as a share of one core. A row is generator-bound when the generator used 90 % or more of its core while the server had more than a tenth of its own to spare: then the rate is the generator's, not the server's; per server CPU-second compares the servers either way.");
+        return text.ToString();
+    }
+
+    private static Options Parse(string[] args)
+    {
+        string? dll = null, work = null, cpus = null, nproc = "?";
+        int users = 10_000, groups = 100, connections = 8, depth = 4;
+        double warmup = 20, seconds = 15;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--server-dll": dll = Path.GetFullPath(Next()); break;
+                case "--work": work = Path.GetFullPath(Next()); break;
+                case "--server-cpus": cpus = Next(); break;
+                case "--client-cpus": Next(); break;
+                case "--nproc": nproc = Next(); break;
+                case "--users": users = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--groups": groups = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--connections": connections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--depth": depth = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --users N --groups N --connections N --depth N --warmup S --seconds S");
+            }
+        }
+        return new Options(dll ?? throw new ArgumentException("--server-dll must name the built roster.dll"), work ?? throw new ArgumentException("--work is required"),
+            cpus, nproc, users, groups, connections, depth, warmup, seconds);
+    }
+}
