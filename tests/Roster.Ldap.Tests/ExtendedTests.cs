@@ -7,7 +7,7 @@ namespace Roster.Ldap.Tests;
 
 public class ExtendedTests
 {
-    private static X509Certificate2 SelfSigned()
+    internal static X509Certificate2 SelfSigned()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);

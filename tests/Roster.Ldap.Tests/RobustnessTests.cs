@@ -68,7 +68,7 @@ public class RobustnessTests
         await stream.WriteAsync(bind.AsMemory(0, bind.Length / 2));
         tcp.Client.Shutdown(SocketShutdown.Send);
 
-        Assert.Equal(0, await stream.ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await ClosedAsync(stream));
         await using var client = await server.ConnectAsAliceAsync();
     }
 
@@ -161,5 +161,48 @@ public class RobustnessTests
 
         Assert.True(await client.IsClosedAsync());
         Assert.Equal(0, server.Server.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task GarbageOnTheLdapsPortFailsOnlyThatHandshake()
+    {
+        using var certificate = ExtendedTests.SelfSigned();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Certificate = certificate;
+            o.ListenTls = [new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)];
+        });
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync(server.Server.TlsEndpoints[0]);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(LdapCodec.Encode(new LdapMessage(1, new BindRequest(3, Alice, new SimpleAuthentication("alice-password")))));
+
+            Assert.True(await ClosedAsync(stream));
+        }
+
+        await using var client = await TestClient.ConnectAsync(server.Server.TlsEndpoints[0], tls: true);
+        Assert.Equal(ResultCode.Success, (await client.BindAsync(Alice, "alice-password")).ResultCode);
+    }
+
+    // Whether the server closed the connection (a TLS alert or a reset before the end count as closing too).
+    private static async Task<bool> ClosedAsync(Stream stream)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10)) > 0)
+            {
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 }

@@ -421,4 +421,27 @@ public class SearchTests
         Assert.Contains(server.Logger.Errors, e => e.Contains("database down"));
         server.Logger.Errors.Clear();
     }
+
+    [Fact]
+    public async Task RequestsBehindASlowSearchWaitTheirTurnAndAreAnsweredInOrder()
+    {
+        await using var server = await TestServer.StartAsync();
+        var release = new TaskCompletionSource();
+        server.Directory.BeforeSearch = (query, _) =>
+            query.TryGetEquality(Schema.Uid, out var uid) && uid == "alice" ? release.Task : Task.CompletedTask;
+        await using var client = await server.ConnectAsAliceAsync();
+        var batch = new List<byte>();
+        foreach (var (id, uid) in new[] { (10, "alice"), (11, "bob"), (12, "carol") })
+        {
+            batch.AddRange(LdapCodec.Encode(new LdapMessage(id, Request(People, SearchScope.SingleLevel, $"(uid={uid})", attributes: "uid"))));
+        }
+
+        await client.SendRawAsync([.. batch]);
+        await client.SendAsync(new LdapMessage(13, new AbandonRequest(99)));
+        release.SetResult();
+
+        Assert.Equal(["uid=alice," + People], (await client.ReadSearchAsync(10)).Dns);
+        Assert.Equal(["uid=bob," + People], (await client.ReadSearchAsync(11)).Dns);
+        Assert.Equal(["uid=carol," + People], (await client.ReadSearchAsync(12)).Dns);
+    }
 }
