@@ -42,6 +42,8 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
         {
             PersonIdentity => current.Everyone,
             ServiceIdentity service => current.ForApp(service.AppId),
+            // Asked only when Roster__Ldap__AllowAnonymous is on: the operator chose to publish the directory.
+            { IsAnonymous: true } => current.Everyone,
             _ => null,
         };
         if (view is null)

@@ -240,6 +240,19 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task AnonymousSearchesWorkOnlyWhereTheOperatorAllowsThem()
+    {
+        await using var database = await TestDatabase.CreateAsync("Sqlite");
+        await using var open = await RosterServer.StartAsync(database, new Dictionary<string, string?> { ["Roster:Ldap:AllowAnonymous"] = "true" });
+        var user = await open.CreateUserAsync(NewName("public"), Password);
+
+        var anonymous = await RunAsync("ldapsearch", "-x", "-LLL", "-H", Url(open), "-b", BaseDn, $"(uid={user.UserName})", "uid");
+
+        Assert.Equal(0, anonymous.ExitCode);
+        Assert.Contains($"uid: {user.UserName}", anonymous.Output);
+    }
+
+    [Fact]
     public async Task WritesAreRefusedAsUnwillingToPerform()
     {
         var user = await Server.CreateUserAsync(NewName("writer"), Password);
