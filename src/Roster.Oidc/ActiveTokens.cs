@@ -25,7 +25,7 @@ public sealed class ActiveTokens(TokenIssuer tokens, RefreshTokens refreshTokens
     /// <summary>A refresh token Roster sealed for a grant that is still live, used or expired or not.</summary>
     public async Task<IssuedRefreshToken?> IssuedRefreshTokenAsync(string token, CancellationToken cancellationToken)
     {
-        if (refreshTokens.Open(token) is not { } content || await grants.FindRefreshAsync(content.GrantId, cancellationToken) is not { } state)
+        if (await refreshTokens.OpenAsync(token, cancellationToken) is not { } content || await grants.FindRefreshAsync(content.GrantId, cancellationToken) is not { } state)
             return null;
         return new IssuedRefreshToken(state.Grant, content.ExpiresAt, Used: state.Generation > content.Generation);
     }

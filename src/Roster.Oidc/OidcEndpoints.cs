@@ -9,7 +9,7 @@ namespace Roster.Oidc;
 
 /// <summary>
 /// The provider's services and endpoints. The host supplies the stores (<see cref="IClientStore"/>,
-/// <see cref="IGrantStore"/>, <see cref="IUserDirectory"/>, <see cref="ISigningKeyStore"/>), the sign-in
+/// <see cref="IGrantStore"/>, <see cref="IUserDirectory"/>, <see cref="ISigningKeyStore"/>, <see cref="IRefreshTokenKeyStore"/>), the sign-in
 /// hand-off, the throttle and the <see cref="OidcIssuer"/>.
 /// </summary>
 public static class OidcEndpoints

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace Roster.Oidc;
 
@@ -10,50 +9,77 @@ namespace Roster.Oidc;
 public sealed record RefreshTokenContent(Guid GrantId, int Generation, string Scope, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Refresh tokens are sealed, not stored: the content is encrypted and authenticated with the
-/// data-protection key ring (shared by every instance), so only Roster can make one and the store keeps
-/// just each grant's current generation. Rotation then is one conditional update of the grant
-/// (generation n to n + 1): of two requests racing with one token exactly one wins, and a token of an
-/// earlier generation is one that was already used, which revokes the grant (RFC 9700 section 4.14.2).
+/// Where the key that seals refresh tokens lives: shared by every instance and created once, so a token
+/// sealed by one instance opens on another. The host keeps it encrypted at rest.
 /// </summary>
-public sealed class RefreshTokens(IDataProtectionProvider dataProtection)
+public interface IRefreshTokenKeyStore
 {
+    Task<byte[]> GetOrCreateAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Refresh tokens are sealed, not stored: the content carries an HMAC-SHA256 under a 256-bit key only
+/// Roster holds, so no one else can make or alter one, and the store keeps just each grant's current
+/// generation. Rotation is then one conditional update of the grant (generation n to n + 1): of two
+/// requests racing with one token exactly one wins, and a token of an earlier generation is one that was
+/// already used, which revokes the grant (RFC 9700 section 4.14.2). The content is not secret (the grant id
+/// is in the access token, the scope is the client's own), so it is authenticated, not encrypted, which
+/// keeps a refresh to one HMAC per token instead of a data-protection round per token.
+/// </summary>
+public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
+{
+    private const byte Version = 1;
     private const int MaxTokenLength = 2048;
-    private const int FixedLength = 16 + sizeof(int) + sizeof(long);
+    private const int MacLength = 32;
+    private const int FixedLength = 1 + 16 + sizeof(int) + sizeof(long);
 
-    private readonly IDataProtector protector = dataProtection.CreateProtector("Roster.Oidc.RefreshToken.v1");
+    private byte[]? key;
 
-    public string Seal(RefreshTokenContent content)
+    public async Task<string> SealAsync(RefreshTokenContent content, CancellationToken cancellationToken)
     {
         var scope = Encoding.UTF8.GetBytes(content.Scope);
-        var plain = new byte[FixedLength + scope.Length];
-        content.GrantId.TryWriteBytes(plain);
-        BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan(16), content.Generation);
-        BinaryPrimitives.WriteInt64BigEndian(plain.AsSpan(20), content.ExpiresAt.ToUnixTimeSeconds());
-        scope.CopyTo(plain, FixedLength);
-        return Base64Url.EncodeToString(protector.Protect(plain));
+        var token = new byte[FixedLength + scope.Length + MacLength];
+        token[0] = Version;
+        content.GrantId.TryWriteBytes(token.AsSpan(1));
+        BinaryPrimitives.WriteInt32BigEndian(token.AsSpan(17), content.Generation);
+        BinaryPrimitives.WriteInt64BigEndian(token.AsSpan(21), content.ExpiresAt.ToUnixTimeSeconds());
+        scope.CopyTo(token, FixedLength);
+        HMACSHA256.HashData(await KeyAsync(cancellationToken), token.AsSpan(0, token.Length - MacLength), token.AsSpan(token.Length - MacLength));
+        return Base64Url.EncodeToString(token);
     }
 
-    /// <summary>The content of a token Roster sealed; null for anything else (forged, altered, truncated, or from another key ring).</summary>
-    public RefreshTokenContent? Open(string token)
+    /// <summary>The content of a token Roster sealed; null for anything else (forged, altered, truncated, or sealed with another key).</summary>
+    public async Task<RefreshTokenContent?> OpenAsync(string token, CancellationToken cancellationToken)
     {
         if (token.Length > MaxTokenLength)
             return null;
-        byte[] plain;
+        byte[] bytes;
         try
         {
-            plain = protector.Unprotect(Base64Url.DecodeFromChars(token));
+            bytes = Base64Url.DecodeFromChars(token);
         }
-        catch (Exception e) when (e is CryptographicException or FormatException)
+        catch (FormatException)
         {
             return null;
         }
-        if (plain.Length < FixedLength)
+        if (bytes.Length < FixedLength + MacLength || bytes[0] != Version)
             return null;
-        return new RefreshTokenContent(
-            new Guid(plain.AsSpan(0, 16)),
-            BinaryPrimitives.ReadInt32BigEndian(plain.AsSpan(16)),
-            Encoding.UTF8.GetString(plain.AsSpan(FixedLength)),
-            DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(20))));
+        return Verifies(await KeyAsync(cancellationToken), bytes) ? Read(bytes) : null;
     }
+
+    private static bool Verifies(byte[] key, byte[] bytes)
+    {
+        Span<byte> expected = stackalloc byte[MacLength];
+        HMACSHA256.HashData(key, bytes.AsSpan(0, bytes.Length - MacLength), expected);
+        return CryptographicOperations.FixedTimeEquals(expected, bytes.AsSpan(bytes.Length - MacLength));
+    }
+
+    private static RefreshTokenContent Read(byte[] bytes) =>
+        new(
+            new Guid(bytes.AsSpan(1, 16)),
+            BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(17)),
+            Encoding.UTF8.GetString(bytes.AsSpan(FixedLength, bytes.Length - FixedLength - MacLength)),
+            DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(21))));
+
+    private async ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => key ??= await keys.GetOrCreateAsync(cancellationToken);
 }

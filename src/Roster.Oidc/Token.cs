@@ -106,7 +106,7 @@ public static class Token
         {
             if (Parameters["refresh_token"] is not { } presented)
                 return OidcResults.Error(OidcError.InvalidRequest("refresh_token is missing."));
-            if (RefreshTokens.Open(presented) is not { } content)
+            if (await RefreshTokens.OpenAsync(presented, CancellationToken) is not { } content)
                 return UnknownRefreshToken();
             if (content.ExpiresAt <= Now)
                 return OidcResults.Error(OidcError.InvalidGrant("The refresh token has expired; sign in again."));
@@ -115,18 +115,20 @@ public static class Token
             if (requested.Any(s => !granted.Contains(s)))
                 return OidcResults.Error(OidcError.InvalidScope("A refresh can only keep or narrow the scope that was granted."));
 
-            // Two requests may carry the same token at once: the store lets exactly one through.
+            // Two requests may carry the same token at once: the store lets exactly one through, and only while
+            // the person may still use the app (disabled, or no longer allowed by its access rule).
             if (await Grants.TryRotateRefreshAsync(content.GrantId, content.Generation, Client.ClientId, RefreshExpiresAt, CancellationToken) is not { } grant)
             {
-                if (await Grants.FindRefreshAsync(content.GrantId, CancellationToken) is { } state &&
-                    state.Grant.ClientId == Client.ClientId && state.Generation > content.Generation)
+                if (await Grants.FindRefreshAsync(content.GrantId, CancellationToken) is not { } state || state.Grant.ClientId != Client.ClientId)
+                    return UnknownRefreshToken();
+                if (state.Generation > content.Generation)
                     return await ReusedAsync(state.Grant);
+                if (state.Generation == content.Generation && !await Directory.MayUseAsync(state.Grant.Subject, Client, CancellationToken))
+                {
+                    await Grants.RevokeAsync(state.Grant.Id, "the person may no longer use the app", CancellationToken);
+                    return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
+                }
                 return UnknownRefreshToken();
-            }
-            if (!await Directory.MayUseAsync(grant.Subject, Client, CancellationToken))
-            {
-                await Grants.RevokeAsync(grant.Id, "the person may no longer use the app", CancellationToken);
-                return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
             var next = content with { Generation = content.Generation + 1, ExpiresAt = RefreshExpiresAt };
             return await IssueAsync(requested.Count == 0 ? grant : grant with { Scope = Scopes.Granted(requested) }, user: null, next);
@@ -168,7 +170,7 @@ public static class Token
         private async Task<IResult> IssueAsync(Grant grant, OidcUser? user, RefreshTokenContent refresh)
         {
             var access = await Tokens.AccessTokenAsync(Client, grant.Scope, grant, CancellationToken);
-            var refreshToken = RefreshTokens.Seal(refresh);
+            var refreshToken = await RefreshTokens.SealAsync(refresh, CancellationToken);
             var body = new Dictionary<string, object>
             {
                 ["access_token"] = access.Value,

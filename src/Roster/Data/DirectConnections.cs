@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -5,13 +6,17 @@ using Npgsql;
 namespace Roster.Data;
 
 /// <summary>
-/// Connections to Roster's database without EF Core, for the few statements on a hot path that are
-/// written by hand (the token refresh, LDAP lookups). Each call opens one from the driver's own pool,
-/// configured as EF's are, so it costs a pool checkout rather than a DbContext's set-up.
+/// Roster's database without EF Core, for the few statements on a hot path that are written by hand (the
+/// token refresh). <see cref="QueryAsync{T}"/> runs one prepared statement: on PostgreSQL over the pool EF
+/// uses too, where Npgsql keeps statements prepared per server connection; on SQLite over one connection kept
+/// open with its statements prepared, taken in turn, since SQLite runs one write at a time anyway.
 /// </summary>
 public sealed class DirectConnections(DatabaseProvider provider, string connectionString) : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? postgres = provider == DatabaseProvider.Postgres ? NpgsqlDataSource.Create(connectionString) : null;
+    private readonly SemaphoreSlim sqliteTurn = new(1, 1);
+    private readonly ConcurrentDictionary<string, SqliteCommand> sqliteStatements = new();
+    private SqliteConnection? sqlite;
 
     /// <summary>PostgreSQL's connection pool, which EF Core uses too, so both draw on one set of server connections.</summary>
     public NpgsqlDataSource? Postgres => postgres;
@@ -26,8 +31,65 @@ public sealed class DirectConnections(DatabaseProvider provider, string connecti
         return connection;
     }
 
+    /// <summary>Runs <paramref name="sql"/> with <paramref name="parameters"/> (by name, without '@') and reads its result with <paramref name="read"/>.</summary>
+    public async Task<T> QueryAsync<T>(string sql, IReadOnlyList<(string Name, object Value)> parameters, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (postgres is not null)
+        {
+            await using var connection = await postgres.OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+                command.Parameters.AddWithValue(name, value);
+            await command.PrepareAsync(cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader);
+        }
+        await sqliteTurn.WaitAsync(cancellationToken);
+        try
+        {
+            var command = SqliteStatement(sql);
+            foreach (var (name, value) in parameters)
+            {
+                var key = "@" + name;
+                if (command.Parameters.Contains(key))
+                    command.Parameters[key].Value = value;
+                else
+                    command.Parameters.AddWithValue(key, value);
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader);
+        }
+        finally
+        {
+            sqliteTurn.Release();
+        }
+    }
+
     /// <summary>A key as the column holds it: EF keeps a Guid as upper-case text on SQLite, where the driver alone would bind a blob.</summary>
     public object Key(Guid id) => postgres is null ? id.ToString().ToUpperInvariant() : id;
 
-    public ValueTask DisposeAsync() => postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    private SqliteCommand SqliteStatement(string sql) => sqliteStatements.GetOrAdd(sql, text =>
+    {
+        if (sqlite is null)
+        {
+            sqlite = new SqliteConnection(connectionString);
+            sqlite.Open();
+            SqliteConnectionSettings.Apply(sqlite);
+        }
+        var command = sqlite.CreateCommand();
+        command.CommandText = text;
+        command.Prepare();
+        return command;
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in sqliteStatements.Values)
+            await command.DisposeAsync();
+        if (sqlite is not null)
+            await sqlite.DisposeAsync();
+        if (postgres is not null)
+            await postgres.DisposeAsync();
+    }
 }

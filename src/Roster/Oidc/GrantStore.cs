@@ -1,5 +1,5 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Roster.Apps;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Hosting;
@@ -14,14 +14,15 @@ namespace Roster.Oidc;
 public sealed class GrantStore(RosterDb db, DirectConnections connections, AuditLog audit, TimeProvider clock) : IGrantStore
 {
     /// <summary>
-    /// Every refresh runs this, so it is written by hand (see bench/oidc-grants): the generation moves on
-    /// and the grant is read back in one round trip (<c>RETURNING</c>: SQLite 3.35+, PostgreSQL), with no
-    /// query translation in between. The same text serves both providers.
+    /// Every refresh runs this, so it is written by hand (see bench/oidc-grants): the generation moves on only
+    /// for a person who may still use the app, and the grant is read back, in one round trip (<c>RETURNING</c>:
+    /// SQLite 3.35+, PostgreSQL) with no query translation in between. The same text serves both providers.
     /// </summary>
-    private const string RotateRefreshSql = """
+    private static readonly string RotateRefreshSql = $"""
         UPDATE "OidcGrants" SET "RefreshGeneration" = "RefreshGeneration" + 1, "RefreshExpiresAt" = @expires
         WHERE "Id" = @id AND "RefreshGeneration" = @generation AND "ClientId" = @client
           AND "RevokedAt" IS NULL AND "CodeRedeemedAt" IS NOT NULL
+          AND {AppAccessPolicy.MayUseSql("\"OidcGrants\".\"UserId\"", "\"OidcGrants\".\"AppId\"")}
         RETURNING "UserId", "SessionId", "Scope", "AuthTime", "Nonce"
         """;
 
@@ -72,30 +73,19 @@ public sealed class GrantStore(RosterDb db, DirectConnections connections, Audit
         return row is null ? null : new RefreshState(ToGrant(row), row.RefreshGeneration);
     }
 
-    public async Task<Grant?> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = RotateRefreshSql;
-        AddParameter(command, "id", connections.Key(grantId));
-        AddParameter(command, "generation", generation);
-        AddParameter(command, "client", clientId);
-        AddParameter(command, "expires", nextExpiresAt.UtcDateTime);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-            return null;
-        var authTime = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc);
-        return new Grant(grantId, clientId, reader.GetGuid(0).ToString(), reader.GetString(1), reader.GetString(2), At(authTime),
-            reader.IsDBNull(4) ? null : reader.GetString(4));
-    }
+    public Task<Grant?> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken) =>
+        connections.QueryAsync(RotateRefreshSql,
+            [("id", connections.Key(grantId)), ("generation", generation), ("client", clientId), ("expires", nextExpiresAt.UtcDateTime)],
+            async reader =>
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                    return null;
+                var authTime = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc);
+                return new Grant(grantId, clientId, reader.GetGuid(0).ToString(), reader.GetString(1), reader.GetString(2), At(authTime),
+                    reader.IsDBNull(4) ? null : reader.GetString(4));
+            },
+            cancellationToken);
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     public Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken) =>
         db.OidcGrants.AnyAsync(g => g.Id == grantId && g.RevokedAt == null, cancellationToken);

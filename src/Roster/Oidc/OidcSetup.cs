@@ -11,6 +11,7 @@ public static class OidcSetup
         services.AddOidcProtocol(configuration);
         services.AddSingleton(provider => new OidcIssuer(provider.GetRequiredService<Links>().Origin));
         services.AddSingleton<ISigningKeyStore, SigningKeyStore>();
+        services.AddSingleton<IRefreshTokenKeyStore, RefreshTokenKeyStore>();
         services.AddSingleton<ICredentialThrottle>(provider => provider.GetRequiredService<FailedTokenAttempts>());
         services.AddSingleton<ClientCache>();
         services.AddScoped<IClientStore, ClientStore>();

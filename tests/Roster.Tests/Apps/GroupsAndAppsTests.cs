@@ -157,6 +157,70 @@ public abstract class GroupsAndAppsTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task EveryFormOfTheAccessRuleGivesTheSameAnswers()
+    {
+        var member = await Server.CreateUserAsync("rule" + Unique(), "a long test password");
+        var outsider = await Server.CreateUserAsync("rule" + Unique(), "a long test password");
+        var admin = await Server.CreateUserAsync("rule" + Unique(), "a long test password", Role.Admin);
+        var disabledAdmin = await Server.CreateUserAsync("rule" + Unique(), "a long test password", Role.Admin, enabled: false);
+        var disabledMember = await Server.CreateUserAsync("rule" + Unique(), "a long test password", enabled: false);
+        var invited = await Server.CreateUserAsync("rule" + Unique(), "a long test password");
+        await Server.QueryAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.Id == invited.Id)).InvitationPending = true;
+            return await db.SaveChangesAsync();
+        });
+        await using var scope = Server.App.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var groups = services.GetRequiredService<Roster.Groups.GroupChanges>();
+        var group = (await groups.CreateAsync(Roster.Users.Actor.Operator, "rule-" + Unique(), "")).Value!;
+        await groups.AddMembersAsync(Roster.Users.Actor.Operator, group.Id, [member.UserName!, disabledMember.UserName!, invited.UserName!]);
+        var apps = services.GetRequiredService<AppChanges>();
+        var restricted = (await apps.RegisterAsync(Roster.Users.Actor.Operator, new AppSettings("Rule" + Unique(), "https://rule.example.org", "", DirectoryMode.UseRoster, AppAccess.Groups, [group.Id]))).Value!;
+        var open = (await apps.RegisterAsync(Roster.Users.Actor.Operator, new AppSettings("Open" + Unique(), "https://open.example.org", "", DirectoryMode.UseRoster, AppAccess.Everyone, []))).Value!;
+        var access = services.GetRequiredService<AppAccessPolicy>();
+        var db = services.GetRequiredService<Roster.Data.RosterDb>();
+        var direct = services.GetRequiredService<Roster.Data.DirectConnections>();
+
+        async Task<bool> SqlAsync(Guid userId, Guid appId)
+        {
+            await using var connection = await direct.OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT CASE WHEN {AppAccessPolicy.MayUseSql("@user", "@app")} THEN 1 ELSE 0 END";
+            foreach (var (name, value) in new[] { ("user", direct.Key(userId)), ("app", direct.Key(appId)) })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+            return Convert.ToInt32(await command.ExecuteScalarAsync()) == 1;
+        }
+
+        var expected = new Dictionary<(Guid, Guid), bool>
+        {
+            [(member.Id, restricted.Id)] = true, [(member.Id, open.Id)] = true,
+            [(outsider.Id, restricted.Id)] = false, [(outsider.Id, open.Id)] = true,
+            [(admin.Id, restricted.Id)] = true, [(admin.Id, open.Id)] = true,
+            [(disabledAdmin.Id, restricted.Id)] = false, [(disabledAdmin.Id, open.Id)] = false,
+            [(disabledMember.Id, restricted.Id)] = false, [(invited.Id, restricted.Id)] = false, [(invited.Id, open.Id)] = false,
+        };
+        foreach (var ((userId, appId), allowed) in expected)
+        {
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+            var clientId = appId == restricted.Id ? restricted.ClientId : open.ClientId;
+            var answers = new[]
+            {
+                await access.MayUseAsync(user, appId),
+                await access.MayUseAsync(userId, clientId),
+                await access.UsersOf(appId).AnyAsync(u => u.Id == userId),
+                await SqlAsync(userId, appId),
+            };
+            Assert.True(answers.All(a => a == allowed), $"{user.UserName} on {(appId == restricted.Id ? "restricted" : "open")}: expected {allowed}, got {string.Join(", ", answers)}");
+        }
+    }
+
+    [Fact]
     public async Task TheApiManagesGroupsAndAppsWithTheSameRules()
     {
         var (admin, _) = await Server.SignedInAsync(Role.Admin);
