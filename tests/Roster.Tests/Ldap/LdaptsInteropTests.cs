@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Roster.Accounts;
@@ -18,25 +17,9 @@ namespace Roster.Tests.Ldap;
 public sealed class LdaptsInteropTests(SqliteRoster fixture) : IClassFixture<SqliteRoster>
 {
     private const string Password = "a long test password";
-    private static readonly string Folder = Path.Combine(Repository.Root, "tests", "interop", "ldap");
     private RosterServer Server => fixture.Server;
 
-    private static async Task<JsonElement> ClientAsync(object input)
-    {
-        if (!Directory.Exists(Path.Combine(Folder, "node_modules", "ldapts")))
-            throw new InvalidOperationException($"ldapts is not installed: run `npm ci` in {Folder} (.ci/run does).");
-        var inputFile = Path.GetTempFileName();
-        await File.WriteAllTextAsync(inputFile, JsonSerializer.Serialize(input));
-        var start = new ProcessStartInfo("node", ["client.mjs", inputFile]) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var errors = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await node.WaitForExitAsync(timeout.Token);
-        File.Delete(inputFile);
-        Assert.True(node.ExitCode == 0, $"client.mjs failed: {await errors}");
-        return JsonDocument.Parse(await output).RootElement.Clone();
-    }
+    private static Task<JsonElement> ClientAsync(object input) => NodeScript.RunAsync("ldap", "ldapts", input, "client.mjs", NodeScript.InputFile);
 
     [Fact]
     public async Task AServiceAccountSearchesPagesAndComparesOnOneConnection()

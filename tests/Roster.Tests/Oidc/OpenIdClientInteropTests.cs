@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Roster.Accounts;
@@ -14,31 +13,11 @@ namespace Roster.Tests.Oidc;
 public sealed class OpenIdClientInteropTests(SqliteRoster fixture) : IClassFixture<SqliteRoster>
 {
     private const string Password = "a long test password";
-    private static readonly string Folder = Path.Combine(Repository.Root, "tests", "interop", "oidc");
     private RosterServer Server => fixture.Server;
 
     /// <summary>Runs one step of the relying party; its state (PKCE verifier, nonce, state) lives in <paramref name="stateFile"/> between steps.</summary>
-    private static async Task<JsonElement> RelyingPartyAsync(string command, object input, string stateFile)
-    {
-        if (!Directory.Exists(Path.Combine(Folder, "node_modules", "openid-client")))
-            throw new InvalidOperationException($"openid-client is not installed: run `npm ci` in {Folder} (.ci/run does).");
-        var inputFile = Path.GetTempFileName();
-        await File.WriteAllTextAsync(inputFile, JsonSerializer.Serialize(input));
-        var start = new ProcessStartInfo("node", ["rp.mjs", command, inputFile, stateFile])
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var errors = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await node.WaitForExitAsync(timeout.Token);
-        File.Delete(inputFile);
-        Assert.True(node.ExitCode == 0, $"rp.mjs {command} failed: {await errors}");
-        return JsonDocument.Parse(await output).RootElement.Clone();
-    }
+    private static Task<JsonElement> RelyingPartyAsync(string command, object input, string stateFile) =>
+        NodeScript.RunAsync("oidc", "openid-client", input, "rp.mjs", command, NodeScript.InputFile, stateFile);
 
     [Fact]
     public async Task DiscoveryAnnouncesWhatRosterSupports()
