@@ -21,16 +21,6 @@ public sealed class DirectConnections(DatabaseProvider provider, string connecti
     /// <summary>PostgreSQL's connection pool, which EF Core uses too, so both draw on one set of server connections.</summary>
     public NpgsqlDataSource? Postgres => postgres;
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (postgres is not null)
-            return await postgres.OpenConnectionAsync(cancellationToken);
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        SqliteConnectionSettings.Apply(connection);
-        return connection;
-    }
-
     /// <summary>Runs <paramref name="sql"/> with <paramref name="parameters"/> (by name, without '@') and reads its result with <paramref name="read"/>.</summary>
     public async Task<T> QueryAsync<T>(string sql, IReadOnlyList<(string Name, object Value)> parameters, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken)
     {

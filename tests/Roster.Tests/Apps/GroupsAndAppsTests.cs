@@ -182,20 +182,11 @@ public abstract class GroupsAndAppsTests(RosterFixture fixture)
         var db = services.GetRequiredService<Roster.Data.RosterDb>();
         var direct = services.GetRequiredService<Roster.Data.DirectConnections>();
 
-        async Task<bool> SqlAsync(Guid userId, Guid appId)
-        {
-            await using var connection = await direct.OpenAsync(CancellationToken.None);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT CASE WHEN {AppAccessPolicy.MayUseSql("@user", "@app")} THEN 1 ELSE 0 END";
-            foreach (var (name, value) in new[] { ("user", direct.Key(userId)), ("app", direct.Key(appId)) })
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-            return Convert.ToInt32(await command.ExecuteScalarAsync()) == 1;
-        }
+        Task<bool> SqlAsync(Guid userId, Guid appId) =>
+            direct.QueryAsync($"SELECT CASE WHEN {AppAccessPolicy.MayUseSql("@user", "@app")} THEN 1 ELSE 0 END",
+                [("user", direct.Key(userId)), ("app", direct.Key(appId))],
+                async reader => await reader.ReadAsync() && Convert.ToInt32(reader.GetValue(0)) == 1,
+                CancellationToken.None);
 
         var expected = new Dictionary<(Guid, Guid), bool>
         {
