@@ -71,7 +71,7 @@ public static class GrantsBench
         return measured.Grants.All(g => GrantsReport.Ok(g, measured.Signing)) ? 0 : 3;
     }
 
-    private static async Task<Measurements> MeasureAsync(GrantsOptions options, CancellationToken cancellationToken)
+    internal static async Task<Measurements> MeasureAsync(GrantsOptions options, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(options.WorkDirectory, "sqlite-data");
         Directory.CreateDirectory(dataDirectory);
@@ -111,36 +111,66 @@ public static class GrantsBench
         Log($"Signing in as the owner and starting {options.Chains} refresh-token chains…");
         using var owner = new DashboardClient(server.BaseAddress);
         await owner.SignInAsync(BenchOptions.OwnerEmail, BenchOptions.OwnerPassword);
-        var chains = await RefreshChains.CreateAsync(owner, tokens, clientId, RedirectUri, options.Chains, options.Workers, cancellationToken);
+        var signIn = new CodeFlow(owner, tokens, clientId, RedirectUri);
+        var chains = await RefreshChains.CreateAsync(signIn, options.Chains, options.Workers, cancellationToken);
 
         // The ceiling on the server's own core, while the server has nothing to do.
         Log($"Raw RS256 signing on CPU {options.ServerCpus ?? "(not pinned)"} for {options.SigningSeconds:0.#} s…");
         var idleBefore = CpuSnapshot.Take(server.ProcessId);
-        var signing = await Rs256Rate.MeasureAsync(options.ServerCpus, options.SigningSeconds, cancellationToken);
+        var signing = await Ceiling.MeasureAsync(Ceiling.Rs256Mode, options.ServerCpus, options.SigningSeconds, cancellationToken);
         var idle = CpuSnapshot.Take(server.ProcessId).Since(idleBefore);
         Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256: {signing.PerSecond:0} signatures/s ({signing.CpuShare:P0} of a core)"));
 
-        var warmed = await WarmUpAsync(options, tokens, chains, server.ProcessId, cancellationToken);
-
-        var caseWarmup = TimeSpan.FromSeconds(options.WarmupSeconds);
-        var window = TimeSpan.FromSeconds(options.Seconds);
-        var grants = new List<LoadResult>();
-        (string Name, Func<int, CancellationToken, Task<TokenAnswer>> Send)[] cases =
+        Func<int, CancellationToken, Task<TokenAnswer>>[] cases =
         [
-            ("client_credentials", (_, ct) => tokens.ClientCredentialsAsync(ct)),
-            ("refresh_token", (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct)),
+            (_, ct) => tokens.ClientCredentialsAsync(ct),
+            (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct),
+            (_, ct) => signIn.RunAsync(ct),
         ];
-        foreach (var (name, send) in cases)
+        var warmed = await WarmUpAsync(options, cases, server.ProcessId, cancellationToken);
+        var grants = await TimeCasesAsync(options, [ClientCredentials, RefreshToken, AuthorizationCode], cases, server.ProcessId, cancellationToken);
+        await server.DisposeAsync(); // the peer gets the CPU to itself
+
+        PeerResult? peer = null;
+        if (options.OidcProvider is { } script)
         {
-            Log($"{name}: {options.Workers} workers, {options.WarmupSeconds:0.#} s warm-up, {options.Seconds:0.#} s timed…");
-            var result = await ClosedLoop.RunAsync(name, options.Workers, send, caseWarmup, window, server.ProcessId, cancellationToken);
-            if (result.Failures > 0)
-                throw new InvalidOperationException($"{name}: {result.Failures} answer(s) other than 200 with tokens; the first was {result.FirstFailure}");
-            Log(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: {result.PerSecond:0} grants/s, p50 {result.P50Ms:0.0} ms, server {result.Cpu.Server:P0}, generator {result.Cpu.Generator:P0}"));
-            grants.Add(result);
+            Log("Starting npm's oidc-provider with the same kind of client on the same CPU…");
+            await using var oidcProvider = await OidcProviderPeer.StartAsync(script, options.Chains, options.ServerCpus, options.WorkDirectory, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            var idleBytes = oidcProvider.ResidentBytes;
+            Log($"{oidcProvider.Version}: idle resident memory {Common.Megabytes(idleBytes)}.");
+            using var peerTokens = new TokenClient(oidcProvider.Endpoint, oidcProvider.ClientId, oidcProvider.ClientSecret, oidcProvider.Endpoint.AbsolutePath);
+            var peerChains = RefreshChains.FromTokens(oidcProvider.RefreshTokens, options.Workers);
+            var peerGrants = await TimeCasesAsync(options, [ClientCredentials, RefreshToken],
+                [(_, ct) => peerTokens.ClientCredentialsAsync(ct), (worker, ct) => peerChains.RefreshNextAsync(peerTokens, worker, ct)],
+                oidcProvider.ProcessId, cancellationToken);
+            peer = new PeerResult(oidcProvider.Version, idleBytes, peerGrants);
         }
-        return new Measurements(signing, idle, warmed, grants, RuntimeInformation.FrameworkDescription);
+        return new Measurements(signing, idle, warmed, grants, RuntimeInformation.FrameworkDescription, peer);
+    }
+
+    public const string ClientCredentials = "client_credentials";
+    public const string RefreshToken = "refresh_token";
+    /// <summary>The whole sign-in to an app of a person already signed in: authorize, then the code for tokens.</summary>
+    public const string AuthorizationCode = "authorization code flow";
+
+    /// <summary>Each case in turn: its own warm-up, then the timed window, with every answer a 200 with tokens.</summary>
+    private static async Task<List<LoadResult>> TimeCasesAsync(
+        GrantsOptions options, string[] names, Func<int, CancellationToken, Task<TokenAnswer>>[] cases, int serverProcessId, CancellationToken cancellationToken)
+    {
+        var results = new List<LoadResult>();
+        for (var i = 0; i < names.Length; i++)
+        {
+            Log($"{names[i]}: {options.Workers} workers, {options.WarmupSeconds:0.#} s warm-up, {options.Seconds:0.#} s timed…");
+            var result = await ClosedLoop.RunAsync(names[i], options.Workers, cases[i],
+                TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds), serverProcessId, cancellationToken);
+            if (result.Failures > 0)
+                throw new InvalidOperationException($"{names[i]}: {result.Failures} answer(s) other than 200 with tokens; the first was {result.FirstFailure}");
+            Log(string.Create(CultureInfo.InvariantCulture,
+                $"{names[i]}: {result.PerSecond:0}/s, p50 {result.P50Ms:0.0} ms, server {result.Cpu.Server:P0}, generator {result.Cpu.Generator:P0}"));
+            results.Add(result);
+        }
+        return results;
     }
 
     /// <summary>
@@ -150,14 +180,14 @@ public static class GrantsBench
     /// thousands of methods, and grants timed before that come out 40-50 % lower. Each pause lets the runtime
     /// start the next promotions (see <see cref="WarmupPause"/>), which the next round's calls trigger;
     /// a round in which the background compiler (".NET Tiered Compilation Worker") stays idle means
-    /// nothing hot is left to promote. One warm-up for both grants, so the second case does not start
+    /// nothing hot is left to promote. One warm-up for every case, so a later case does not start
     /// with code the first never ran.
     /// </summary>
-    private static async Task<Warmup> WarmUpAsync(GrantsOptions options, TokenClient tokens, RefreshChains chains, int serverProcessId, CancellationToken cancellationToken)
+    private static async Task<Warmup> WarmUpAsync(GrantsOptions options, Func<int, CancellationToken, Task<TokenAnswer>>[] cases, int serverProcessId, CancellationToken cancellationToken)
     {
         if (options.JitWarmupSeconds <= 0)
             return new Warmup(0, TimeSpan.Zero, Settled: false);
-        Log($"Warm-up: both grants, alternating, until the JIT has settled (at most {options.JitWarmupSeconds:0} s)…");
+        Log($"Warm-up: every case, in turn, until the JIT has settled (at most {options.JitWarmupSeconds:0} s)…");
         var turn = new int[options.Workers];
         var started = Stopwatch.StartNew();
         for (var round = 1; ; round++)
@@ -165,7 +195,7 @@ public static class GrantsBench
             var compilerBefore = CpuSnapshot.ThreadSeconds(serverProcessId, TieringThread);
             var roundStarted = Stopwatch.GetTimestamp();
             var warmed = await ClosedLoop.RunAsync("warm-up", options.Workers,
-                (worker, ct) => turn[worker]++ % 2 == 0 ? tokens.ClientCredentialsAsync(ct) : chains.RefreshNextAsync(tokens, worker, ct),
+                (worker, ct) => cases[turn[worker]++ % cases.Length](worker, ct),
                 WarmupLoad - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), serverProcessId, cancellationToken);
             if (warmed.Failures > 0)
                 throw new InvalidOperationException($"warm-up: {warmed.Failures} answer(s) other than 200 with tokens; the first was {warmed.FirstFailure}");
@@ -221,8 +251,11 @@ public static class GrantsBench
     }
 }
 
-/// <summary>Everything one run measured: the signing ceiling, the server's CPU meanwhile, and each grant case.</summary>
-internal sealed record Measurements(SigningRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, string Runtime);
+/// <summary>Everything one run measured: the signing ceiling, the server's CPU meanwhile, each grant case, and the peer's.</summary>
+internal sealed record Measurements(CeilingRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, string Runtime, PeerResult? Peer);
+
+/// <summary>npm's oidc-provider in the same run: its idle memory and its grants.</summary>
+internal sealed record PeerResult(string Version, long IdleBytes, List<LoadResult> Grants);
 
 /// <summary>How the JIT warm-up went: rounds, time, and whether the JIT settled before --jit-warmup ran out.</summary>
 internal sealed record Warmup(int Rounds, TimeSpan Elapsed, bool Settled);

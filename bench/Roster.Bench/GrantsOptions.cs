@@ -22,11 +22,13 @@ internal sealed class GrantsOptions
     public string? ServerCpus { get; private set; }
     public string? ClientCpus { get; private set; }
     public string? Nproc { get; private set; }
+    /// <summary>bench/peers/oidc-provider/server.mjs, to measure npm's oidc-provider beside Roster; none when not given.</summary>
+    public string? OidcProvider { get; private set; }
 
     private const string Usage =
         "usage: roster-bench oidc-grants --server-dll PATH --work DIR [--workers N] [--chains N] [--jit-warmup SECONDS]\n" +
         "                    [--warmup SECONDS] [--seconds SECONDS] [--rs256-seconds SECONDS] [--server-cpus LIST]\n" +
-        "                    [--client-cpus LIST] [--nproc N]";
+        "                    [--client-cpus LIST] [--nproc N] [--oidc-provider SERVER.MJS]";
 
     public static GrantsOptions Parse(string[] args)
     {
@@ -47,6 +49,7 @@ internal sealed class GrantsOptions
                 case "--server-cpus": options.ServerCpus = Next(); break;
                 case "--client-cpus": options.ClientCpus = Next(); break;
                 case "--nproc": options.Nproc = Next(); break;
+                case "--oidc-provider": options.OidcProvider = Path.GetFullPath(Next()); break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     Environment.Exit(0);

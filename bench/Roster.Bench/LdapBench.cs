@@ -21,9 +21,9 @@ public static class LdapBench
     private const string People = "ou=people," + BaseDn;
     private const string SlapdPassword = "bench-password";
 
-    private sealed record Options(string ServerDll, string Work, string? ServerCpus, string Nproc, int Users, int Groups, int Connections, int Depth, double Warmup, double Seconds);
+    internal sealed record Options(string ServerDll, string Work, string? ServerCpus, string Nproc, int Users, int Groups, int Connections, int Depth, double Warmup, double Seconds);
 
-    private sealed record Result(string Server, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, string Version);
+    internal sealed record Result(string Server, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, string Version);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -58,7 +58,7 @@ public static class LdapBench
         }
     }
 
-    private static async Task<List<Result>> MeasureAsync(Options options, CancellationToken cancellationToken)
+    internal static async Task<List<Result>> MeasureAsync(Options options, CancellationToken cancellationToken)
     {
         // Only people LDAP lists (enabled, not waiting on an invitation), so both servers hold the same entries.
         var users = Dataset.Generate(options.Users * 2, DateTime.UtcNow).Where(u => u.Enabled && !u.InvitationPending).Take(options.Users).ToList();
@@ -347,7 +347,7 @@ public static class LdapBench
         }
     }
 
-    private static bool GeneratorBound(Result r) => r.Cpu.Generator >= 0.9 && r.Cpu.Server < 0.9;
+    internal static bool GeneratorBound(Result r) => r.Cpu.Generator >= 0.9 && r.Cpu.Server < 0.9;
 
     private static string Render(Options options, List<Result> results, DateTime started, string load)
     {
@@ -374,7 +374,7 @@ public static class LdapBench
         return text.ToString();
     }
 
-    private static Options Parse(string[] args)
+    internal static Options Parse(string[] args)
     {
         string? dll = null, work = null, cpus = null, nproc = "?";
         int users = 10_000, groups = 100, connections = 8, depth = 4;

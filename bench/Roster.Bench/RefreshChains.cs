@@ -1,6 +1,3 @@
-using System.Net;
-using System.Web;
-
 namespace Roster.Bench;
 
 /// <summary>
@@ -23,35 +20,27 @@ public sealed class RefreshChains
 
     public int Count => latest.Length;
 
-    /// <summary>
-    /// Each chain: GET /oidc/authorize in the owner's dashboard session (a confidential client may skip
-    /// PKCE), which redirects with a code, then the code at the token endpoint for the first refresh token.
-    /// </summary>
-    public static async Task<RefreshChains> CreateAsync(
-        DashboardClient owner, TokenClient tokens, string clientId, string redirectUri, int chains, int workers, CancellationToken cancellationToken)
+    /// <summary>Chains whose first refresh tokens another server made (the oidc-provider peer).</summary>
+    public static RefreshChains FromTokens(IEnumerable<string> tokens, int workers)
     {
-        if (chains < workers)
-            throw new ArgumentException($"{chains} chains cannot keep {workers} workers busy: each worker needs a chain of its own.");
+        var first = tokens.ToArray();
+        if (first.Length < workers)
+            throw new ArgumentException($"{first.Length} chains cannot keep {workers} workers busy: each worker needs a chain of its own.");
+        return new RefreshChains(first, workers);
+    }
+
+    /// <summary>Each chain starts with a sign-in of the owner to the app (<see cref="CodeFlow"/>), whose refresh token it then rotates.</summary>
+    public static async Task<RefreshChains> CreateAsync(CodeFlow signIn, int chains, int workers, CancellationToken cancellationToken)
+    {
         var first = new string[chains];
-        var authorize = "/oidc/authorize?response_type=code" +
-            $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirectUri)}" +
-            "&scope=openid%20profile%20email%20groups&state=bench";
         for (var i = 0; i < chains; i++)
         {
-            using var response = await owner.SendAsync(new HttpRequestMessage(HttpMethod.Get, authorize), cancellationToken);
-            var location = response.Headers.Location;
-            if (response.StatusCode != HttpStatusCode.Redirect || location is null || !location.ToString().StartsWith(redirectUri + "?", StringComparison.Ordinal))
-                throw new InvalidOperationException($"GET {authorize} answered {(int)response.StatusCode} {location} instead of a redirect to {redirectUri}: " +
-                    await response.Content.ReadAsStringAsync(cancellationToken));
-            var query = HttpUtility.ParseQueryString(location.Query);
-            if (query["code"] is not { } code)
-                throw new InvalidOperationException($"The authorization redirect carries no code: {location}");
-            var answer = await tokens.RedeemCodeAsync(code, redirectUri, cancellationToken);
+            var answer = await signIn.RunAsync(cancellationToken);
             if (!answer.Ok)
-                throw new InvalidOperationException($"Redeeming a code answered {answer.Status}: {answer.Failure}");
+                throw new InvalidOperationException($"A sign-in to the app answered {answer.Status}: {answer.Failure}");
             first[i] = answer.RefreshToken!;
         }
-        return new RefreshChains(first, workers);
+        return FromTokens(first, workers);
     }
 
     /// <summary>

@@ -15,12 +15,19 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly StreamWriter log;
     private readonly string logPath;
     private readonly string? pidFile;
+    private int disposed;
     private readonly TaskCompletionSource running = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Uri BaseAddress { get; }
 
     /// <summary>The server's own process id (taskset execs dotnet), for reading its CPU time from /proc.</summary>
     public int ProcessId => process.Id;
+
+    /// <summary>From starting the process to its first 200 from /healthz: how long a restart keeps people waiting.</summary>
+    public TimeSpan TimeToHealthy { get; private set; }
+
+    /// <summary>Resident memory (VmRSS) right now, in bytes.</summary>
+    public long ResidentBytes => Common.ResidentBytes(process.Id);
 
     private ServerProcess(Process process, StreamWriter log, string logPath, string? pidFile, Uri baseAddress)
     {
@@ -68,6 +75,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         process.Exited += (_, _) => server.running.TrySetException(
             new InvalidOperationException($"The server exited with code {SafeExitCode(process)} before it was running; see {logPath}."));
+        var started = Stopwatch.GetTimestamp();
         if (!process.Start())
             throw new InvalidOperationException("Could not start the server process.");
         if (pidFile is not null)
@@ -75,14 +83,37 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
+        var healthy = WaitUntilHealthyAsync(baseAddress, server.running.Task);
         var timeout = Task.Delay(TimeSpan.FromMinutes(2));
-        if (await Task.WhenAny(server.running.Task, timeout) == timeout)
+        if (await Task.WhenAny(Task.WhenAll(server.running.Task, healthy), timeout) == timeout)
         {
             await server.DisposeAsync();
             throw new TimeoutException($"The server did not report running within 2 minutes; see {logPath}.");
         }
         await server.running.Task;
+        await healthy;
+        server.TimeToHealthy = Stopwatch.GetElapsedTime(started);
         return server;
+    }
+
+    /// <summary>Asks /healthz every 5 ms until it answers 200; gives up when the process fails to start.</summary>
+    private static async Task WaitUntilHealthyAsync(Uri baseAddress, Task running)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        while (!running.IsFaulted)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/healthz");
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(5);
+        }
     }
 
     private void OnLine(string? line)
@@ -95,8 +126,11 @@ public sealed class ServerProcess : IAsyncDisposable
             running.TrySetResult();
     }
 
+    /// <summary>Stops the server; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+            return;
         if (!process.HasExited)
         {
             _ = kill(process.Id, 15); // SIGTERM: ASP.NET Core shuts down gracefully

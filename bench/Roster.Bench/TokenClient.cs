@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Roster.Bench;
 
 /// <summary>One token endpoint answer: its status, and the body kept only when it is not the success asked for.</summary>
-public readonly record struct TokenAnswer(int Status, string? AccessToken, string? RefreshToken, string? Failure)
+public readonly record struct TokenAnswer(int Status, string? AccessToken, string? RefreshToken, string? Failure, string? IdToken = null)
 {
     public bool Ok => Failure is null;
 
@@ -14,21 +14,22 @@ public readonly record struct TokenAnswer(int Status, string? AccessToken, strin
 }
 
 /// <summary>
-/// A confidential client at /oidc/token, authenticating with client_secret_basic (RFC 6749 section
-/// 2.3.1: id and secret form-encoded, then base64). One connection per concurrent request, no cookies.
+/// A confidential client at a token endpoint (Roster's /oidc/token unless told otherwise), authenticating
+/// with client_secret_basic (RFC 6749 section 2.3.1: id and secret form-encoded, then base64). One
+/// connection per concurrent request, no cookies.
 /// </summary>
 public sealed class TokenClient : IDisposable
 {
-    public const string TokenPath = "/oidc/token";
-
     private static readonly MediaTypeHeaderValue Form = new("application/x-www-form-urlencoded");
     private static readonly byte[] ClientCredentialsBody = Encoding.ASCII.GetBytes("grant_type=client_credentials");
 
     private readonly HttpClient http;
     private readonly AuthenticationHeaderValue basic;
+    private readonly string tokenPath;
 
-    public TokenClient(Uri baseAddress, string clientId, string clientSecret)
+    public TokenClient(Uri baseAddress, string clientId, string clientSecret, string tokenPath = "/oidc/token")
     {
+        this.tokenPath = tokenPath;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -45,9 +46,10 @@ public sealed class TokenClient : IDisposable
     public Task<TokenAnswer> ClientCredentialsAsync(CancellationToken cancellationToken) =>
         PostAsync(ClientCredentialsBody, wantRefreshToken: false, cancellationToken);
 
-    /// <summary>Section 4.1.3: the code for tokens, a refresh token among them.</summary>
-    public Task<TokenAnswer> RedeemCodeAsync(string code, string redirectUri, CancellationToken cancellationToken) =>
-        PostAsync(FormBody(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri)), wantRefreshToken: true, cancellationToken);
+    /// <summary>Section 4.1.3: the code for tokens, a refresh token among them; with the PKCE verifier (RFC 7636) when one was used.</summary>
+    public Task<TokenAnswer> RedeemCodeAsync(string code, string redirectUri, CancellationToken cancellationToken, string? codeVerifier = null) =>
+        PostAsync(FormBody([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri), .. codeVerifier is null ? [] : new[] { ("code_verifier", codeVerifier) }]),
+            wantRefreshToken: true, cancellationToken);
 
     /// <summary>Section 6: Roster rotates refresh tokens, so the answer's refresh token is the only one that works next.</summary>
     public Task<TokenAnswer> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
@@ -57,7 +59,7 @@ public sealed class TokenClient : IDisposable
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = Form;
-        using var request = new HttpRequestMessage(HttpMethod.Post, TokenPath) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, tokenPath) { Content = content };
         request.Headers.Authorization = basic;
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -65,7 +67,7 @@ public sealed class TokenClient : IDisposable
         if (response.StatusCode != HttpStatusCode.OK)
             return TokenAnswer.Failed(status, Encoding.UTF8.GetString(bytes));
 
-        string? access = null, refresh = null;
+        string? access = null, refresh = null, id = null;
         try
         {
             using var json = JsonDocument.Parse(bytes);
@@ -73,13 +75,15 @@ public sealed class TokenClient : IDisposable
                 access = a.GetString();
             if (json.RootElement.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String)
                 refresh = r.GetString();
+            if (json.RootElement.TryGetProperty("id_token", out var i) && i.ValueKind == JsonValueKind.String)
+                id = i.GetString();
         }
         catch (JsonException)
         {
         }
         return access is null || wantRefreshToken && refresh is null
             ? TokenAnswer.Failed(status, "200 without " + (access is null ? "access_token" : "refresh_token") + ": " + Encoding.UTF8.GetString(bytes))
-            : new TokenAnswer(status, access, refresh, null);
+            : new TokenAnswer(status, access, refresh, null, id);
     }
 
     private static byte[] FormBody(params (string Name, string Value)[] fields) =>

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Roster.Bench;
+
+/// <summary>What one core does with nothing but one cryptographic operation: operations per wall second, and the CPU it got meanwhile.</summary>
+public sealed record CeilingRate(long Operations, double Seconds, double CpuSeconds)
+{
+    public double PerSecond => Operations / Seconds;
+
+    /// <summary>Share of one core the measuring process got; below 1 when something else ran on its CPU.</summary>
+    public double CpuShare => CpuSeconds / Seconds;
+
+    public double PerCpuSecond => Operations / CpuSeconds;
+}
+
+/// <summary>
+/// The cryptographic ceilings Roster's rates are compared with, each measured in a child process pinned to
+/// the server's CPU while the server idles, so the ceiling is that core's and not the load generator's:
+/// <list type="bullet">
+/// <item>`rs256`: single-threaded RSA-2048 PKCS#1 v1.5 SHA-256 signatures (RFC 7518 section 3.3) over a
+/// JWT-sized input, which is what minting one token costs in cryptography;</item>
+/// <item>`pbkdf2 --iterations N`: PBKDF2 with HMAC-SHA512, a 128-bit salt and a 256-bit key, which is what
+/// ASP.NET Core Identity's hasher (format v3) computes to check one password.</item>
+/// </list>
+/// </summary>
+public static class Ceiling
+{
+    public const string Rs256Mode = "rs256";
+    public const string Pbkdf2Mode = "pbkdf2";
+
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(1);
+
+    /// <summary>`roster-bench rs256|pbkdf2 [--seconds N] [--iterations N]`: prints one line, `operations=… seconds=… cpu=…`.</summary>
+    public static int Run(string mode, string[] args)
+    {
+        var seconds = 5.0;
+        var iterations = 100_000;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (args[i] == "--seconds" && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0)
+                seconds = s;
+            else if (args[i] == "--iterations" && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0)
+                iterations = n;
+            else
+                return Usage();
+        }
+        if (args.Length % 2 != 0)
+            return Usage();
+
+        Action operation = mode == Rs256Mode ? Rs256Operation() : Pbkdf2Operation(iterations);
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < Warmup)
+            operation();
+
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var timer = Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(seconds);
+        long count = 0;
+        while (timer.Elapsed < limit)
+        {
+            operation();
+            count++;
+        }
+        var elapsed = timer.Elapsed.TotalSeconds;
+        self.Refresh();
+        var cpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"operations={count} seconds={elapsed:0.000000} cpu={cpu:0.000000}"));
+        return 0;
+
+        static int Usage()
+        {
+            Console.Error.WriteLine("usage: roster-bench rs256|pbkdf2 [--seconds N] [--iterations N]");
+            return 2;
+        }
+    }
+
+    private static Action Rs256Operation()
+    {
+        var rsa = RSA.Create(2048);
+        var input = SigningInput();
+        var signature = rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        if (!rsa.VerifyData(input, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+            throw new CryptographicException("The RS256 signature does not verify.");
+        return () => rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    }
+
+    private static Action Pbkdf2Operation(int iterations)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var password = Encoding.UTF8.GetBytes("quiet-lantern-river-3141");
+        return () => Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA512, 32);
+    }
+
+    /// <summary>An ASP.NET Core Identity v3 password hash (what its PasswordHasher writes) of <paramref name="password"/>.</summary>
+    public static string IdentityV3Hash(string password, int iterations)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var key = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA512, 32);
+        var hash = new byte[13 + salt.Length + key.Length];
+        hash[0] = 0x01; // format marker v3
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(hash.AsSpan(1), 2); // KeyDerivationPrf.HMACSHA512
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(hash.AsSpan(5), (uint)iterations);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(hash.AsSpan(9), (uint)salt.Length);
+        salt.CopyTo(hash, 13);
+        key.CopyTo(hash, 13 + salt.Length);
+        return Convert.ToBase64String(hash);
+    }
+
+    /// <summary>Runs <paramref name="mode"/> as a child process, pinned with taskset to <paramref name="cpus"/> when given.</summary>
+    public static async Task<CeilingRate> MeasureAsync(string mode, string? cpus, double seconds, CancellationToken cancellationToken, int? iterations = null)
+    {
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var host = Environment.ProcessPath ?? "dotnet";
+        var command = new List<string>();
+        if (cpus is not null)
+            command.AddRange(["taskset", "-c", cpus]);
+        command.Add(host);
+        // Started as `dotnet roster-bench.dll` the host needs the assembly; started through the apphost it does not.
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            command.Add(Assembly.GetEntryAssembly()!.Location);
+        command.AddRange([mode, "--seconds", seconds.ToString(CultureInfo.InvariantCulture)]);
+        if (iterations is { } n)
+            command.AddRange(["--iterations", n.ToString(CultureInfo.InvariantCulture)]);
+        start.FileName = command[0];
+        foreach (var argument in command.Skip(1))
+            start.ArgumentList.Add(argument);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {mode} measurement.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw;
+        }
+        var line = (await output).Trim();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"The {mode} measurement exited with {process.ExitCode}: {await errors}{line}");
+        var fields = line.Split(' ').Select(f => f.Split('=', 2)).Where(f => f.Length == 2)
+            .ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
+        return new CeilingRate((long)fields["operations"], fields["seconds"], fields["cpu"]);
+    }
+
+    /// <summary>
+    /// A JWS signing input (base64url header, '.', base64url claims) shaped like one of Roster's access
+    /// tokens: about 300 bytes. Its exact content does not matter; hashing it is a sliver of the cost.
+    /// </summary>
+    private static byte[] SigningInput()
+    {
+        const string header = """{"alg":"RS256","kid":"q3T0Xk1fWcJw9m2Z","typ":"at+jwt"}""";
+        const string claims = """{"sub":"0199a3c2-7f1e-7b3d-9a41-5c2e8f6d1b07","client_id":"bench-client","scope":"openid profile email","jti":"c2VydmVyLXNpZGUtanRp","iss":"http://127.0.0.1:5000","aud":"bench-client","iat":1795000000,"exp":1795000600}""";
+        var input = Base64Url(header) + "." + Base64Url(claims);
+        return Encoding.ASCII.GetBytes(input);
+    }
+
+    private static string Base64Url(string json) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+}
