@@ -21,9 +21,16 @@ public static class LdapBench
     private const string People = "ou=people," + BaseDn;
     private const string SlapdPassword = "bench-password";
 
-    internal sealed record Options(string ServerDll, string Work, string? ServerCpus, string Nproc, int Users, int Groups, int Connections, int Depth, double Warmup, double Seconds);
+    internal sealed record Options(string ServerDll, string Work, string? ServerCpus, string Nproc, int Users, int Groups, int Connections, int Depth, double Warmup, double Seconds, double BindSeconds);
 
-    internal sealed record Result(string Server, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, string Version);
+    internal sealed record Result(string Server, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, string Version, double BindsPerSecond, CpuUse BindCpu);
+
+    /// <summary>People who bind in the bind measurement, each with this password hashed as each server hashes passwords.</summary>
+    private const int BindingPeople = 100;
+    private const string PersonPassword = "amber-harbour-violin-2718";
+    /// <summary>Roster's default PBKDF2 iteration count, used for both servers' hashes so a bind costs each the same.</summary>
+    private const int Iterations = 100_000;
+    private const int BindConnections = 4;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -61,7 +68,10 @@ public static class LdapBench
     internal static async Task<List<Result>> MeasureAsync(Options options, CancellationToken cancellationToken)
     {
         // Only people LDAP lists (enabled, not waiting on an invitation), so both servers hold the same entries.
-        var users = Dataset.Generate(options.Users * 2, DateTime.UtcNow).Where(u => u.Enabled && !u.InvitationPending).Take(options.Users).ToList();
+        var hash = Ceiling.IdentityV3Hash(PersonPassword, Iterations);
+        var users = Dataset.Generate(options.Users * 2, DateTime.UtcNow).Where(u => u.Enabled && !u.InvitationPending).Take(options.Users)
+            .Select((u, i) => i < BindingPeople ? u with { PasswordHash = hash } : u).ToList();
+        var binders = users.Take(BindingPeople).Select(u => $"uid={u.UserName},{People}").ToArray();
         var uids = users.Select(u => u.UserName).ToArray();
         var memberships = Memberships(users, options.Groups);
         var results = new List<Result>();
@@ -80,6 +90,9 @@ public static class LdapBench
             ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
             ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
             ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
+            ["Roster__Accounts__PasswordIterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
+            // The binds come from one address; the per-address credential limit would otherwise refuse them.
+            ["Roster__RateLimit__CredentialAttemptsPerMinute"] = "1000000",
         };
         Log($"Seeding Roster with {options.Users:N0} people in {options.Groups} groups…");
         await GrantsBench.RunCliAsync(options.ServerDll, environment, ["migrate"], cancellationToken);
@@ -94,7 +107,7 @@ public static class LdapBench
         await using (var server = await ServerProcess.StartAsync(options.ServerDll, environment, Path.Combine(options.Work, "server.log"), options.ServerCpus, Path.Combine(options.Work, "server.pid")))
         {
             var endpoint = new IPEndPoint(IPAddress.Loopback, ldapPort);
-            results.Add(await MeasureServerAsync("Roster", endpoint, bindDn, bindPassword, uids, options, server.ProcessId, jitRounds: 4, RuntimeInformation.FrameworkDescription, cancellationToken));
+            results.Add(await MeasureServerAsync("Roster", endpoint, bindDn, bindPassword, uids, binders, options, server.ProcessId, jitRounds: 4, RuntimeInformation.FrameworkDescription, cancellationToken));
         }
 
         // slapd: the same entries as LDIF, loaded with slapadd, indexed as a directory for logins would be.
@@ -102,7 +115,7 @@ public static class LdapBench
         var slapd = await Slapd.StartAsync(options.Work, users, memberships, options.Groups, options.ServerCpus, cancellationToken);
         try
         {
-            results.Add(await MeasureServerAsync("OpenLDAP slapd", slapd.Endpoint, $"cn=admin,{BaseDn}", SlapdPassword, uids, options, slapd.ProcessId, jitRounds: 1, slapd.Version, cancellationToken));
+            results.Add(await MeasureServerAsync("OpenLDAP slapd", slapd.Endpoint, $"cn=admin,{BaseDn}", SlapdPassword, uids, binders, options, slapd.ProcessId, jitRounds: 1, slapd.Version, cancellationToken));
         }
         finally
         {
@@ -112,7 +125,7 @@ public static class LdapBench
     }
 
     private static async Task<Result> MeasureServerAsync(
-        string name, IPEndPoint endpoint, string bindDn, string password, string[] uids, Options options, int serverPid, int jitRounds, string version, CancellationToken cancellationToken)
+        string name, IPEndPoint endpoint, string bindDn, string password, string[] uids, string[] binders, Options options, int serverPid, int jitRounds, string version, CancellationToken cancellationToken)
     {
         var clients = new List<LdapClient>();
         for (var i = 0; i < options.Connections; i++)
@@ -131,15 +144,36 @@ public static class LdapBench
             var before = CpuSnapshot.Take(serverPid);
             var count = await LoadAsync(clients, uids, options.Depth, TimeSpan.FromSeconds(options.Seconds), latencies, cancellationToken);
             var cpu = CpuSnapshot.Take(serverPid).Since(before);
-            var result = new Result(name, count / cpu.WallSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95), cpu, version);
-            Log(string.Create(CultureInfo.InvariantCulture, $"{name}: {result.PerSecond:0} searches/s, server {cpu.Server:P0}, generator {cpu.Generator:P0}"));
-            return result;
+            Log(string.Create(CultureInfo.InvariantCulture, $"{name}: {count / cpu.WallSeconds:0} searches/s, server {cpu.Server:P0}, generator {cpu.Generator:P0}"));
+
+            // Binds as people: each is one password check, PBKDF2 at the same iteration count on both servers.
+            Log($"{name}: binds as people on {BindConnections} connections, {options.BindSeconds:0.#} s timed…");
+            await BindLoadAsync(clients.Take(BindConnections).ToList(), binders, TimeSpan.FromSeconds(2), cancellationToken);
+            var bindBefore = CpuSnapshot.Take(serverPid);
+            var binds = await BindLoadAsync(clients.Take(BindConnections).ToList(), binders, TimeSpan.FromSeconds(options.BindSeconds), cancellationToken);
+            var bindCpu = CpuSnapshot.Take(serverPid).Since(bindBefore);
+            Log(string.Create(CultureInfo.InvariantCulture, $"{name}: {binds / bindCpu.WallSeconds:0.0} binds/s, server {bindCpu.Server:P0}"));
+            return new Result(name, count / cpu.WallSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.95), cpu, version, binds / bindCpu.WallSeconds, bindCpu);
         }
         finally
         {
             foreach (var client in clients)
                 await client.DisposeAsync();
         }
+    }
+
+    /// <summary>Every connection binds as one person after another until the time is up; every bind must succeed.</summary>
+    private static async Task<long> BindLoadAsync(List<LdapClient> clients, string[] binders, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var done = await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
+        {
+            long binds = 0;
+            for (var i = index; Stopwatch.GetTimestamp() < until; i += clients.Count, binds++)
+                await client.BindAsync(binders[i % binders.Length], PersonPassword, cancellationToken);
+            return binds;
+        }, cancellationToken)));
+        return done.Sum();
     }
 
     /// <summary>Every connection sends <paramref name="depth"/> searches for random uids as soon as its last answers are in; each must find exactly one entry.</summary>
@@ -250,6 +284,7 @@ public static class LdapBench
                 loglevel 0
                 modulepath /usr/lib/ldap
                 moduleload back_mdb
+                moduleload pw-pbkdf2
                 database mdb
                 maxsize 1073741824
                 suffix "{BaseDn}"
@@ -264,7 +299,7 @@ public static class LdapBench
 
                 """, cancellationToken);
             var ldif = Path.Combine(folder, "data.ldif");
-            await File.WriteAllTextAsync(ldif, Ldif(users, memberships, groups), cancellationToken);
+            await File.WriteAllTextAsync(ldif, Ldif(users, memberships, groups, SlapdPbkdf2(PersonPassword, Iterations)), cancellationToken);
             await RunAsync("/usr/sbin/slapadd", ["-q", "-f", config, "-l", ldif], cancellationToken);
 
             var port = ServerProcess.FreePort();
@@ -311,18 +346,33 @@ public static class LdapBench
             process.Dispose();
         }
 
-        private static string Ldif(List<SeedUser> users, List<(int User, int Group)> memberships, int groups)
+        /// <summary>
+        /// A userPassword value for slapd-contrib's pw-pbkdf2 module: {PBKDF2-SHA512}iterations$salt$key, salt and
+        /// key in its "adapted" base64 ('.' for '+', no padding); a 64-byte key is one SHA-512 block, as Roster's 32.
+        /// </summary>
+        private static string SlapdPbkdf2(string password, int iterations)
+        {
+            var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+            var key = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, System.Security.Cryptography.HashAlgorithmName.SHA512, 64);
+            static string Adapted(byte[] bytes) => Convert.ToBase64String(bytes).Replace('+', '.').TrimEnd('=');
+            return string.Create(CultureInfo.InvariantCulture, $"{{PBKDF2-SHA512}}{iterations}${Adapted(salt)}${Adapted(key)}");
+        }
+
+        private static string Ldif(List<SeedUser> users, List<(int User, int Group)> memberships, int groups, string personPassword)
         {
             var text = new StringBuilder();
             var dc = BaseDn.Split(',')[0][3..];
             text.Append($"dn: {BaseDn}\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\ndc: {dc}\no: {dc}\n\n");
             text.Append($"dn: {People}\nobjectClass: top\nobjectClass: organizationalUnit\nou: people\n\n");
             text.Append($"dn: ou=groups,{BaseDn}\nobjectClass: top\nobjectClass: organizationalUnit\nou: groups\n\n");
-            foreach (var user in users)
+            foreach (var (user, index) in users.Select((u, i) => (u, i)))
             {
                 var names = user.Name.Split(' ', 2);
                 text.Append($"dn: uid={user.UserName},{People}\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: inetOrgPerson\n");
-                text.Append($"uid: {user.UserName}\ncn: {user.Name}\nsn: {names[^1]}\ngivenName: {names[0]}\ndisplayName: {user.Name}\nmail: {user.Email}\nentryUUID: {user.Id}\n\n");
+                text.Append($"uid: {user.UserName}\ncn: {user.Name}\nsn: {names[^1]}\ngivenName: {names[0]}\ndisplayName: {user.Name}\nmail: {user.Email}\nentryUUID: {user.Id}\n");
+                if (index < BindingPeople)
+                    text.Append($"userPassword: {personPassword}\n");
+                text.Append('\n');
             }
             foreach (var group in Enumerable.Range(0, groups))
             {
@@ -359,16 +409,18 @@ public static class LdapBench
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {options.Users:N0} people in {options.Groups} groups; each server on CPU {options.ServerCpus ?? "(not pinned)"}, the load generator on the other; {options.Connections} connections, each bound once and then searching `{People}` (subtree) for `(uid=<random person>)` with all user attributes, {options.Depth} searches sent together per connection and all answered before the next {options.Depth} (latency is per batch)"));
         text.AppendLine($"- Roster: SQLite, bound as an app's service account; slapd: mdb backend, `uid` indexed, bound as the rootdn (which skips slapd's access checks); {string.Join("; ", results.Select(r => r.Version))}");
         text.AppendLine();
-        text.AppendLine("| server | searches/s | vs slapd | per server CPU-second | vs slapd | server CPU | generator CPU | p50 ms | p95 ms |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| server | searches/s | vs slapd | per server CPU-second | vs slapd | server CPU | generator CPU | p50 ms | p95 ms | binds/s as people | vs slapd |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var slapdPerCpu = results[1].PerSecond / results[1].Cpu.Server;
         foreach (var r in results)
         {
             var bound = GeneratorBound(r) ? " (generator-bound)" : "";
             var perCpu = r.PerSecond / r.Cpu.Server;
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Server} | {r.PerSecond:N0}{bound} | {r.PerSecond / slapd:P0} | {perCpu:N0} | {perCpu / slapdPerCpu:P0} | {r.Cpu.Server:P0} | {r.Cpu.Generator:P0} | {r.P50Ms:0.00} | {r.P95Ms:0.00} |"));
+                $"| {r.Server} | {r.PerSecond:N0}{bound} | {r.PerSecond / slapd:P0} | {perCpu:N0} | {perCpu / slapdPerCpu:P0} | {r.Cpu.Server:P0} | {r.Cpu.Generator:P0} | {r.P50Ms:0.00} | {r.P95Ms:0.00} | {r.BindsPerSecond:0.0} | {r.BindsPerSecond / results[1].BindsPerSecond:P0} |"));
         }
+        text.AppendLine();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Binds: {BindConnections} connections, each binding as one of {BindingPeople} people after another; both servers check a PBKDF2-HMAC-SHA512 hash of {Iterations:N0} iterations (Roster's default; slapd through slapd-contrib's pw-pbkdf2), so a bind costs each the same hashing and the rest is overhead. Every bind must succeed."));
         text.AppendLine();
         text.AppendLine("Each search must find exactly one entry, or the run fails. server CPU and generator CPU are each process's CPU time over the timed window as a share of one core. A row is generator-bound when the generator used 90 % or more of its core while the server had more than a tenth of its own to spare: then the rate is the generator's, not the server's; per server CPU-second compares the servers either way.");
         return text.ToString();
@@ -378,7 +430,7 @@ public static class LdapBench
     {
         string? dll = null, work = null, cpus = null, nproc = "?";
         int users = 10_000, groups = 100, connections = 8, depth = 4;
-        double warmup = 20, seconds = 15;
+        double warmup = 20, seconds = 15, bindSeconds = 10;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -395,10 +447,11 @@ public static class LdapBench
                 case "--depth": depth = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --users N --groups N --connections N --depth N --warmup S --seconds S");
+                case "--bind-seconds": bindSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --users N --groups N --connections N --depth N --warmup S --seconds S --bind-seconds S");
             }
         }
         return new Options(dll ?? throw new ArgumentException("--server-dll must name the built roster.dll"), work ?? throw new ArgumentException("--work is required"),
-            cpus, nproc, users, groups, connections, depth, warmup, seconds);
+            cpus, nproc, users, groups, connections, depth, warmup, seconds, bindSeconds);
     }
 }

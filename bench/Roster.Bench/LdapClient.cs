@@ -39,10 +39,17 @@ public sealed class LdapClient : IAsyncDisposable
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(endpoint, cancellationToken);
         var client = new LdapClient(socket);
+        await client.BindAsync(bindDn, password, cancellationToken);
+        return client;
+    }
+
+    /// <summary>A simple bind (RFC 4511 section 4.2) on this connection; anything but success throws.</summary>
+    public async Task BindAsync(string bindDn, string password, CancellationToken cancellationToken)
+    {
         var writer = new AsnWriter(AsnEncodingRules.BER);
         using (writer.PushSequence())
         {
-            writer.WriteInteger(++client.messageId);
+            writer.WriteInteger(++messageId);
             using (writer.PushSequence(new Asn1Tag(TagClass.Application, 0)))
             {
                 writer.WriteInteger(3);
@@ -50,11 +57,10 @@ public sealed class LdapClient : IAsyncDisposable
                 writer.WriteOctetString(System.Text.Encoding.UTF8.GetBytes(password), new Asn1Tag(TagClass.ContextSpecific, 0));
             }
         }
-        await client.stream.WriteAsync(writer.Encode(), cancellationToken);
-        var (_, op, result) = await client.ReadMessageAsync(cancellationToken);
+        await stream.WriteAsync(writer.Encode(), cancellationToken);
+        var (_, op, result) = await ReadMessageAsync(cancellationToken);
         if (op != BindResponse || result != 0)
             throw new InvalidOperationException($"The bind as {bindDn} answered result code {result}.");
-        return client;
     }
 
     /// <summary>

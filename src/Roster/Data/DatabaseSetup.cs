@@ -79,7 +79,10 @@ public static class DatabaseSetup
         // Creating the history table first spares a fresh PostgreSQL database the error EF would
         // otherwise log for reading a table that does not exist yet.
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        // Migrating takes a lock and compares the model with the migrations even when there is nothing to
+        // apply, which was half of a restart; an up-to-date schema is one query.
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
             // Write-ahead logging lets readers go on while the outbox sender or a sign-in writes.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

@@ -21,6 +21,9 @@ public sealed class OutboxSender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first look waits one poll interval, or less when a message is queued: on a small machine a
+        // restart then answers its first requests before this compiles its queries.
+        await signal.WaitAsync(PollInterval, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

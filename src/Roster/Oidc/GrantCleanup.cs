@@ -12,8 +12,12 @@ public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
+    /// <summary>Not at start-up, when requests wait for the same core; nothing is left to clean that cannot wait this long.</summary>
+    private static readonly TimeSpan FirstRunAfter = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Delay(FirstRunAfter, clock, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
