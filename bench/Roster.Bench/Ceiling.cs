@@ -15,6 +15,19 @@ public sealed record CeilingRate(long Operations, double Seconds, double CpuSeco
     public double CpuShare => CpuSeconds / Seconds;
 
     public double PerCpuSecond => Operations / CpuSeconds;
+
+    /// <summary>
+    /// Two measurements of the same ceiling pooled, one taken before the load and one after: the machine's
+    /// speed drifts (it is shared), so the ceiling is the rate over both, and <see cref="Spread"/> says how far apart they were.
+    /// </summary>
+    public static CeilingRate Pooled(CeilingRate before, CeilingRate after) =>
+        new(before.Operations + after.Operations, before.Seconds + after.Seconds, before.CpuSeconds + after.CpuSeconds)
+        {
+            Spread = Math.Abs(before.PerSecond - after.PerSecond) / Math.Max(before.PerSecond, after.PerSecond),
+        };
+
+    /// <summary>How much the pooled measurements differed, as a share of the larger; 0 for a single one.</summary>
+    public double Spread { get; init; }
 }
 
 /// <summary>

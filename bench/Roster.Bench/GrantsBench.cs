@@ -117,9 +117,9 @@ public static class GrantsBench
         // The ceiling on the server's own core, while the server has nothing to do.
         Log($"Raw RS256 signing on CPU {options.ServerCpus ?? "(not pinned)"} for {options.SigningSeconds:0.#} s…");
         var idleBefore = CpuSnapshot.Take(server.ProcessId);
-        var signing = await Ceiling.MeasureAsync(Ceiling.Rs256Mode, options.ServerCpus, options.SigningSeconds, cancellationToken);
+        var signingBefore = await Ceiling.MeasureAsync(Ceiling.Rs256Mode, options.ServerCpus, options.SigningSeconds, cancellationToken);
         var idle = CpuSnapshot.Take(server.ProcessId).Since(idleBefore);
-        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256: {signing.PerSecond:0} signatures/s ({signing.CpuShare:P0} of a core)"));
+        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256: {signingBefore.PerSecond:0} signatures/s ({signingBefore.CpuShare:P0} of a core)"));
 
         Func<int, CancellationToken, Task<TokenAnswer>>[] cases =
         [
@@ -129,6 +129,8 @@ public static class GrantsBench
         ];
         var warmed = await WarmUpAsync(options, cases, server.ProcessId, cancellationToken);
         var grants = await TimeCasesAsync(options, [ClientCredentials, RefreshToken, AuthorizationCode], cases, server.ProcessId, cancellationToken);
+        var signing = CeilingRate.Pooled(signingBefore, await Ceiling.MeasureAsync(Ceiling.Rs256Mode, options.ServerCpus, options.SigningSeconds, cancellationToken));
+        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256 before and after the grants: {signing.PerSecond:0} signatures/s (the two {signing.Spread:P0} apart)"));
         await server.DisposeAsync(); // the peer gets the CPU to itself
 
         PeerResult? peer = null;

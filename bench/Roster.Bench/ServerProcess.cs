@@ -83,7 +83,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var healthy = WaitUntilHealthyAsync(baseAddress, server.running.Task);
+        var healthy = WaitUntilHealthyAsync(baseAddress, server.running.Task, started);
         var timeout = Task.Delay(TimeSpan.FromMinutes(2));
         if (await Task.WhenAny(Task.WhenAll(server.running.Task, healthy), timeout) == timeout)
         {
@@ -91,13 +91,12 @@ public sealed class ServerProcess : IAsyncDisposable
             throw new TimeoutException($"The server did not report running within 2 minutes; see {logPath}.");
         }
         await server.running.Task;
-        await healthy;
-        server.TimeToHealthy = Stopwatch.GetElapsedTime(started);
+        server.TimeToHealthy = await healthy;
         return server;
     }
 
-    /// <summary>Asks /healthz every 5 ms until it answers 200; gives up when the process fails to start.</summary>
-    private static async Task WaitUntilHealthyAsync(Uri baseAddress, Task running)
+    /// <summary>Asks /healthz every 5 ms until it answers 200, and says when that was; gives up when the process fails to start.</summary>
+    private static async Task<TimeSpan> WaitUntilHealthyAsync(Uri baseAddress, Task running, long started)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         while (!running.IsFaulted)
@@ -106,7 +105,7 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 using var response = await http.GetAsync("/healthz");
                 if (response.IsSuccessStatusCode)
-                    return;
+                    return Stopwatch.GetElapsedTime(started);
             }
             catch (HttpRequestException)
             {
@@ -114,6 +113,7 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(5);
         }
+        return TimeSpan.Zero;
     }
 
     private void OnLine(string? line)

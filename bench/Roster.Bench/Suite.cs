@@ -78,7 +78,7 @@ public static class Suite
             figures.AddRange(GrantFigures(grants));
             figures.AddRange(LdapFigures(ldap));
             figures.AddRange(UsersListFigures(users));
-            Console.Out.Write(Render(figures, started, load.Describe(), [footprint.Runtime, grants.Peer?.Version, .. ldap.Select(l => l.Version), .. users.Versions.Skip(1)]));
+            Console.Out.Write(Render(figures, started, load.Describe(), options.GetValueOrDefault("--nproc", "?"), [footprint.Runtime, grants.Peer?.Version, .. ldap.Select(l => l.Version), .. users.Versions.Skip(1)]));
             Console.Out.WriteLine();
             Console.Out.WriteLine("```json");
             Console.Out.WriteLine(JsonSerializer.Serialize(new
@@ -158,13 +158,13 @@ public static class Suite
         users.Rows.Select(row => new Figure("/users", $"{row.Provider}, 100,000 users: {row.Case} (p95; p50 {row.ServerP50:0.0} ms)", row.ServerP95, "ms",
             Target: $"p95 < {ResultRow.TargetMs:0} ms", Met: row.Ok, Note: row.Invalid));
 
-    private static string Render(List<Figure> figures, DateTime started, string load, IEnumerable<string?> versions)
+    private static string Render(List<Figure> figures, DateTime started, string load, string nproc, IEnumerable<string?> versions)
     {
         var text = new StringBuilder();
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
         Line($"### Roster, measured: `bench/run`, {started:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        Line($"- machine: {Environment.ProcessorCount} CPUs visible to the generator; CPU: {CpuModel()}; load average (1 min): {load}");
+        Line($"- machine: nproc {nproc}; CPU: {CpuModel()}; load average (1 min): {load}");
         Line($"- each server (Roster published in Release with ReadyToRun; each peer) pinned to CPU 0, the load generator to CPU 1; {string.Join("; ", versions.Where(v => v is not null))}");
         text.AppendLine();
         text.AppendLine("| area | measurement | Roster | beside | Roster ÷ beside | target | met |");

@@ -43,6 +43,7 @@ public static class RosterHost
         services.AddOidc(configuration);
         services.AddLdap(configuration);
         services.AddCredentialRateLimits(configuration);
+        services.AddReverseProxy(configuration);
 
         services.AddAuthorizationBuilder()
             // Secure by default: every endpoint needs a signed-in user unless it says otherwise.
@@ -69,6 +70,8 @@ public static class RosterHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // First: everything after it sees the person's address and scheme, not the proxy's.
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());

@@ -40,15 +40,23 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Saved(eventData.Context);
+        if (Saved(eventData.Context) && eventData.Context!.Database.IsNpgsql())
+            eventData.Context.Database.ExecuteSqlRaw(Announce);
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Saved(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (Saved(eventData.Context) && eventData.Context!.Database.IsNpgsql())
+            await eventData.Context.Database.ExecuteSqlRawAsync(Announce, cancellationToken);
+        return result;
     }
+
+    /// <summary>
+    /// Tells the other instances on the same PostgreSQL (<see cref="DirectoryChangeListener"/>). Inside a
+    /// transaction PostgreSQL delivers it at commit, and not at all on rollback, so nobody reloads too early.
+    /// </summary>
+    private const string Announce = "SELECT pg_notify('" + DirectoryChangeListener.Channel + "', '')";
 
     // Counted before the save and again once it is committed: a search in between reloads what is not yet
     // committed, and the next one reloads again, so none keeps serving what was there before the change.
@@ -61,10 +69,13 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
         }
     }
 
-    private void Saved(DbContext? context)
+    /// <summary>Counts a committed change to what LDAP shows; says whether there was one.</summary>
+    private bool Saved(DbContext? context)
     {
-        if (context is not null && saving.Remove(context))
-            Changed();
+        if (context is null || !saving.Remove(context))
+            return false;
+        Changed();
+        return true;
     }
 
     private static bool Affects(EntityEntry entry) => entry.State is EntityState.Added or EntityState.Deleted or EntityState.Modified && entry.Entity switch

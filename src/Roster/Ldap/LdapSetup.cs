@@ -14,6 +14,7 @@ public static class LdapSetup
         services.AddSingleton<LdapDirectory>();
         services.AddSingleton<LdapHost>();
         services.AddHostedService(provider => provider.GetRequiredService<LdapHost>());
+        services.AddHostedService<DirectoryChangeListener>();
         return services;
     }
 }

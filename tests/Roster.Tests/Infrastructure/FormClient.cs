@@ -16,10 +16,11 @@ public sealed record Page(HttpStatusCode Status, string? Location, IHtmlDocument
 /// Talks to Roster the way a person with a plain browser does: keeps cookies, reads the form it was
 /// given and posts it back with its antiforgery token. Redirects are returned, not followed.
 /// </summary>
-public sealed class FormClient(string baseUrl) : IDisposable
+/// <remarks>Two clients given one <paramref name="cookies"/> jar are one browser reaching two addresses (instances behind a load balancer).</remarks>
+public sealed class FormClient(string baseUrl, CookieContainer? cookies = null) : IDisposable
 {
     private static readonly HtmlParser Parser = new();
-    private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+    private readonly HttpClient http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() })
     {
         BaseAddress = new Uri(baseUrl),
     };

@@ -81,6 +81,12 @@ public sealed class TestApp : IAsyncDisposable
 
     public int Count(string subject) => TokensFor(subject).Count;
 
+    /// <summary>Every logout token received so far.</summary>
+    public IReadOnlyCollection<string> Received => received;
+
+    /// <summary>Ends the refusals <c>failFirst</c> asked for: every notice from now on is taken.</summary>
+    public void AcceptFromNowOn() => Interlocked.Exchange(ref refusalsLeft, 0);
+
     public List<string> TokensFor(string subject) => [.. received.Where(t => new JsonWebToken(t).Subject == subject)];
 
     /// <summary>Validates a logout token the way a relying party must; returns the validated token or throws why not.</summary>

@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Roster.Tests.Accounts;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Hosting;
+
+/// <summary>Loopback is trusted as a proxy by default; here only a proxy elsewhere is, so the test's own requests are not.</summary>
+public sealed class UntrustedProxyRoster() : RosterFixture("Sqlite")
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Roster:RateLimit:CredentialAttemptsPerMinute"] = "3",
+        ["Roster:TrustedProxies:0"] = "10.9.9.9",
+    };
+}
+
+public sealed class ReverseProxyTests(StrictRateLimitRoster trusted, UntrustedProxyRoster untrusted)
+    : IClassFixture<StrictRateLimitRoster>, IClassFixture<UntrustedProxyRoster>
+{
+    [Fact]
+    public async Task BehindATrustedProxyEachPersonsAddressHasItsOwnLimitAndIsAudited()
+    {
+        using var first = Behind(trusted.Server, "203.0.113.7");
+        using var second = Behind(trusted.Server, "203.0.113.8");
+        for (var attempt = 0; attempt < 3; attempt++)
+            Assert.Equal(HttpStatusCode.OK, (await first.SignInAsync("nobody-" + attempt, "a guessed password")).Status);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await first.SignInAsync("nobody", "a guessed password")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await second.SignInAsync("nobody", "a guessed password")).Status);
+        var addresses = await trusted.Server.QueryAsync(db => db.AuditEvents.Select(e => e.ClientAddress).ToListAsync());
+        Assert.Contains("203.0.113.7", addresses);
+    }
+
+    [Fact]
+    public async Task AForwardedAddressFromAnUntrustedPeerIsIgnored()
+    {
+        using var first = Behind(untrusted.Server, "203.0.113.7");
+        using var second = Behind(untrusted.Server, "203.0.113.8");
+        for (var attempt = 0; attempt < 3; attempt++)
+            Assert.Equal(HttpStatusCode.OK, (await first.SignInAsync("nobody", "a guessed password")).Status);
+
+        // Both are the test's own loopback address to Roster: one limit, whatever the headers claim.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await second.SignInAsync("nobody", "a guessed password")).Status);
+        var addresses = await untrusted.Server.QueryAsync(db => db.AuditEvents.Select(e => e.ClientAddress).ToListAsync());
+        Assert.DoesNotContain("203.0.113.7", addresses);
+        Assert.Contains("127.0.0.1", addresses);
+    }
+
+    private static FormClient Behind(RosterServer server, string forwardedFor)
+    {
+        var client = server.NewClient();
+        client.Http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        return client;
+    }
+}
