@@ -4,14 +4,18 @@ using Microsoft.IdentityModel.Tokens;
 namespace Roster.Oidc;
 
 /// <summary>
-/// One active signing key per algorithm. The newest key of an algorithm signs; it is replaced once
-/// older than <see cref="SigningKeyOptions.RotateAfter"/>, and a replaced key stays in the JWKS for
-/// <see cref="SigningKeyOptions.RetireAfter"/> before it is deleted. Another instance's rotation is seen
-/// within a minute.
+/// One active signing key per algorithm. A key is replaced once older than
+/// <see cref="SigningKeyOptions.RotateAfter"/>: its successor is published at once but signs only
+/// <see cref="PublishAhead"/> later, so every instance (each reloads the keys every minute) and every app
+/// that fetched the JWKS meanwhile already knows it. A replaced key stays in the JWKS for
+/// <see cref="SigningKeyOptions.RetireAfter"/> after its successor took over, then it is deleted.
 /// </summary>
 public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions<SigningKeyOptions> options)
 {
     private static readonly TimeSpan Reload = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a new key is published before it signs: two reloads, so no instance can miss it.</summary>
+    public static readonly TimeSpan PublishAhead = 2 * Reload;
     private readonly SemaphoreSlim gate = new(1, 1);
     private Snapshot current = new([], [], [], DateTimeOffset.MinValue);
 
@@ -29,7 +33,7 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
     public async Task<SigningCredentials> SigningCredentialsAsync(string algorithm, CancellationToken cancellationToken = default)
     {
         var snapshot = await CurrentAsync(cancellationToken);
-        return snapshot.Credentials[Active(snapshot.Keys, algorithm).KeyId];
+        return snapshot.Credentials[Active(snapshot.Keys, algorithm, clock.GetUtcNow()).KeyId];
     }
 
     /// <summary>Every published key, to check tokens Roster signed.</summary>
@@ -79,10 +83,10 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
                 await store.AddAsync(created, cancellationToken);
                 ofAlgorithm.Insert(0, created);
             }
-            // A key is replaced when the next newer one was created; it retires RetireAfter later.
+            // A key is replaced when the next newer one starts signing; it retires RetireAfter later.
             for (var i = 0; i < ofAlgorithm.Count; i++)
             {
-                var replacedAt = i == 0 ? (DateTimeOffset?)null : ofAlgorithm[i - 1].CreatedAt;
+                var replacedAt = i == 0 ? (DateTimeOffset?)null : ofAlgorithm[i - 1].CreatedAt + PublishAhead;
                 if (replacedAt is { } at && now - at >= settings.RetireAfter)
                     await store.RemoveAsync(ofAlgorithm[i].KeyId, cancellationToken);
                 else
@@ -95,7 +99,12 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
     private bool NeedsRotation(IReadOnlyList<StoredSigningKey> current, DateTimeOffset now) =>
         SigningAlgorithms.All.Any(algorithm => !current.Any(k => k.Algorithm == algorithm && now - k.CreatedAt < options.Value.RotateAfter));
 
-    private static StoredSigningKey Active(IReadOnlyList<StoredSigningKey> current, string algorithm) =>
-        current.Where(k => k.Algorithm == algorithm).MaxBy(k => k.CreatedAt)
-        ?? throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Roster signs with RS256 or ES256.");
+    /// <summary>The newest key published for at least <see cref="PublishAhead"/>; the newest of all when none is (the very first key).</summary>
+    private static StoredSigningKey Active(IReadOnlyList<StoredSigningKey> current, string algorithm, DateTimeOffset now)
+    {
+        var keys = current.Where(k => k.Algorithm == algorithm).OrderByDescending(k => k.CreatedAt).ToList();
+        if (keys.Count == 0)
+            throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Roster signs with RS256 or ES256.");
+        return keys.FirstOrDefault(k => now - k.CreatedAt >= PublishAhead) ?? keys[0];
+    }
 }

@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Roster.Accounts;
 
@@ -11,47 +11,79 @@ public sealed class RateLimitOptions
     public int CredentialAttemptsPerMinute { get; set; } = 20;
 }
 
-/// <summary>Limits credential checks per client address, on top of per-account lockout, so one address cannot spray guesses over many accounts.</summary>
+/// <summary>
+/// Limits credential form posts per client address, on top of per-account lockout, so one address cannot
+/// spray guesses over many accounts. Counted in the database (<see cref="CredentialCounters"/>): one limit
+/// however many instances share the work.
+/// </summary>
 public static class CredentialRateLimits
 {
     private static readonly string[] CredentialPaths = ["/login", "/forgot-password", "/reset-password", "/accept-invitation", "/account"];
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     public static IServiceCollection AddCredentialRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(settings);
+        services.AddSingleton<CredentialCounters>();
+        services.AddHostedService<CredentialCounterCleanup>();
         services.AddSingleton(new FailedTokenAttempts(settings.CredentialAttemptsPerMinute));
-        services.AddRateLimiter(limiter =>
+        return services;
+    }
+
+    public static IApplicationBuilder UseCredentialRateLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (IsCredentialAttempt(context.Request))
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsCredentialAttempt(context.Request)
-                    ? RateLimitPartition.GetFixedWindowLimiter(
-                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                        _ => new FixedWindowRateLimiterOptions
-                        {
-                            PermitLimit = settings.CredentialAttemptsPerMinute,
-                            Window = TimeSpan.FromMinutes(1),
-                        })
-                    : RateLimitPartition.GetNoLimiter(""));
-            limiter.OnRejected = async (rejected, cancellationToken) =>
+            var limit = context.RequestServices.GetRequiredService<RateLimitOptions>().CredentialAttemptsPerMinute;
+            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var attempts = await context.RequestServices.GetRequiredService<CredentialCounters>().CountAsync("post:" + address, Window, context.RequestAborted);
+            if (attempts > limit)
             {
-                var response = rejected.HttpContext.Response;
+                var response = context.Response;
                 response.StatusCode = StatusCodes.Status429TooManyRequests;
                 response.Headers.RetryAfter = "60";
                 response.ContentType = "text/plain; charset=utf-8";
-                await response.WriteAsync("Too many attempts from your address. Wait a minute, then try again.", cancellationToken);
-            };
-        });
-        return services;
-    }
+                await response.WriteAsync("Too many attempts from your address. Wait a minute, then try again.", context.RequestAborted);
+                return;
+            }
+        }
+        await next(context);
+    });
 
     private static bool IsCredentialAttempt(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) &&
         CredentialPaths.Any(path => request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase));
 }
 
+/// <summary>Forgets credential counts once their windows are long over, so the table holds only recent ones.</summary>
+public sealed class CredentialCounterCleanup(CredentialCounters counters, TimeProvider clock, IOptions<AccountOptions> accounts, ILogger<CredentialCounterCleanup> log) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // First an hour after start: start-up is when requests wait for the same core.
+            await Task.Delay(Interval, clock, stoppingToken);
+            try
+            {
+                // The longest window: an unknown name's lockout.
+                await counters.PurgeAsync(accounts.Value.LockoutDuration + TimeSpan.FromMinutes(1), stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Old credential counts could not be deleted; trying again in an hour.");
+            }
+        }
+    }
+}
+
 /// <summary>
-/// Failed API token checks and OpenID Connect client authentications per client address. Tokens are too long to guess, but a flood of wrong ones
-/// still costs database lookups; past the limit an address is refused without looking.
+/// Failed API token checks, OpenID Connect client authentications and LDAP binds per client address. Tokens are too long to guess, but a flood of wrong ones
+/// still costs database lookups; past the limit an address is refused without looking. Counted in this instance's memory, because a shared count would
+/// cost the very lookup it saves (password guessing is stopped by the account lockout, which every instance shares).
 /// </summary>
 public sealed class FailedTokenAttempts(int perMinute) : Roster.Oidc.ICredentialThrottle
 {

@@ -50,7 +50,7 @@ public sealed class PasswordSignIn(
     {
         var user = await FindByEmailOrUsernameAsync(users, identifier, cancellationToken);
         var outcome = user is null
-            ? CheckUnknown(identifier, password)
+            ? await CheckUnknownAsync(identifier, password, cancellationToken)
             : await CheckKnownAsync(user, password);
 
         if (outcome.Status == SignInStatus.Succeeded)
@@ -123,13 +123,13 @@ public sealed class PasswordSignIn(
         return null;
     }
 
-    private SignInOutcome CheckUnknown(string identifier, string password)
+    private async Task<SignInOutcome> CheckUnknownAsync(string identifier, string password, CancellationToken cancellationToken)
     {
         SpendHashingTime(password);
         var normalized = users.NormalizeName(identifier.Trim()) ?? "";
-        if (unknownLockout.IsLockedOut(normalized))
+        if (await unknownLockout.IsLockedOutAsync(normalized, cancellationToken))
             return new(SignInStatus.LockedOut);
-        return new(unknownLockout.RecordFailure(normalized) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+        return new(await unknownLockout.RecordFailureAsync(normalized, cancellationToken) ? SignInStatus.LockedOut : SignInStatus.Invalid);
     }
 
     /// <summary>Hashes like a real check would, so response times do not tell which names exist or are locked.</summary>

@@ -1,42 +1,34 @@
-using Microsoft.Extensions.Caching.Memory;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Roster.Accounts;
 
 /// <summary>
 /// Counts failed sign-ins for names that match no account and "locks" them exactly as a real account
-/// would be locked, so the lockout message cannot be used to learn which accounts exist.
+/// would be locked, so the lockout message cannot be used to learn which accounts exist. Counted in the
+/// database like a real account's failures, so every instance answers alike.
 /// </summary>
-public sealed class UnknownAccountLockout(IMemoryCache cache, TimeProvider clock, IOptions<AccountOptions> options)
+public sealed class UnknownAccountLockout(CredentialCounters counters, IOptions<AccountOptions> options)
 {
-    private sealed class Failures
-    {
-        public int Count;
-        public DateTimeOffset? LockedUntil;
-    }
+    public async Task<bool> IsLockedOutAsync(string normalizedName, CancellationToken cancellationToken = default) =>
+        await counters.PeekAsync(LockKey(normalizedName), options.Value.LockoutDuration, cancellationToken) > 0;
 
-    public bool IsLockedOut(string normalizedName) =>
-        cache.TryGetValue(Key(normalizedName), out Failures? failures) && failures!.LockedUntil > clock.GetUtcNow();
-
-    /// <summary>Records a failure and says whether it locked the name.</summary>
-    public bool RecordFailure(string normalizedName)
+    /// <summary>Records a failure and says whether it locked the name: for the lockout duration from now, as an account's lock.</summary>
+    public async Task<bool> RecordFailureAsync(string normalizedName, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
-        var failures = cache.GetOrCreate(Key(normalizedName), entry =>
-        {
-            entry.SlidingExpiration = settings.LockoutDuration;
-            entry.Size = 1;
-            return new Failures();
-        })!;
-        lock (failures)
-        {
-            if (++failures.Count < settings.MaxFailedAttempts)
-                return false;
-            failures.Count = 0;
-            failures.LockedUntil = clock.GetUtcNow() + settings.LockoutDuration;
-            return true;
-        }
+        // Failures count until a lock, as an account's do; a quiet lockout duration forgets them.
+        if (await counters.CountAsync(FailuresKey(normalizedName), settings.LockoutDuration, cancellationToken) % settings.MaxFailedAttempts != 0)
+            return false;
+        await counters.CountAsync(LockKey(normalizedName), settings.LockoutDuration, cancellationToken);
+        return true;
     }
 
-    private static string Key(string normalizedName) => "unknown-account:" + normalizedName;
+    // The name is whatever was typed: hashed, so any length fits the key and none is stored as typed.
+    private static string FailuresKey(string normalizedName) => "unknown:" + Hash(normalizedName);
+
+    private static string LockKey(string normalizedName) => "unknown-locked:" + Hash(normalizedName);
+
+    private static string Hash(string value) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

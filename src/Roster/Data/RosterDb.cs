@@ -31,6 +31,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<TwoFactorKey> TwoFactorKeys => Set<TwoFactorKey>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<CredentialCounter> CredentialCounters => Set<CredentialCounter>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
     public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
@@ -123,6 +124,12 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
         {
             setting.HasKey(s => s.Key);
             setting.Property(s => s.Key).HasMaxLength(100);
+        });
+        builder.Entity<CredentialCounter>(counter =>
+        {
+            counter.HasKey(c => c.Key);
+            counter.Property(c => c.Key).HasMaxLength(100);
+            counter.HasIndex(c => c.WindowStart);
         });
         builder.Entity<UserSession>(session =>
         {

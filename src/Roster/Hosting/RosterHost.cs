@@ -84,7 +84,7 @@ public static class RosterHost
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseRateLimiter();
+        app.UseCredentialRateLimits();
         app.UseCors();
         app.UseAuthentication();
         app.UseTwoFactorEnrolment();

@@ -172,6 +172,22 @@ public sealed class ScaleOutTests(TwoInstances instances) : IClassFixture<TwoIns
         return [.. output.Split('\n').Where(l => l.StartsWith("uid: ", StringComparison.Ordinal)).Select(l => l[5..].Trim())];
     }
 
+    [Fact]
+    public async Task FailuresForANameThatIsNoAccountCountOnAAndBTogether()
+    {
+        // Five failures lock a name, known or not (the message must not tell which); here spread over both.
+        var ghost = "ghost-" + Guid.NewGuid().ToString("N")[..8];
+        var answers = new List<Page>();
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            using var browser = new FormClient(attempt % 2 == 0 ? A.Url : B.Url);
+            answers.Add(await browser.SignInAsync(ghost, "a guessed password"));
+        }
+
+        Assert.All(answers[..4], page => Assert.DoesNotContain("locked", page.Text, StringComparison.OrdinalIgnoreCase));
+        Assert.All(answers[4..], page => Assert.Contains("locked", page.Text, StringComparison.OrdinalIgnoreCase));
+    }
+
     private static Dictionary<string, string> Acceptance(string username) => new()
     {
         ["Username"] = username + Guid.NewGuid().ToString("N")[..6],

@@ -51,11 +51,16 @@ public sealed class KeyRingTests(SqliteRoster fixture) : IClassFixture<SqliteRos
         var oldToken = await SignAsync(SigningAlgorithms.RS256);
 
         Server.Clock.Advance(TimeSpan.FromDays(91));
-        var newToken = await SignAsync(SigningAlgorithms.RS256);
         var rotated = await JwksAsync();
+        // Published at once, signing only once every instance has reloaded it.
+        var whilePublishedAhead = await SignAsync(SigningAlgorithms.RS256);
+        Server.Clock.Advance(KeyRing.PublishAhead);
+        var newToken = await SignAsync(SigningAlgorithms.RS256);
 
-        Assert.NotEqual(new JsonWebToken(oldToken).Kid, new JsonWebToken(newToken).Kid);
         Assert.Equal(4, rotated.Keys.Count);
+        Assert.Equal(new JsonWebToken(oldToken).Kid, new JsonWebToken(whilePublishedAhead).Kid);
+        Assert.NotEqual(new JsonWebToken(oldToken).Kid, new JsonWebToken(newToken).Kid);
+        Assert.Contains(rotated.Keys, k => k.Kid == new JsonWebToken(newToken).Kid);
         Assert.True(await ValidatesAsync(oldToken, rotated), "a token of the replaced key stops validating before the key retires");
         Assert.True(await ValidatesAsync(newToken, rotated));
 
