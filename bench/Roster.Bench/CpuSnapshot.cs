@@ -8,7 +8,7 @@ namespace Roster.Bench;
 /// CPU time at one instant, from /proc: a process's user + system time, and how busy each CPU has been
 /// since boot. Two snapshots give the share of a core each used over the interval between them.
 /// </summary>
-public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double ServerSeconds, IReadOnlyDictionary<int, (double Busy, double Total)> Cpus)
+public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double ServerSeconds, IReadOnlyDictionary<int, (double Busy, double Total, double Stolen)> Cpus)
 {
     private const int ClockTicksName = 2; // _SC_CLK_TCK in glibc's unistd.h
 
@@ -29,7 +29,11 @@ public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double
             Cpus.TryGetValue(cpu, out var after) && before.Cpus.TryGetValue(cpu, out var start) && after.Total > start.Total
                 ? (after.Busy - start.Busy) / (after.Total - start.Total)
                 : null;
-        return new CpuUse(wall, (GeneratorSeconds - before.GeneratorSeconds) / wall, (ServerSeconds - before.ServerSeconds) / wall, Busy(0), Busy(1));
+        double? Stolen(int cpu) =>
+            Cpus.TryGetValue(cpu, out var after) && before.Cpus.TryGetValue(cpu, out var start) && after.Total > start.Total
+                ? (after.Stolen - start.Stolen) / (after.Total - start.Total)
+                : null;
+        return new CpuUse(wall, (GeneratorSeconds - before.GeneratorSeconds) / wall, (ServerSeconds - before.ServerSeconds) / wall, Busy(0), Busy(1), Stolen(0));
     }
 
     /// <summary>
@@ -64,10 +68,13 @@ public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
-    /// <summary>The "cpuN user nice system idle iowait irq softirq steal" lines of /proc/stat; idle and iowait are not busy.</summary>
-    private static Dictionary<int, (double Busy, double Total)> CpuSeconds()
+    /// <summary>
+    /// The "cpuN user nice system idle iowait irq softirq steal" lines of /proc/stat; idle and iowait are not busy.
+    /// Steal is time the virtual CPU wanted to run and the host ran something else: busy, but not anything here.
+    /// </summary>
+    private static Dictionary<int, (double Busy, double Total, double Stolen)> CpuSeconds()
     {
-        var cpus = new Dictionary<int, (double, double)>();
+        var cpus = new Dictionary<int, (double, double, double)>();
         foreach (var line in File.ReadLines("/proc/stat"))
         {
             if (!line.StartsWith("cpu", StringComparison.Ordinal) || line.Length < 4 || !char.IsAsciiDigit(line[3]))
@@ -76,7 +83,7 @@ public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double
             var ticks = parts.Skip(1).Take(8).Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
             var total = ticks.Sum();
             var idle = ticks[3] + ticks[4];
-            cpus[int.Parse(parts[0][3..], CultureInfo.InvariantCulture)] = ((total - idle) / TicksPerSecond, total / TicksPerSecond);
+            cpus[int.Parse(parts[0][3..], CultureInfo.InvariantCulture)] = ((total - idle) / TicksPerSecond, total / TicksPerSecond, ticks[7] / TicksPerSecond);
         }
         return cpus;
     }
@@ -92,7 +99,7 @@ public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double
 }
 
 /// <summary>
-/// Shares of one core over an interval: the load generator, the server, and how busy CPUs 0 and 1 were
-/// with everything on them (null when the machine has no such CPU).
+/// Shares of one core over an interval: the load generator, the server, how busy CPUs 0 and 1 were
+/// with everything on them (null when the machine has no such CPU), and how much of CPU 0 the host took (steal).
 /// </summary>
-public sealed record CpuUse(double WallSeconds, double Generator, double Server, double? Cpu0Busy, double? Cpu1Busy);
+public sealed record CpuUse(double WallSeconds, double Generator, double Server, double? Cpu0Busy, double? Cpu1Busy, double? Cpu0Stolen = null);

@@ -69,8 +69,8 @@ internal static class GrantsReport
         Line($"Per CPU-second actually used (server for grants, signing process for raw): raw RS256 {rawPerCpuSecond:#,0}; {string.Join("; ", perCpu)}.");
         Line($"The signing process got {signing.CpuShare:P0} of CPU 0 while it ran.");
         var others = measured.Grants.Select(g => string.Create(CultureInfo.InvariantCulture,
-            $"{g.Case}: CPU 0 {Share(g.Cpu.Cpu0Busy - g.Cpu.Server)}, CPU 1 {Share(g.Cpu.Cpu1Busy - g.Cpu.Generator)}"));
-        Line($"Other processes' use of the two cores during the timed windows: {string.Join("; ", others)}.");
+            $"{g.Case}: CPU 0 {Share(g.Cpu.Cpu0Busy - g.Cpu.Server)} (the host's steal {Share(g.Cpu.Cpu0Stolen)}), CPU 1 {Share(g.Cpu.Cpu1Busy - g.Cpu.Generator)}"));
+        Line($"Other processes' use of the two cores during the timed windows, and how much of CPU 0 the virtual machine's host took: {string.Join("; ", others)}.");
         report.AppendLine();
         report.AppendLine(
             "grants/s counts 200 answers carrying tokens within the timed window (any other answer fails the run). " +

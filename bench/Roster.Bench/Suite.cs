@@ -126,7 +126,8 @@ public static class Suite
         foreach (var grant in grants.Grants)
         {
             var signatures = GrantsReport.Signatures(grant);
-            var bound = GrantsReport.GeneratorBound(grant) ? "generator-bound: the load generator used its whole core, so this may be its rate, not Roster's" : null;
+            var bound = GrantsReport.GeneratorBound(grant) ? "generator-bound: the load generator used its whole core, so this may be its rate, not Roster's"
+                : string.Create(CultureInfo.InvariantCulture, $"Roster got {grant.Cpu.Server:P0} of CPU 0, the host took {grant.Cpu.Cpu0Stolen ?? 0:P0}; per CPU-second Roster used: {100 * signatures * grant.PerSecond / grant.Cpu.Server / grants.Signing.PerCpuSecond:0} % of raw");
             var name = grant.Case == GrantsBench.AuthorizationCode
                 ? "authorization code flows per second (authorize in a session → code → tokens; 2 signatures)"
                 : $"{grant.Case} grants per second";

@@ -33,13 +33,27 @@ public sealed class Parameters
     public static async Task<Parameters> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (HttpMethods.IsPost(request.Method))
-            return request.HasFormContentType ? new(await request.ReadFormAsync(cancellationToken)) : new([]);
+            return await ReadFormAsync(request, cancellationToken) ?? new([]);
         return new(request.Query);
     }
 
-    /// <summary>The form of a POST; null when the body is not application/x-www-form-urlencoded, as RFC 6749 section 3.2 requires.</summary>
-    public static async Task<Parameters?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        HttpMethods.IsPost(request.Method) && request.HasFormContentType ? new(await request.ReadFormAsync(cancellationToken)) : null;
+    /// <summary>
+    /// The form of a POST; null when the body is not application/x-www-form-urlencoded, as RFC 6749 section 3.2
+    /// requires, or is cut short or malformed: the caller answers invalid_request rather than failing.
+    /// </summary>
+    public static async Task<Parameters?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
+            return null;
+        try
+        {
+            return new(await request.ReadFormAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Adds <paramref name="parameters"/> to <paramref name="uri"/>'s query, keeping the query it has (RFC 6749 section 3.1.2).</summary>
     public static string AppendTo(string uri, IEnumerable<KeyValuePair<string, string?>> parameters) =>

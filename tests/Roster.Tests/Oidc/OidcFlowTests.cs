@@ -245,6 +245,19 @@ public abstract class OidcFlowTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task AFormTooLargeToReadIsAnInvalidRequestNotAServerError()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        // Past ASP.NET Core's limit of 1,024 form values, reading the form throws.
+        var fields = Enumerable.Range(0, 1100).ToDictionary(i => $"x{i}", i => "y");
+        fields["grant_type"] = "client_credentials";
+
+        var (status, body, _) = await app.PostAsync("/oidc/token", fields);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (status, body.GetProperty("error").GetString()));
+    }
+
+    [Fact]
     public async Task UnsupportedGrantAndResponseTypesAreRefusedWithTheirOwnErrors()
     {
         var app = await RelyingParty.RegisterAsync(Server);
