@@ -107,11 +107,15 @@ public static class RosterHost
         try
         {
             app = Build(CreateBuilder(args));
+            // Instances that start together on a new database prepare it one after the other.
+            await using var startup = await StartupLock.AcquireAsync(app.Services);
             await DatabaseSetup.MigrateAsync(app.Services);
             await using var scope = app.Services.CreateAsyncScope();
             var created = await scope.ServiceProvider.GetRequiredService<FirstOwner>().EnsureCreatedAsync();
             if (created is not null)
                 PrintFirstOwner(created);
+            // The signing keys exist from the first start on (created now if missing), not from the first sign-in.
+            await app.Services.GetRequiredService<KeyRing>().PublicKeysAsync();
         }
         catch (Exception e) when (e is InvalidOperationException or OptionsValidationException or DbException or IOException)
         {
@@ -127,8 +131,6 @@ public static class RosterHost
             // Most often the port is taken by another program.
             return Cli.RosterCli.Fail($"Roster could not listen: {e.Message} Choose another address with --urls (e.g. --urls http://localhost:8080).");
         }
-        // The signing keys exist from the first start on (created now if missing), not from the first sign-in.
-        await app.Services.GetRequiredService<KeyRing>().PublicKeysAsync();
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         Console.WriteLine($"Roster is running. Open {addresses.FirstOrDefault() ?? "the configured URL"} in a browser and sign in.");

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using System.Web;
 using Roster.Tests.Infrastructure;
@@ -60,6 +61,33 @@ public class TwoInstances : IAsyncLifetime
             if (started is not null)
                 await started.DisposeAsync();
         folder.Dispose();
+    }
+}
+
+/// <summary>Instances started at the same moment on a new database: they take turns preparing it.</summary>
+public sealed class ScaleOutFirstStartTests
+{
+    [Fact]
+    public async Task TwoInstancesStartedTogetherOnANewDatabaseMakeOneOwnerAndOneKeyPerAlgorithm()
+    {
+        await using var database = await TestDatabase.CreateAsync("Postgres");
+        using var folder = new TempDirectory();
+        var environment = RosterServer.TestSettings(Path.Combine(folder.Path, "data"))
+            .Concat(database.Settings())
+            .Append(new("Roster:Owner:Password", TwoInstances.OwnerPassword))
+            .AsEnvironment();
+
+        var started = await Task.WhenAll(RosterProcess.StartServerAsync(folder.Path, environment), RosterProcess.StartServerAsync(folder.Path, environment));
+        await using var a = started[0];
+        await using var b = started[1];
+
+        await using var db = database.Connect();
+        Assert.Equal(1, await db.Users.CountAsync());
+        Assert.Equal(["ES256", "RS256"], (await db.OidcSigningKeys.Select(k => k.Algorithm).ToListAsync()).Order());
+        using var http = new HttpClient();
+        var jwksA = await http.GetStringAsync(a.Url + "/oidc/jwks");
+        var jwksB = await http.GetStringAsync(b.Url + "/oidc/jwks");
+        Assert.Equal(jwksA, jwksB);
     }
 }
 
