@@ -40,6 +40,52 @@ internal static class Common
             : null;
 }
 
+/// <summary>
+/// What every benchmark mode does around its measurement: its options (exit 2 when they are wrong), Ctrl+C
+/// (130), a failure (1, with the exception), then the report on stdout and 0 when every target was met, 3 when not.
+/// </summary>
+internal static class BenchMode
+{
+    public static async Task<int> RunAsync<TOptions, TResult>(
+        string[] args,
+        Func<string[], TOptions> parse,
+        Func<TOptions, CancellationToken, Task<TResult>> measure,
+        Func<TOptions, TResult, DateTime, string, string> render,
+        Func<TResult, bool> targetsMet)
+    {
+        TOptions options;
+        try
+        {
+            options = parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        using var interruption = new Interruption();
+        using var load = new LoadSampler();
+        var started = DateTime.UtcNow;
+        TResult result;
+        try
+        {
+            result = await measure(options, interruption.Token);
+        }
+        catch (Exception) when (interruption.Requested)
+        {
+            Common.Log("Interrupted.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            Common.Log($"Failed: {e}");
+            return 1;
+        }
+        Console.Out.Write(render(options, result, started, load.Describe()));
+        return targetsMet(result) ? 0 : 3;
+    }
+}
+
 /// <summary>Ctrl+C or SIGTERM (the scripts forward both as SIGTERM) cancel <see cref="Token"/>: the bench stops measuring and cleans up.</summary>
 internal sealed class Interruption : IDisposable
 {

@@ -34,42 +34,10 @@ public static class GrantsBench
     /// <summary>Below this share of the core over a round, the JIT is taken to be done with the hot paths.</summary>
     private const double SettledCompiling = 0.02;
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        GrantsOptions options;
-        try
-        {
-            options = GrantsOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
-        using var interruption = new Interruption();
-        var now = DateTime.UtcNow;
-        using var load = new LoadSampler();
-
-        Measurements measured;
-        try
-        {
-            measured = await MeasureAsync(options, interruption.Token);
-        }
-        catch (Exception) when (interruption.Requested)
-        {
-            Log("Interrupted.");
-            return 130;
-        }
-        catch (Exception e)
-        {
-            Log($"Failed: {e}");
-            return 1;
-        }
-
-        Console.Out.Write(GrantsReport.Render(options, measured, now, load.Describe()));
-        // 3: measured, but a grant is under the target or the load generator may have limited it.
-        return measured.Grants.All(g => GrantsReport.Ok(g, measured.Signing)) ? 0 : 3;
-    }
+    public static Task<int> RunAsync(string[] args) =>
+        BenchMode.RunAsync(args, GrantsOptions.Parse, MeasureAsync, GrantsReport.Render,
+            // A grant under the target, or one the load generator may have limited, misses.
+            measured => measured.Grants.All(g => GrantsReport.Ok(g, measured.Signing)));
 
     internal static async Task<Measurements> MeasureAsync(GrantsOptions options, CancellationToken cancellationToken)
     {

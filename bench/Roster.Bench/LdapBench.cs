@@ -32,38 +32,8 @@ public static class LdapBench
     private const int Iterations = 100_000;
     private const int BindConnections = 4;
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        Options options;
-        try
-        {
-            options = Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
-        using var interruption = new Interruption();
-        using var load = new LoadSampler();
-        var started = DateTime.UtcNow;
-        try
-        {
-            var results = await MeasureAsync(options, interruption.Token);
-            Console.Out.Write(Render(options, results, started, load.Describe()));
-            return results[0].PerSecond >= results[1].PerSecond && !results.Any(GeneratorBound) ? 0 : 3;
-        }
-        catch (Exception) when (interruption.Requested)
-        {
-            Log("Interrupted.");
-            return 130;
-        }
-        catch (Exception e)
-        {
-            Log($"Failed: {e}");
-            return 1;
-        }
-    }
+    public static Task<int> RunAsync(string[] args) =>
+        BenchMode.RunAsync(args, Parse, MeasureAsync, Render, results => results[0].PerSecond >= results[1].PerSecond && !results.Any(GeneratorBound));
 
     internal static async Task<List<Result>> MeasureAsync(Options options, CancellationToken cancellationToken)
     {

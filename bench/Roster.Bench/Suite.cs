@@ -39,68 +39,43 @@ public static class Suite
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) =>
+        BenchMode.RunAsync(args, Parse, MeasureAsync, Render, result => result.Figures.All(f => f.Met != false));
+
+    /// <summary>Every part's raw measurements, and the figures the table shows.</summary>
+    internal sealed record Result(
+        List<Figure> Figures,
+        FootprintBench.Result Footprint,
+        Measurements Grants,
+        List<LdapBench.Result> Ldap,
+        UsersListBench.Result UsersList,
+        string Nproc);
+
+    private static async Task<Result> MeasureAsync(Dictionary<string, string> options, CancellationToken cancellationToken)
     {
-        Dictionary<string, string> options;
-        try
-        {
-            options = Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
-        using var interruption = new Interruption();
-        using var load = new LoadSampler();
-        var started = DateTime.UtcNow;
-        var cancellationToken = interruption.Token;
         string[] PartArgs(params string[] more) =>
         [
             "--server-dll", options["--server-dll"], "--work", options["--work"], "--nproc", options.GetValueOrDefault("--nproc", "?"),
             .. options.TryGetValue("--server-cpus", out var cpus) ? new[] { "--server-cpus", cpus } : [],
             .. more,
         ];
-        try
-        {
-            Log("== footprint: start-up, memory, sign-ins ==");
-            var footprint = await FootprintBench.MeasureAsync(FootprintBench.Parse(PartArgs()), cancellationToken);
-            Log("== oidc-grants: Roster and oidc-provider ==");
-            var grantsOptions = GrantsOptions.Parse(PartArgs("--oidc-provider", options["--oidc-provider"], "--seconds", "10", "--warmup", "2"));
-            var grants = await GrantsBench.MeasureAsync(grantsOptions, cancellationToken);
-            Log("== ldap-search: Roster and slapd ==");
-            var ldap = await LdapBench.MeasureAsync(LdapBench.Parse(PartArgs("--seconds", "10", "--warmup", "12")), cancellationToken);
-            Log("== users-list: /users at 100,000 people on SQLite and PostgreSQL ==");
-            var users = await UsersListBench.MeasureAsync(BenchOptions.Parse(PartArgs("--postgres", options["--postgres"], "--requests", "100", "--warmup", "10")), cancellationToken);
+        Log("== footprint: start-up, memory, sign-ins ==");
+        var footprint = await FootprintBench.MeasureAsync(FootprintBench.Parse(PartArgs()), cancellationToken);
+        Log("== oidc-grants: Roster and oidc-provider ==");
+        var grants = await GrantsBench.MeasureAsync(GrantsOptions.Parse(PartArgs("--oidc-provider", options["--oidc-provider"], "--seconds", "10", "--warmup", "2")), cancellationToken);
+        Log("== ldap-search: Roster and slapd ==");
+        var ldap = await LdapBench.MeasureAsync(LdapBench.Parse(PartArgs("--seconds", "10", "--warmup", "12")), cancellationToken);
+        Log("== users-list: /users at 100,000 people on SQLite and PostgreSQL ==");
+        var users = await UsersListBench.MeasureAsync(BenchOptions.Parse(PartArgs("--postgres", options["--postgres"], "--requests", "100", "--warmup", "10")), cancellationToken);
 
-            var figures = new List<Figure>();
-            figures.AddRange(FootprintFigures(footprint, grants.Peer, users.SqliteResidentBytes));
-            figures.AddRange(GrantFigures(grants));
-            figures.AddRange(LdapFigures(ldap));
-            figures.AddRange(UsersListFigures(users));
-            Console.Out.Write(Render(figures, started, load.Describe(), options.GetValueOrDefault("--nproc", "?"), [footprint.Runtime, grants.Peer?.Version, .. ldap.Select(l => l.Version), .. users.Versions.Skip(1)]));
-            Console.Out.WriteLine();
-            Console.Out.WriteLine("```json");
-            Console.Out.WriteLine(JsonSerializer.Serialize(new
-            {
-                run = new { started, nproc = options.GetValueOrDefault("--nproc"), cpu = CpuModel(), load = load.Describe(), runtime = RuntimeInformation.FrameworkDescription },
-                figures = figures.Select(f => new { f.Area, f.Measurement, f.Value, f.Unit, f.Beside, f.BesideValue, f.Ratio, f.Target, f.Met, f.Note }),
-                raw = new { footprint, grants, ldap, usersList = users },
-            }, Json));
-            Console.Out.WriteLine("```");
-            // 3: measured, but some target missed.
-            return figures.All(f => f.Met != false) ? 0 : 3;
-        }
-        catch (Exception) when (interruption.Requested)
-        {
-            Log("Interrupted.");
-            return 130;
-        }
-        catch (Exception e)
-        {
-            Log($"Failed: {e}");
-            return 1;
-        }
+        List<Figure> figures =
+        [
+            .. FootprintFigures(footprint, grants.Peer, users.SqliteResidentBytes),
+            .. GrantFigures(grants),
+            .. LdapFigures(ldap),
+            .. UsersListFigures(users),
+        ];
+        return new Result(figures, footprint, grants, ldap, users, options.GetValueOrDefault("--nproc", "?"));
     }
 
     private static IEnumerable<Figure> FootprintFigures(FootprintBench.Result footprint, PeerResult? peer, long? withManyUsers)
@@ -159,18 +134,20 @@ public static class Suite
         users.Rows.Select(row => new Figure("/users", $"{row.Provider}, 100,000 users: {row.Case} (p95; p50 {row.ServerP50:0.0} ms)", row.ServerP95, "ms",
             Target: $"p95 < {ResultRow.TargetMs:0} ms", Met: row.Ok, Note: row.Invalid));
 
-    private static string Render(List<Figure> figures, DateTime started, string load, string nproc, IEnumerable<string?> versions)
+    /// <summary>The table, then the same figures and every raw measurement as JSON.</summary>
+    private static string Render(Dictionary<string, string> options, Result result, DateTime started, string load)
     {
         var text = new StringBuilder();
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+        string?[] versions = [result.Footprint.Runtime, result.Grants.Peer?.Version, .. result.Ldap.Select(l => l.Version), .. result.UsersList.Versions.Skip(1)];
         Line($"### Roster, measured: `bench/run`, {started:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        Line($"- machine: nproc {nproc}; CPU: {CpuModel()}; load average (1 min): {load}");
+        Line($"- machine: nproc {result.Nproc}; CPU: {CpuModel()}; load average (1 min): {load}");
         Line($"- each server (Roster published in Release with ReadyToRun; each peer) pinned to CPU 0, the load generator to CPU 1; {string.Join("; ", versions.Where(v => v is not null))}");
         text.AppendLine();
         text.AppendLine("| area | measurement | Roster | beside | Roster ÷ beside | target | met |");
         text.AppendLine("|---|---|---:|---|---:|---|---|");
-        foreach (var f in figures)
+        foreach (var f in result.Figures)
         {
             var beside = f.Beside is null ? "–" : $"{Format(f.BesideValue!.Value, f.Unit)} ({f.Beside})";
             var ratio = f.Ratio is { } r ? string.Create(CultureInfo.InvariantCulture, $"{100 * r:0} %") : "–";
@@ -178,6 +155,15 @@ public static class Suite
             var note = f.Note is null ? "" : $" ({f.Note})";
             text.AppendLine($"| {f.Area} | {f.Measurement}{note} | {Format(f.Value, f.Unit)} | {beside} | {ratio} | {f.Target ?? "–"} | {met} |");
         }
+        text.AppendLine();
+        text.AppendLine("```json");
+        text.AppendLine(JsonSerializer.Serialize(new
+        {
+            run = new { started, nproc = result.Nproc, cpu = CpuModel(), load, runtime = RuntimeInformation.FrameworkDescription },
+            figures = result.Figures.Select(f => new { f.Area, f.Measurement, f.Value, f.Unit, f.Beside, f.BesideValue, f.Ratio, f.Target, f.Met, f.Note }),
+            raw = new { footprint = result.Footprint, grants = result.Grants, ldap = result.Ldap, usersList = result.UsersList },
+        }, Json));
+        text.AppendLine("```");
         return text.ToString();
     }
 

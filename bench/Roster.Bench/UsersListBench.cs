@@ -15,42 +15,9 @@ public static class UsersListBench
 {
     public const string Mode = "users-list";
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        BenchOptions options;
-        try
-        {
-            options = BenchOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
-        // Interrupted: stop measuring, stop the server, drop the database.
-        using var interruption = new Interruption();
-        var now = DateTime.UtcNow;
-        using var load = new LoadSampler();
-        Result result;
-        try
-        {
-            result = await MeasureAsync(options, interruption.Token);
-        }
-        catch (Exception) when (interruption.Requested)
-        {
-            Log("Interrupted.");
-            return 130;
-        }
-        catch (Exception e)
-        {
-            Log($"Failed: {e}");
-            return 1;
-        }
-
-        PrintReport(options, result.Rows, result.Legends, result.Versions, now, load.Describe());
-        // 3: measured, but some case missed the target or could not be measured.
-        return result.Rows.All(r => r.Ok) ? 0 : 3;
-    }
+    public static Task<int> RunAsync(string[] args) =>
+        // A case over the target or not measurable misses.
+        BenchMode.RunAsync(args, BenchOptions.Parse, MeasureAsync, Render, result => result.Rows.All(r => r.Ok));
 
     /// <summary>Every case on every provider; and the SQLite server's resident memory with all those people, after the cases.</summary>
     internal sealed record Result(List<ResultRow> Rows, List<string> Legends, List<string> Versions, long? SqliteResidentBytes);
@@ -244,8 +211,9 @@ public static class UsersListBench
         return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "?";
     }
 
-    private static void PrintReport(BenchOptions options, List<ResultRow> rows, List<string> legends, List<string> versions, DateTime now, string load)
+    private static string Render(BenchOptions options, Result result, DateTime now, string load)
     {
+        var (rows, legends, versions) = (result.Rows, result.Legends, result.Versions);
         var cpu = CpuModel();
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"### /users with {options.Users:N0} seeded users (+1 owner), {options.Requests} requests per case after {options.Warmup} warm-up");
@@ -271,7 +239,7 @@ public static class UsersListBench
         report.AppendLine();
         foreach (var legend in legends)
             report.AppendLine(legend);
-        Console.Out.Write(report.ToString());
+        return report.ToString();
     }
 }
 
