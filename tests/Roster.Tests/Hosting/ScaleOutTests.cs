@@ -77,9 +77,20 @@ public sealed class ScaleOutFirstStartTests
             .Append(new("Roster:Owner:Password", TwoInstances.OwnerPassword))
             .AsEnvironment();
 
-        var started = await Task.WhenAll(RosterProcess.StartServerAsync(folder.Path, environment), RosterProcess.StartServerAsync(folder.Path, environment));
-        await using var a = started[0];
-        await using var b = started[1];
+        Task<RosterProcess>[] starting = [RosterProcess.StartServerAsync(folder.Path, environment), RosterProcess.StartServerAsync(folder.Path, environment)];
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            // The one that did start must not outlive the test.
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+                await (await started).DisposeAsync();
+            throw;
+        }
+        await using var a = await starting[0];
+        await using var b = await starting[1];
 
         await using var db = database.Connect();
         Assert.Equal(1, await db.Users.CountAsync());
