@@ -46,20 +46,8 @@ public static class FootprintBench
     {
         var data = Path.Combine(options.Work, "footprint-data");
         Directory.CreateDirectory(data);
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["Roster__DataDirectory"] = data,
-            ["Roster__Database__Provider"] = "Sqlite",
-            ["Roster__Ldap__Listen"] = "127.0.0.1:0",
-            ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
-            ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
-            ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
-            ["Roster__Accounts__PasswordIterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
-            // The sign-in load comes from one address; the per-address limit would otherwise answer 429.
-            ["Roster__RateLimit__CredentialAttemptsPerMinute"] = "1000000",
-        };
+        var environment = ServerProcess.Environment(data);
+        environment["Roster__Accounts__PasswordIterations"] = Iterations.ToString(CultureInfo.InvariantCulture);
         var log = Path.Combine(options.Work, "server-footprint.log");
         var pidFile = Path.Combine(options.Work, "server.pid");
 

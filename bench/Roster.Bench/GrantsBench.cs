@@ -43,20 +43,7 @@ public static class GrantsBench
     {
         var dataDirectory = Path.Combine(options.WorkDirectory, "sqlite-data");
         Directory.CreateDirectory(dataDirectory);
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["Roster__DataDirectory"] = dataDirectory,
-            ["Roster__Database__Provider"] = "Sqlite",
-            // Any free loopback port: these benchmarks do not measure LDAP, and 3890 may be taken.
-            ["Roster__Ldap__Listen"] = "127.0.0.1:0",
-            ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
-            ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
-            ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
-            // Only the sign-in form posts of the set-up count against it; the token endpoint throttles failures only.
-            ["Roster__RateLimit__CredentialAttemptsPerMinute"] = "1000000",
-        };
+        var environment = ServerProcess.Environment(dataDirectory);
 
         // The CLI needs the schema; the first server start then creates the owner from Roster__Owner__*.
         Log("Creating the schema and registering a confidential app with the Roster CLI…");

@@ -50,20 +50,8 @@ public static class LdapBench
         var data = Path.Combine(options.Work, "roster-data");
         Directory.CreateDirectory(data);
         var ldapPort = ServerProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["Roster__DataDirectory"] = data,
-            ["Roster__Database__Provider"] = "Sqlite",
-            ["Roster__Ldap__Listen"] = $"127.0.0.1:{ldapPort}",
-            ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
-            ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
-            ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
-            ["Roster__Accounts__PasswordIterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
-            // The binds come from one address; the per-address credential limit would otherwise refuse them.
-            ["Roster__RateLimit__CredentialAttemptsPerMinute"] = "1000000",
-        };
+        var environment = ServerProcess.Environment(data, ldapListen: $"127.0.0.1:{ldapPort}");
+        environment["Roster__Accounts__PasswordIterations"] = Iterations.ToString(CultureInfo.InvariantCulture);
         Log($"Seeding Roster with {options.Users:N0} people in {options.Groups} groups…");
         await GrantsBench.RunCliAsync(options.ServerDll, environment, ["migrate"], cancellationToken);
         var connectionString = $"Data Source={Path.Combine(data, "roster.db")}";

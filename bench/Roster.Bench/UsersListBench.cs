@@ -49,18 +49,7 @@ public static class UsersListBench
         var dataDirectory = Path.Combine(options.WorkDirectory, provider.ToLowerInvariant() + "-data");
         Directory.CreateDirectory(dataDirectory);
         var sqliteConnection = $"Data Source={Path.Combine(dataDirectory, "roster.db")}";
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["Roster__DataDirectory"] = dataDirectory,
-            ["Roster__Database__Provider"] = provider,
-            ["Roster__Ldap__Listen"] = "127.0.0.1:0",
-            ["Roster__Owner__Email"] = BenchOptions.OwnerEmail,
-            ["Roster__Owner__Username"] = BenchOptions.OwnerUsername,
-            ["Roster__Owner__Password"] = BenchOptions.OwnerPassword,
-            ["Roster__RateLimit__CredentialAttemptsPerMinute"] = "100000",
-        };
+        var environment = ServerProcess.Environment(dataDirectory, provider);
         if (provider == "Postgres")
             environment["Roster__Database__ConnectionString"] = options.PostgresConnection;
         var logPath = Path.Combine(options.WorkDirectory, $"server-{provider.ToLowerInvariant()}.log");
