@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Roster.Hosting;
 
 namespace Roster.Accounts;
 
@@ -57,27 +58,14 @@ public static class CredentialRateLimits
 }
 
 /// <summary>Forgets credential counts once their windows are long over, so the table holds only recent ones.</summary>
-public sealed class CredentialCounterCleanup(CredentialCounters counters, TimeProvider clock, IOptions<AccountOptions> accounts, ILogger<CredentialCounterCleanup> log) : BackgroundService
+public sealed class CredentialCounterCleanup(CredentialCounters counters, TimeProvider clock, IOptions<AccountOptions> accounts, ILogger<CredentialCounterCleanup> log)
+    : HourlyCleanup(clock, log)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string What => "Old credential counts";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            // First an hour after start: start-up is when requests wait for the same core.
-            await Task.Delay(Interval, clock, stoppingToken);
-            try
-            {
-                // The longest window: an unknown name's lockout.
-                await counters.PurgeAsync(accounts.Value.LockoutDuration + TimeSpan.FromMinutes(1), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Old credential counts could not be deleted; trying again in an hour.");
-            }
-        }
-    }
+    // The longest window any count uses: an unknown name's lockout.
+    protected override Task CleanAsync(CancellationToken cancellationToken) =>
+        counters.PurgeAsync(accounts.Value.LockoutDuration + TimeSpan.FromMinutes(1), cancellationToken);
 }
 
 /// <summary>

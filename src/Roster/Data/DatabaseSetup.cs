@@ -79,8 +79,8 @@ public static class DatabaseSetup
         // Creating the history table first spares a fresh PostgreSQL database the error EF would
         // otherwise log for reading a table that does not exist yet.
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-        // Migrating takes a lock and compares the model with the migrations even when there is nothing to
-        // apply, which was half of a restart; an up-to-date schema is one query.
+        // Migrating takes EF's migration lock and checks the model against the migrations even when there is
+        // nothing to apply; an up-to-date schema needs only the history query above.
         if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
             await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
+using Roster.Hosting;
 
 namespace Roster.Oidc;
 
@@ -8,29 +9,14 @@ namespace Roster.Oidc;
 /// current refresh token expired, and remembered revocations past their token's expiry. A deleted
 /// grant's tokens are refused like unknown ones. Every instance may run it; deleting twice is harmless.
 /// </summary>
-public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<GrantCleanup> log) : BackgroundService
+public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<GrantCleanup> log) : HourlyCleanup(clock, log)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string What => "Expired sign-in grants";
 
-    /// <summary>Not at start-up, when requests wait for the same core; nothing is left to clean that cannot wait this long.</summary>
-    private static readonly TimeSpan FirstRunAfter = TimeSpan.FromMinutes(1);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task CleanAsync(CancellationToken cancellationToken)
     {
-        await Task.Delay(FirstRunAfter, clock, stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await PurgeAsync(scope.ServiceProvider.GetRequiredService<RosterDb>(), clock.GetUtcNow().UtcDateTime, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Expired sign-in grants could not be cleaned up; trying again in an hour.");
-            }
-            await Task.Delay(Interval, clock, stoppingToken);
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        await PurgeAsync(scope.ServiceProvider.GetRequiredService<RosterDb>(), Clock.GetUtcNow().UtcDateTime, cancellationToken);
     }
 
     public static async Task PurgeAsync(RosterDb db, DateTime now, CancellationToken cancellationToken)
