@@ -28,10 +28,12 @@ public static class DatabaseSetup
         services.AddDbContextPool<RosterDb>((provider, db) =>
         {
             db.AddInterceptors(provider.GetServices<IInterceptor>());
+            // The model as generated code (Data/CompiledModels, one per provider): building it from the entity
+            // classes at start-up took about a third of the time to the first answer.
             if (direct.Postgres is { } postgres)
-                db.UseNpgsql(postgres);
+                db.UseNpgsql(postgres).UseModel(CompiledModels.Postgres.RosterDbModel.Instance);
             else
-                db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings());
+                db.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings()).UseModel(CompiledModels.Sqlite.RosterDbModel.Instance);
             // The migrations are written by hand without a model snapshot; a test compares the schema they
             // build with the one the model describes, which is the check this warning would otherwise make.
             db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
