@@ -17,16 +17,17 @@ public sealed record CeilingRate(long Operations, double Seconds, double CpuSeco
     public double PerCpuSecond => Operations / CpuSeconds;
 
     /// <summary>
-    /// Two measurements of the same ceiling pooled, one taken before the load and one after: the machine's
-    /// speed drifts (it is shared), so the ceiling is the rate over both, and <see cref="Spread"/> says how far apart they were.
+    /// Measurements of the same ceiling pooled, taken at different moments of a run (before and after a load,
+    /// or between its windows): the machine's speed drifts (it is shared), so the ceiling is the rate over
+    /// all of them, and <see cref="Spread"/> says how far apart they were.
     /// </summary>
-    public static CeilingRate Pooled(CeilingRate before, CeilingRate after) =>
-        new(before.Operations + after.Operations, before.Seconds + after.Seconds, before.CpuSeconds + after.CpuSeconds)
+    public static CeilingRate Pooled(IReadOnlyList<CeilingRate> parts) =>
+        new(parts.Sum(p => p.Operations), parts.Sum(p => p.Seconds), parts.Sum(p => p.CpuSeconds))
         {
-            Spread = Math.Abs(before.PerSecond - after.PerSecond) / Math.Max(before.PerSecond, after.PerSecond),
+            Spread = (parts.Max(p => p.PerSecond) - parts.Min(p => p.PerSecond)) / parts.Max(p => p.PerSecond),
         };
 
-    /// <summary>How much the pooled measurements differed, as a share of the larger; 0 for a single one.</summary>
+    /// <summary>How far apart the pooled measurements were (fastest minus slowest), as a share of the fastest; 0 for a single one.</summary>
     public double Spread { get; init; }
 }
 
@@ -47,28 +48,59 @@ public static class Ceiling
 
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(1);
 
-    /// <summary>`roster-bench rs256|pbkdf2 [--seconds N] [--iterations N]`: prints one line, `operations=… seconds=… cpu=…`.</summary>
+    /// <summary>The line a <c>--serve</c> child prints once warm, before it takes requests.</summary>
+    public const string Ready = "ready";
+
+    /// <summary>
+    /// `roster-bench rs256|pbkdf2 [--seconds N] [--iterations N]`: prints one line, `operations=… seconds=… cpu=…`.
+    /// With `--serve` it stays up instead, warm: each line read from stdin is a number of seconds to measure
+    /// for, answered with such a line, until stdin closes.
+    /// </summary>
     public static int Run(string mode, string[] args)
     {
         var seconds = 5.0;
         var iterations = 100_000;
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        var serve = false;
+        for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--seconds" && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0)
+            if (args[i] == "--serve")
+                serve = true;
+            else if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
                 seconds = s;
-            else if (args[i] == "--iterations" && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0)
+            else if (args[i] == "--iterations" && i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var n) && n > 0)
                 iterations = n;
             else
                 return Usage();
         }
-        if (args.Length % 2 != 0)
-            return Usage();
 
         Action operation = mode == Rs256Mode ? Rs256Operation() : Pbkdf2Operation(iterations);
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed < Warmup)
             operation();
+        if (!serve)
+        {
+            Console.WriteLine(Measure(operation, seconds));
+            return 0;
+        }
+        Console.WriteLine(Ready);
+        while (Console.ReadLine() is { } line)
+        {
+            if (!double.TryParse(line, CultureInfo.InvariantCulture, out var requested) || requested <= 0)
+                return Usage();
+            Console.WriteLine(Measure(operation, requested));
+        }
+        return 0;
 
+        static int Usage()
+        {
+            Console.Error.WriteLine("usage: roster-bench rs256|pbkdf2 [--seconds N] [--iterations N] [--serve]");
+            return 2;
+        }
+    }
+
+    /// <summary>Runs <paramref name="operation"/> for <paramref name="seconds"/>: `operations=… seconds=… cpu=…`.</summary>
+    private static string Measure(Action operation, double seconds)
+    {
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var timer = Stopwatch.StartNew();
@@ -82,14 +114,7 @@ public static class Ceiling
         var elapsed = timer.Elapsed.TotalSeconds;
         self.Refresh();
         var cpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"operations={count} seconds={elapsed:0.000000} cpu={cpu:0.000000}"));
-        return 0;
-
-        static int Usage()
-        {
-            Console.Error.WriteLine("usage: roster-bench rs256|pbkdf2 [--seconds N] [--iterations N]");
-            return 2;
-        }
+        return string.Create(CultureInfo.InvariantCulture, $"operations={count} seconds={elapsed:0.000000} cpu={cpu:0.000000}");
     }
 
     private static Action Rs256Operation()
@@ -127,23 +152,8 @@ public static class Ceiling
     /// <summary>Runs <paramref name="mode"/> as a child process, pinned with taskset to <paramref name="cpus"/> when given.</summary>
     public static async Task<CeilingRate> MeasureAsync(string mode, string? cpus, double seconds, CancellationToken cancellationToken, int? iterations = null)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var host = Environment.ProcessPath ?? "dotnet";
-        var command = new List<string>();
-        if (cpus is not null)
-            command.AddRange(["taskset", "-c", cpus]);
-        command.Add(host);
-        // Started as `dotnet roster-bench.dll` the host needs the assembly; started through the apphost it does not.
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-            command.Add(Assembly.GetEntryAssembly()!.Location);
-        command.AddRange([mode, "--seconds", seconds.ToString(CultureInfo.InvariantCulture)]);
-        if (iterations is { } n)
-            command.AddRange(["--iterations", n.ToString(CultureInfo.InvariantCulture)]);
-        start.FileName = command[0];
-        foreach (var argument in command.Skip(1))
-            start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {mode} measurement.");
+        string[] arguments = ["--seconds", seconds.ToString(CultureInfo.InvariantCulture), .. iterations is { } n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()];
+        using var process = Process.Start(ChildStart(mode, cpus, arguments)) ?? throw new InvalidOperationException($"Could not start the {mode} measurement.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         try
@@ -158,6 +168,32 @@ public static class Ceiling
         var line = (await output).Trim();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"The {mode} measurement exited with {process.ExitCode}: {await errors}{line}");
+        return Parse(line);
+    }
+
+    /// <summary>`roster-bench MODE ARGUMENTS` as a child process, through taskset when <paramref name="cpus"/> is given.</summary>
+    internal static ProcessStartInfo ChildStart(string mode, string? cpus, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var host = Environment.ProcessPath ?? "dotnet";
+        var command = new List<string>();
+        if (cpus is not null)
+            command.AddRange(["taskset", "-c", cpus]);
+        command.Add(host);
+        // Started as `dotnet roster-bench.dll` the host needs the assembly; started through the apphost it does not.
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            command.Add(Assembly.GetEntryAssembly()!.Location);
+        command.Add(mode);
+        command.AddRange(arguments);
+        start.FileName = command[0];
+        foreach (var argument in command.Skip(1))
+            start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    /// <summary>A measurement line, `operations=… seconds=… cpu=…`.</summary>
+    internal static CeilingRate Parse(string line)
+    {
         var fields = line.Split(' ').Select(f => f.Split('=', 2)).Where(f => f.Length == 2)
             .ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
         return new CeilingRate((long)fields["operations"], fields["seconds"], fields["cpu"]);

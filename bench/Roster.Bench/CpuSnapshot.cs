@@ -102,4 +102,16 @@ public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double
 /// Shares of one core over an interval: the load generator, the server, how busy CPUs 0 and 1 were
 /// with everything on them (null when the machine has no such CPU), and how much of CPU 0 the host took (steal).
 /// </summary>
-public sealed record CpuUse(double WallSeconds, double Generator, double Server, double? Cpu0Busy, double? Cpu1Busy, double? Cpu0Stolen = null);
+public sealed record CpuUse(double WallSeconds, double Generator, double Server, double? Cpu0Busy, double? Cpu1Busy, double? Cpu0Stolen = null)
+{
+    /// <summary>Several intervals as one: their wall time added up, each share weighted by its interval's length.</summary>
+    public static CpuUse Over(IReadOnlyList<CpuUse> parts)
+    {
+        var wall = parts.Sum(p => p.WallSeconds);
+        double Weighted(Func<CpuUse, double> share) => parts.Sum(p => share(p) * p.WallSeconds) / wall;
+        double? WeightedOrNull(Func<CpuUse, double?> share) =>
+            parts.All(p => share(p) is not null) ? Weighted(p => share(p)!.Value) : null;
+        return new CpuUse(wall, Weighted(p => p.Generator), Weighted(p => p.Server),
+            WeightedOrNull(p => p.Cpu0Busy), WeightedOrNull(p => p.Cpu1Busy), WeightedOrNull(p => p.Cpu0Stolen));
+    }
+}

@@ -88,7 +88,7 @@ public static class FootprintBench
         Log(string.Create(CultureInfo.InvariantCulture, $"sign-ins: {signIns.PerSecond:0.0}/s, server {signIns.Cpu.Server:P0}"));
         var after = server.ResidentBytes;
         Log($"Resident memory after {options.SignIns:N0} sign-ins: {Megabytes(after)}.");
-        var pbkdf2 = CeilingRate.Pooled(pbkdf2Before, await Ceiling.MeasureAsync(Ceiling.Pbkdf2Mode, options.ServerCpus, options.CeilingSeconds, cancellationToken, Iterations));
+        var pbkdf2 = CeilingRate.Pooled([pbkdf2Before, await Ceiling.MeasureAsync(Ceiling.Pbkdf2Mode, options.ServerCpus, options.CeilingSeconds, cancellationToken, Iterations)]);
         Log(string.Create(CultureInfo.InvariantCulture, $"raw PBKDF2 before and after the sign-ins: {pbkdf2.PerSecond:0.0}/s (the two {pbkdf2.Spread:P0} apart)"));
         return new Result(firstStart, restarts, idle, pbkdf2, signIns, after, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
     }

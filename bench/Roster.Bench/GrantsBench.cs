@@ -37,7 +37,7 @@ public static class GrantsBench
     public static Task<int> RunAsync(string[] args) =>
         BenchMode.RunAsync(args, GrantsOptions.Parse, MeasureAsync, GrantsReport.Render,
             // A grant under the target, or one the load generator may have limited, misses.
-            measured => measured.Grants.All(g => GrantsReport.Ok(g, measured.Signing)));
+            measured => measured.Grants.All(GrantsReport.Ok));
 
     internal static async Task<Measurements> MeasureAsync(GrantsOptions options, CancellationToken cancellationToken)
     {
@@ -69,12 +69,14 @@ public static class GrantsBench
         var signIn = new CodeFlow(owner, tokens, clientId, RedirectUri);
         var chains = await RefreshChains.CreateAsync(signIn, options.Chains, options.Workers, cancellationToken);
 
-        // The ceiling on the server's own core, while the server has nothing to do.
-        Log($"Raw RS256 signing on CPU {options.ServerCpus ?? "(not pinned)"} for {options.SigningSeconds:0.#} s…");
+        // The ceiling on the server's own core, while the server has nothing to do: once here, then between
+        // each case's windows, so a case and its ceiling see the same machine however its speed drifts.
+        Log($"Raw RS256 signing on CPU {options.ServerCpus ?? "(not pinned)"}, {options.SigningSeconds:0.#} s at a time…");
+        await using var rawSigning = await CeilingProbe.StartAsync(Ceiling.Rs256Mode, options.ServerCpus, cancellationToken);
         var idleBefore = CpuSnapshot.Take(server.ProcessId);
-        var signingBefore = await Ceiling.MeasureAsync(Ceiling.Rs256Mode, options.ServerCpus, options.SigningSeconds, cancellationToken);
+        var signingIdle = await rawSigning.MeasureAsync(options.SigningSeconds, cancellationToken);
         var idle = CpuSnapshot.Take(server.ProcessId).Since(idleBefore);
-        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256: {signingBefore.PerSecond:0} signatures/s ({signingBefore.CpuShare:P0} of a core)"));
+        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256: {signingIdle.PerSecond:0} signatures/s ({signingIdle.CpuShare:P0} of a core)"));
 
         Func<int, CancellationToken, Task<TokenAnswer>>[] cases =
         [
@@ -83,9 +85,9 @@ public static class GrantsBench
             (_, ct) => signIn.RunAsync(ct),
         ];
         var warmed = await WarmUpAsync(options, cases, server.ProcessId, cancellationToken);
-        var grants = await TimeCasesAsync(options, [ClientCredentials, RefreshToken, AuthorizationCode], cases, server.ProcessId, cancellationToken);
-        var signing = CeilingRate.Pooled(signingBefore, await Ceiling.MeasureAsync(Ceiling.Rs256Mode, options.ServerCpus, options.SigningSeconds, cancellationToken));
-        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256 before and after the grants: {signing.PerSecond:0} signatures/s (the two {signing.Spread:P0} apart)"));
+        var grants = await TimeCasesAsync(options, rawSigning, [ClientCredentials, RefreshToken, AuthorizationCode], cases, server.ProcessId, cancellationToken);
+        var signing = CeilingRate.Pooled([signingIdle, .. grants.Select(g => g.Raw!)]);
+        Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256 over the run: {signing.PerSecond:0} signatures/s (the slowest {signing.Spread:P0} below the fastest)"));
         await server.DisposeAsync(); // the peer gets the CPU to itself
 
         PeerResult? peer = null;
@@ -98,7 +100,7 @@ public static class GrantsBench
             Log($"{oidcProvider.Version}: idle resident memory {Common.Megabytes(idleBytes)}.");
             using var peerTokens = new TokenClient(oidcProvider.Endpoint, oidcProvider.ClientId, oidcProvider.ClientSecret, oidcProvider.Endpoint.AbsolutePath);
             var peerChains = RefreshChains.FromTokens(oidcProvider.RefreshTokens, options.Workers);
-            var peerGrants = await TimeCasesAsync(options, [ClientCredentials, RefreshToken],
+            var peerGrants = await TimeCasesAsync(options, rawSigning, [ClientCredentials, RefreshToken],
                 [(_, ct) => peerTokens.ClientCredentialsAsync(ct), (worker, ct) => peerChains.RefreshNextAsync(peerTokens, worker, ct)],
                 oidcProvider.ProcessId, cancellationToken);
             peer = new PeerResult(oidcProvider.Version, idleBytes, peerGrants);
@@ -111,20 +113,26 @@ public static class GrantsBench
     /// <summary>The whole sign-in to an app of a person already signed in: authorize, then the code for tokens.</summary>
     public const string AuthorizationCode = "authorization code flow";
 
-    /// <summary>Each case in turn: its own warm-up, then the timed window, with every answer a 200 with tokens.</summary>
+    /// <summary>
+    /// Each case in turn: its own warm-up, then its timed windows with the raw RS256 ceiling measured before,
+    /// between and after them, and every answer a 200 with tokens.
+    /// </summary>
     private static async Task<List<LoadResult>> TimeCasesAsync(
-        GrantsOptions options, string[] names, Func<int, CancellationToken, Task<TokenAnswer>>[] cases, int serverProcessId, CancellationToken cancellationToken)
+        GrantsOptions options, CeilingProbe rawSigning, string[] names, Func<int, CancellationToken, Task<TokenAnswer>>[] cases, int serverProcessId, CancellationToken cancellationToken)
     {
         var results = new List<LoadResult>();
         for (var i = 0; i < names.Length; i++)
         {
-            Log($"{names[i]}: {options.Workers} workers, {options.WarmupSeconds:0.#} s warm-up, {options.Seconds:0.#} s timed…");
+            Log($"{names[i]}: {options.Workers} workers, {options.WarmupSeconds:0.#} s warm-up, {options.Windows} × {options.Seconds / options.Windows:0.#} s timed, raw RS256 around each…");
+            var ceilings = new List<CeilingRate>();
             var result = await ClosedLoop.RunAsync(names[i], options.Workers, cases[i],
-                TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds), serverProcessId, cancellationToken);
+                TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds), serverProcessId, cancellationToken,
+                options.Windows, async ct => ceilings.Add(await rawSigning.MeasureAsync(options.SigningSeconds, ct)));
             if (result.Failures > 0)
                 throw new InvalidOperationException($"{names[i]}: {result.Failures} answer(s) other than 200 with tokens; the first was {result.FirstFailure}");
+            result = result with { Raw = CeilingRate.Pooled(ceilings) };
             Log(string.Create(CultureInfo.InvariantCulture,
-                $"{names[i]}: {result.PerSecond:0}/s, p50 {result.P50Ms:0.0} ms, server {result.Cpu.Server:P0}, generator {result.Cpu.Generator:P0}"));
+                $"{names[i]}: {result.PerSecond:0}/s, p50 {result.P50Ms:0.0} ms, server {result.Cpu.Server:P0}, generator {result.Cpu.Generator:P0}; raw RS256 meanwhile {result.Raw.PerSecond:0}/s"));
             results.Add(result);
         }
         return results;

@@ -18,7 +18,10 @@ internal sealed class GrantsOptions
     public double JitWarmupSeconds { get; private set; } = 60;
     public double WarmupSeconds { get; private set; } = 3;
     public double Seconds { get; private set; } = 15;
-    public double SigningSeconds { get; private set; } = 5;
+    /// <summary>The timed seconds are split into this many windows, with the raw ceiling measured around each.</summary>
+    public int Windows { get; private set; } = 5;
+    /// <summary>Each raw RS256 measurement, before, between and after a case's windows.</summary>
+    public double SigningSeconds { get; private set; } = 2;
     public string? ServerCpus { get; private set; }
     public string? ClientCpus { get; private set; }
     public string? Nproc { get; private set; }
@@ -27,8 +30,8 @@ internal sealed class GrantsOptions
 
     private const string Usage =
         "usage: roster-bench oidc-grants --server-dll PATH --work DIR [--workers N] [--chains N] [--jit-warmup SECONDS]\n" +
-        "                    [--warmup SECONDS] [--seconds SECONDS] [--rs256-seconds SECONDS] [--server-cpus LIST]\n" +
-        "                    [--client-cpus LIST] [--nproc N] [--oidc-provider SERVER.MJS]";
+        "                    [--warmup SECONDS] [--seconds SECONDS] [--windows N] [--rs256-seconds SECONDS]\n" +
+        "                    [--server-cpus LIST] [--client-cpus LIST] [--nproc N] [--oidc-provider SERVER.MJS]";
 
     public static GrantsOptions Parse(string[] args)
     {
@@ -45,6 +48,7 @@ internal sealed class GrantsOptions
                 case "--jit-warmup": options.JitWarmupSeconds = ParseSeconds(Next(), allowZero: true); break;
                 case "--warmup": options.WarmupSeconds = ParseSeconds(Next(), allowZero: true); break;
                 case "--seconds": options.Seconds = ParseSeconds(Next(), allowZero: false); break;
+                case "--windows": options.Windows = Positive(Next()); break;
                 case "--rs256-seconds": options.SigningSeconds = ParseSeconds(Next(), allowZero: false); break;
                 case "--server-cpus": options.ServerCpus = Next(); break;
                 case "--client-cpus": options.ClientCpus = Next(); break;
