@@ -72,6 +72,8 @@ public static class RosterHost
         var app = builder.Build();
         // First: everything after it sees the person's address and scheme, not the proxy's.
         app.UseForwardedHeaders();
+        // Apps call these as themselves: none of the dashboard's middleware below applies to them.
+        app.UseOidcBackChannel();
         if (!app.Environment.IsDevelopment())
         {
             app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
