@@ -144,8 +144,8 @@ public static class GrantsBench
     /// seconds). The runtime recompiles hot methods in the background, first instrumented, then optimized:
     /// thousands of methods, and grants timed before that come out 40-50 % lower. Each pause lets the runtime
     /// start the next promotions (see <see cref="WarmupPause"/>), which the next round's calls trigger;
-    /// a round in which the background compiler (".NET Tiered Compilation Worker") stays idle means
-    /// nothing hot is left to promote. One warm-up for every case, so a later case does not start
+    /// two rounds in a row in which the background compiler (".NET Tiered Compilation Worker") stays idle
+    /// mean nothing hot is left to promote (one quiet round alone was seen followed by a busy one). One warm-up for every case, so a later case does not start
     /// with code the first never ran.
     /// </summary>
     private static async Task<Warmup> WarmUpAsync(GrantsOptions options, Func<int, CancellationToken, Task<TokenAnswer>>[] cases, int serverProcessId, CancellationToken cancellationToken)
@@ -155,6 +155,7 @@ public static class GrantsBench
         Log($"Warm-up: every case, in turn, until the JIT has settled (at most {options.JitWarmupSeconds:0} s)…");
         var turn = new int[options.Workers];
         var started = Stopwatch.StartNew();
+        var quietRounds = 0;
         for (var round = 1; ; round++)
         {
             var compilerBefore = CpuSnapshot.ThreadSeconds(serverProcessId, TieringThread);
@@ -169,7 +170,8 @@ public static class GrantsBench
                 .Sum(t => t.Value - compilerBefore.GetValueOrDefault(t.Key)) / Stopwatch.GetElapsedTime(roundStarted).TotalSeconds;
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"warm-up round {round}: {warmed.PerSecond:0} grants/s in its last second; the JIT's background compiler used {compiling:P0} of the core"));
-            if (round >= MinimumWarmupRounds && compiling < SettledCompiling)
+            quietRounds = compiling < SettledCompiling ? quietRounds + 1 : 0;
+            if (round >= MinimumWarmupRounds && quietRounds >= 2)
                 return new Warmup(round, started.Elapsed, Settled: true);
             if (started.Elapsed.TotalSeconds + (WarmupLoad + WarmupPause).TotalSeconds > options.JitWarmupSeconds)
             {

@@ -15,7 +15,7 @@ internal sealed class GrantsOptions
     public int Workers { get; private set; } = 8;
     public int Chains { get; private set; } = 64;
     /// <summary>The longest warm-up of both grants, which normally ends sooner: when the JIT is done (see GrantsBench).</summary>
-    public double JitWarmupSeconds { get; private set; } = 60;
+    public double JitWarmupSeconds { get; private set; } = 120;
     public double WarmupSeconds { get; private set; } = 3;
     public double Seconds { get; private set; } = 15;
     /// <summary>The timed seconds are split into this many windows, with the raw ceiling measured around each.</summary>
