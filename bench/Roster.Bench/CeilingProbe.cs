@@ -18,9 +18,9 @@ public sealed class CeilingProbe : IAsyncDisposable
         this.mode = mode;
     }
 
-    public static async Task<CeilingProbe> StartAsync(string mode, string? cpus, CancellationToken cancellationToken)
+    public static async Task<CeilingProbe> StartAsync(string mode, string? cpus, CancellationToken cancellationToken, string[]? arguments = null)
     {
-        var start = Ceiling.ChildStart(mode, cpus, ["--serve"]);
+        var start = Ceiling.ChildStart(mode, cpus, ["--serve", .. arguments ?? []]);
         start.RedirectStandardInput = true;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {mode} measurement.");
         var probe = new CeilingProbe(process, mode);
