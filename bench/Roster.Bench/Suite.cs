@@ -82,7 +82,8 @@ public static class Suite
     {
         const string area = "footprint";
         yield return new(area, $"start-up to the first 200 from /healthz (median of {footprint.Restarts.Count})", footprint.MedianRestart.TotalSeconds, "s",
-            Target: "< 1.5 s", Met: footprint.MedianRestart.TotalSeconds < 1.5);
+            Target: "< 1.5 s", Met: footprint.MedianRestart.TotalSeconds < 1.5,
+            Note: string.Create(CultureInfo.InvariantCulture, $"the host took {footprint.RestartsStolen ?? 0:P0} of CPU 0 meanwhile, which derived {footprint.SpeedAtRestarts.PerSecond:0.0} raw PBKDF2 keys/s just before"));
         yield return new(area, "first start on an empty data directory (schema, first owner, signing keys)", footprint.FirstStart.TotalSeconds, "s");
         yield return new(area, "resident memory, idle after start", footprint.IdleBytes / 1048576.0, "MB",
             peer is null ? null : "oidc-provider idle", peer?.IdleBytes / 1048576.0, peer is null ? null : "below oidc-provider", peer is null ? null : footprint.IdleBytes < peer.IdleBytes);
