@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -48,26 +47,20 @@ public static class Ceiling
 
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(1);
 
-    /// <summary>The line a <c>--serve</c> child prints once warm, before it takes requests.</summary>
+    /// <summary>The line the child prints once warm, before it takes requests.</summary>
     public const string Ready = "ready";
 
     /// <summary>
-    /// `roster-bench rs256|pbkdf2 [--seconds N] [--iterations N]`: prints one line, `operations=… seconds=… cpu=…`.
-    /// With `--serve` it stays up instead, warm: each line read from stdin is a number of seconds to measure
-    /// for, answered with such a line, until stdin closes.
+    /// `roster-bench rs256|pbkdf2 [--iterations N]`, run by <see cref="CeilingProbe"/>: warms up, prints
+    /// <see cref="Ready"/>, then answers each line read from stdin, a number of seconds to measure for, with
+    /// one line `operations=… seconds=… cpu=…`, until stdin closes.
     /// </summary>
     public static int Run(string mode, string[] args)
     {
-        var seconds = 5.0;
         var iterations = 100_000;
-        var serve = false;
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--serve")
-                serve = true;
-            else if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
-                seconds = s;
-            else if (args[i] == "--iterations" && i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var n) && n > 0)
+            if (args[i] == "--iterations" && i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var n) && n > 0)
                 iterations = n;
             else
                 return Usage();
@@ -77,23 +70,18 @@ public static class Ceiling
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed < Warmup)
             operation();
-        if (!serve)
-        {
-            Console.WriteLine(Measure(operation, seconds));
-            return 0;
-        }
         Console.WriteLine(Ready);
         while (Console.ReadLine() is { } line)
         {
-            if (!double.TryParse(line, CultureInfo.InvariantCulture, out var requested) || requested <= 0)
+            if (!double.TryParse(line, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
                 return Usage();
-            Console.WriteLine(Measure(operation, requested));
+            Console.WriteLine(Measure(operation, seconds));
         }
         return 0;
 
         static int Usage()
         {
-            Console.Error.WriteLine("usage: roster-bench rs256|pbkdf2 [--seconds N] [--iterations N] [--serve]");
+            Console.Error.WriteLine("usage: roster-bench rs256|pbkdf2 [--iterations N], then one number of seconds per line on stdin");
             return 2;
         }
     }
@@ -147,56 +135,6 @@ public static class Ceiling
         salt.CopyTo(hash, 13);
         key.CopyTo(hash, 13 + salt.Length);
         return Convert.ToBase64String(hash);
-    }
-
-    /// <summary>Runs <paramref name="mode"/> as a child process, pinned with taskset to <paramref name="cpus"/> when given.</summary>
-    public static async Task<CeilingRate> MeasureAsync(string mode, string? cpus, double seconds, CancellationToken cancellationToken, int? iterations = null)
-    {
-        string[] arguments = ["--seconds", seconds.ToString(CultureInfo.InvariantCulture), .. iterations is { } n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()];
-        using var process = Process.Start(ChildStart(mode, cpus, arguments)) ?? throw new InvalidOperationException($"Could not start the {mode} measurement.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw;
-        }
-        var line = (await output).Trim();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"The {mode} measurement exited with {process.ExitCode}: {await errors}{line}");
-        return Parse(line);
-    }
-
-    /// <summary>`roster-bench MODE ARGUMENTS` as a child process, through taskset when <paramref name="cpus"/> is given.</summary>
-    internal static ProcessStartInfo ChildStart(string mode, string? cpus, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var host = Environment.ProcessPath ?? "dotnet";
-        var command = new List<string>();
-        if (cpus is not null)
-            command.AddRange(["taskset", "-c", cpus]);
-        command.Add(host);
-        // Started as `dotnet roster-bench.dll` the host needs the assembly; started through the apphost it does not.
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-            command.Add(Assembly.GetEntryAssembly()!.Location);
-        command.Add(mode);
-        command.AddRange(arguments);
-        start.FileName = command[0];
-        foreach (var argument in command.Skip(1))
-            start.ArgumentList.Add(argument);
-        return start;
-    }
-
-    /// <summary>A measurement line, `operations=… seconds=… cpu=…`.</summary>
-    internal static CeilingRate Parse(string line)
-    {
-        var fields = line.Split(' ').Select(f => f.Split('=', 2)).Where(f => f.Length == 2)
-            .ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
-        return new CeilingRate((long)fields["operations"], fields["seconds"], fields["cpu"]);
     }
 
     /// <summary>
