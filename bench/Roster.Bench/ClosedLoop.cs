@@ -2,54 +2,61 @@ using System.Diagnostics;
 
 namespace Roster.Bench;
 
-/// <summary>One case's timed windows: successes per second, latency, CPU shares and the failures seen (warm-up included).</summary>
-public sealed record LoadResult(string Case, int Completed, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, int Failures, string? FirstFailure)
+/// <summary>One kind of request a closed loop sends: <see cref="Send"/> gets the worker's number.</summary>
+public sealed record LoadCase(string Name, Func<int, CancellationToken, Task<TokenAnswer>> Send);
+
+/// <summary>One timed window of a case: its rate, the CPU shares over it, and the ceiling measured just before and just after it.</summary>
+public sealed record LoadWindow(double PerSecond, CpuUse Cpu, CeilingRate? Raw);
+
+/// <summary>A case's timed windows together: successes per second, latency, CPU shares and the failures seen (warm-ups included).</summary>
+public sealed record LoadResult(string Case, int Completed, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, int Failures, string? FirstFailure, IReadOnlyList<LoadWindow> Windows)
 {
-    /// <summary>The ceiling measured between this case's windows, when one was.</summary>
+    /// <summary>The ceiling measured before and after each of this case's windows, pooled; null when none was measured.</summary>
     public CeilingRate? Raw { get; init; }
 }
 
 /// <summary>
-/// A closed loop: each worker sends its next request as soon as the last one is answered. After the
-/// warm-up come the timed windows, each bounded by two CPU snapshots; requests answered inside a window
-/// count. Between windows (and before the first and after the last) the load can pause: no request is
-/// under way while the pause runs, which is when a ceiling is measured on the server's idle CPU. A worker
-/// stops at its first failure (for a refresh chain, anything after it would be noise), and the failures
-/// are reported with the case.
+/// A closed loop: each worker sends its next request as soon as the last one is answered. The cases take
+/// turns, one window each per round (A B C, A B C, …), so a drift in the machine's speed falls on every case
+/// alike instead of on whichever ran last. Before each window the load stops (no request under way) and a
+/// ceiling can be measured on the server's idle CPU; then the next case runs a short warm-up and its timed
+/// window, bounded by two CPU snapshots, in which answered requests count. One more ceiling follows the
+/// last window, so every window has one on each side. A worker stops at its first failure (for a refresh
+/// chain, anything after it would be noise), and the failures are reported with the case.
 /// </summary>
 public static class ClosedLoop
 {
-    public static async Task<LoadResult> RunAsync(
-        string name,
+    public static async Task<List<LoadResult>> RunAsync(
+        IReadOnlyList<LoadCase> cases,
         int workers,
-        Func<int, CancellationToken, Task<TokenAnswer>> send,
         TimeSpan warmup,
         TimeSpan window,
+        int rounds,
         int serverProcessId,
         CancellationToken cancellationToken,
-        int windows = 1,
-        Func<CancellationToken, Task>? pause = null)
+        Func<CancellationToken, Task<CeilingRate>>? ceiling = null)
     {
         var stop = false;
-        var failures = 0;
-        string? firstFailure = null;
-        var samples = new List<(long Done, double Ms)>[workers];
-        // Open while it is a completed task; a pause swaps in one that completes when the pause ends.
-        var gate = Task.CompletedTask;
+        var current = 0;
+        var failures = new int[cases.Count];
+        var firstFailures = new string?[cases.Count];
+        var samples = new List<(int Case, long Done, double Ms)>[workers];
+        // Closed while it is an incomplete task; opening completes it, closing swaps in a new one.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var underWay = 0;
 
-        // Waits for the gate, then counts the request as under way, unless a pause closed the gate meanwhile.
-        async Task<bool> EnterAsync()
+        // Waits for the gate, then counts the request as under way, unless the gate closed meanwhile; the case is the one it opened for.
+        async Task<int?> EnterAsync()
         {
             while (true)
             {
                 var open = Volatile.Read(ref gate);
-                await open;
+                await open.Task;
                 if (Volatile.Read(ref stop))
-                    return false;
+                    return null;
                 Interlocked.Increment(ref underWay);
                 if (ReferenceEquals(Volatile.Read(ref gate), open))
-                    return true;
+                    return Volatile.Read(ref current);
                 Interlocked.Decrement(ref underWay);
             }
         }
@@ -58,14 +65,14 @@ public static class ClosedLoop
         {
             // Off the caller's context at once, so workers start together.
             await Task.Yield();
-            var own = samples[worker] = new List<(long, double)>(16_384);
-            while (await EnterAsync())
+            var own = samples[worker] = new List<(int, long, double)>(16_384);
+            while (await EnterAsync() is { } load)
             {
                 var started = Stopwatch.GetTimestamp();
                 TokenAnswer answer;
                 try
                 {
-                    answer = await send(worker, cancellationToken);
+                    answer = await cases[load].Send(worker, cancellationToken);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
@@ -78,59 +85,72 @@ public static class ClosedLoop
                 var done = Stopwatch.GetTimestamp();
                 if (!answer.Ok)
                 {
-                    if (Interlocked.Increment(ref failures) == 1)
-                        firstFailure = $"{answer.Status}: {answer.Failure}";
+                    if (Interlocked.Increment(ref failures[load]) == 1)
+                        firstFailures[load] = $"{answer.Status}: {answer.Failure}";
                     return;
                 }
-                own.Add((done, Stopwatch.GetElapsedTime(started, done).TotalMilliseconds));
+                own.Add((load, done, Stopwatch.GetElapsedTime(started, done).TotalMilliseconds));
             }
         }
 
-        async Task PauseAsync(Func<CancellationToken, Task> during)
+        async Task CloseGateAsync()
         {
-            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _ = Interlocked.Exchange(ref gate, closed.Task);
-            try
-            {
-                while (Volatile.Read(ref underWay) > 0)
-                    await Task.Delay(1, cancellationToken);
-                await during(cancellationToken);
-            }
-            finally
-            {
-                _ = Interlocked.Exchange(ref gate, Task.CompletedTask);
-                closed.SetResult();
-            }
+            Volatile.Write(ref gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            while (Volatile.Read(ref underWay) > 0)
+                await Task.Delay(1, cancellationToken);
         }
 
         var running = Enumerable.Range(0, workers).Select(WorkAsync).ToArray();
-        var spans = new List<(CpuSnapshot Before, CpuSnapshot After)>();
+        var ceilings = new List<CeilingRate>();
+        var timed = new List<(int Case, CpuSnapshot Before, CpuSnapshot After)>();
         try
         {
-            await Task.Delay(warmup, cancellationToken);
-            for (var i = 0; i < windows; i++)
+            for (var round = 0; round < rounds; round++)
             {
-                if (pause is not null)
-                    await PauseAsync(pause);
-                var before = CpuSnapshot.Take(serverProcessId);
-                await Task.Delay(window / windows, cancellationToken);
-                spans.Add((before, CpuSnapshot.Take(serverProcessId)));
+                for (var load = 0; load < cases.Count; load++)
+                {
+                    if (ceiling is not null)
+                        ceilings.Add(await ceiling(cancellationToken));
+                    Volatile.Write(ref current, load);
+                    Volatile.Read(ref gate).SetResult();
+                    await Task.Delay(warmup, cancellationToken);
+                    var before = CpuSnapshot.Take(serverProcessId);
+                    await Task.Delay(window, cancellationToken);
+                    timed.Add((load, before, CpuSnapshot.Take(serverProcessId)));
+                    await CloseGateAsync();
+                }
             }
-            if (pause is not null)
-                await PauseAsync(pause);
+            if (ceiling is not null)
+                ceilings.Add(await ceiling(cancellationToken));
         }
         finally
         {
             // Requests under way finish (a refresh chain must learn its new token); none starts after this.
             Volatile.Write(ref stop, true);
+            Volatile.Read(ref gate).TrySetResult();
             await Task.WhenAll(running);
         }
 
-        var timed = samples.Where(s => s is not null).SelectMany(s => s)
-            .Where(s => spans.Any(span => s.Done >= span.Before.Timestamp && s.Done <= span.After.Timestamp))
-            .Select(s => s.Ms).ToList();
-        var cpu = CpuUse.Over([.. spans.Select(span => span.After.Since(span.Before))]);
-        return new LoadResult(name, timed.Count, timed.Count / cpu.WallSeconds,
-            Common.Percentile(timed, 0.50), Common.Percentile(timed, 0.95), cpu, failures, firstFailure);
+        var answered = samples.Where(s => s is not null).SelectMany(s => s).ToList();
+        return [.. cases.Select((load, index) =>
+        {
+            var windows = timed.Select((span, position) => (span, position)).Where(w => w.span.Case == index).ToList();
+            bool InWindow((int Case, long Done, double Ms) s, (int Case, CpuSnapshot Before, CpuSnapshot After) span) =>
+                s.Case == span.Case && s.Done >= span.Before.Timestamp && s.Done <= span.After.Timestamp;
+            var latencies = answered.Where(s => windows.Any(w => InWindow(s, w.span))).Select(s => s.Ms).ToList();
+            var perWindow = windows.Select(w =>
+            {
+                var cpu = w.span.After.Since(w.span.Before);
+                var raw = ceilings.Count > 0 ? CeilingRate.Pooled([ceilings[w.position], ceilings[w.position + 1]]) : null;
+                return new LoadWindow(answered.Count(s => InWindow(s, w.span)) / cpu.WallSeconds, cpu, raw);
+            }).ToList();
+            var cpu = CpuUse.Over([.. perWindow.Select(w => w.Cpu)]);
+            var around = windows.SelectMany(w => new[] { w.position, w.position + 1 }).Distinct().Where(i => i < ceilings.Count).Select(i => ceilings[i]).ToList();
+            return new LoadResult(load.Name, latencies.Count, latencies.Count / cpu.WallSeconds,
+                Common.Percentile(latencies, 0.50), Common.Percentile(latencies, 0.95), cpu, failures[index], firstFailures[index], perWindow)
+            {
+                Raw = around.Count > 0 ? CeilingRate.Pooled(around) : null,
+            };
+        })];
     }
 }

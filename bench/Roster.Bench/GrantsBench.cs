@@ -78,14 +78,14 @@ public static class GrantsBench
         var idle = CpuSnapshot.Take(server.ProcessId).Since(idleBefore);
         Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256: {signingIdle.PerSecond:0} signatures/s ({signingIdle.CpuShare:P0} of a core)"));
 
-        Func<int, CancellationToken, Task<TokenAnswer>>[] cases =
+        LoadCase[] cases =
         [
-            (_, ct) => tokens.ClientCredentialsAsync(ct),
-            (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct),
-            (_, ct) => signIn.RunAsync(ct),
+            new(ClientCredentials, (_, ct) => tokens.ClientCredentialsAsync(ct)),
+            new(RefreshToken, (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct)),
+            new(AuthorizationCode, (_, ct) => signIn.RunAsync(ct)),
         ];
         var warmed = await WarmUpAsync(options, cases, server.ProcessId, cancellationToken);
-        var grants = await TimeCasesAsync(options, rawSigning, [ClientCredentials, RefreshToken, AuthorizationCode], cases, server.ProcessId, cancellationToken);
+        var grants = await TimeCasesAsync(options, rawSigning, cases, server.ProcessId, cancellationToken);
         var signing = CeilingRate.Pooled([signingIdle, .. grants.Select(g => g.Raw!)]);
         Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256 over the run: {signing.PerSecond:0} signatures/s (the slowest {signing.Spread:P0} below the fastest)"));
         await server.DisposeAsync(); // the peer gets the CPU to itself
@@ -100,8 +100,8 @@ public static class GrantsBench
             Log($"{oidcProvider.Version}: idle resident memory {Common.Megabytes(idleBytes)}.");
             using var peerTokens = new TokenClient(oidcProvider.Endpoint, oidcProvider.ClientId, oidcProvider.ClientSecret, oidcProvider.Endpoint.AbsolutePath);
             var peerChains = RefreshChains.FromTokens(oidcProvider.RefreshTokens, options.Workers);
-            var peerGrants = await TimeCasesAsync(options, rawSigning, [ClientCredentials, RefreshToken],
-                [(_, ct) => peerTokens.ClientCredentialsAsync(ct), (worker, ct) => peerChains.RefreshNextAsync(peerTokens, worker, ct)],
+            var peerGrants = await TimeCasesAsync(options, rawSigning,
+                [new(ClientCredentials, (_, ct) => peerTokens.ClientCredentialsAsync(ct)), new(RefreshToken, (worker, ct) => peerChains.RefreshNextAsync(peerTokens, worker, ct))],
                 oidcProvider.ProcessId, cancellationToken);
             peer = new PeerResult(oidcProvider.Version, idleBytes, peerGrants);
         }
@@ -114,26 +114,22 @@ public static class GrantsBench
     public const string AuthorizationCode = "authorization code flow";
 
     /// <summary>
-    /// Each case in turn: its own warm-up, then its timed windows with the raw RS256 ceiling measured before,
-    /// between and after them, and every answer a 200 with tokens.
+    /// The cases in turns, one window each per round, with the raw RS256 ceiling measured before each window and
+    /// after the last (see <see cref="ClosedLoop"/>), and every answer a 200 with tokens.
     /// </summary>
     private static async Task<List<LoadResult>> TimeCasesAsync(
-        GrantsOptions options, CeilingProbe rawSigning, string[] names, Func<int, CancellationToken, Task<TokenAnswer>>[] cases, int serverProcessId, CancellationToken cancellationToken)
+        GrantsOptions options, CeilingProbe rawSigning, IReadOnlyList<LoadCase> cases, int serverProcessId, CancellationToken cancellationToken)
     {
-        var results = new List<LoadResult>();
-        for (var i = 0; i < names.Length; i++)
+        Log($"{string.Join(", ", cases.Select(c => c.Name))} in turns: {options.Workers} workers, {options.Windows} rounds of one {options.Seconds / options.Windows:0.#} s window each after {options.WarmupSeconds:0.#} s of warm-up, raw RS256 before each window and after the last…");
+        var results = await ClosedLoop.RunAsync(cases, options.Workers,
+            TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds / options.Windows), options.Windows, serverProcessId, cancellationToken,
+            ct => rawSigning.MeasureAsync(options.SigningSeconds, ct));
+        foreach (var result in results)
         {
-            Log($"{names[i]}: {options.Workers} workers, {options.WarmupSeconds:0.#} s warm-up, {options.Windows} × {options.Seconds / options.Windows:0.#} s timed, raw RS256 around each…");
-            var ceilings = new List<CeilingRate>();
-            var result = await ClosedLoop.RunAsync(names[i], options.Workers, cases[i],
-                TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds), serverProcessId, cancellationToken,
-                options.Windows, async ct => ceilings.Add(await rawSigning.MeasureAsync(options.SigningSeconds, ct)));
             if (result.Failures > 0)
-                throw new InvalidOperationException($"{names[i]}: {result.Failures} answer(s) other than 200 with tokens; the first was {result.FirstFailure}");
-            result = result with { Raw = CeilingRate.Pooled(ceilings) };
+                throw new InvalidOperationException($"{result.Case}: {result.Failures} answer(s) other than 200 with tokens; the first was {result.FirstFailure}");
             Log(string.Create(CultureInfo.InvariantCulture,
-                $"{names[i]}: {result.PerSecond:0}/s, p50 {result.P50Ms:0.0} ms, server {result.Cpu.Server:P0}, generator {result.Cpu.Generator:P0}; raw RS256 meanwhile {result.Raw.PerSecond:0}/s"));
-            results.Add(result);
+                $"{result.Case}: {result.PerSecond:0}/s, p50 {result.P50Ms:0.0} ms, server {result.Cpu.Server:P0}, generator {result.Cpu.Generator:P0}; raw RS256 meanwhile {result.Raw!.PerSecond:0}/s"));
         }
         return results;
     }
@@ -148,7 +144,7 @@ public static class GrantsBench
     /// mean nothing hot is left to promote (one quiet round alone was seen followed by a busy one). One warm-up for every case, so a later case does not start
     /// with code the first never ran.
     /// </summary>
-    private static async Task<Warmup> WarmUpAsync(GrantsOptions options, Func<int, CancellationToken, Task<TokenAnswer>>[] cases, int serverProcessId, CancellationToken cancellationToken)
+    private static async Task<Warmup> WarmUpAsync(GrantsOptions options, LoadCase[] cases, int serverProcessId, CancellationToken cancellationToken)
     {
         if (options.JitWarmupSeconds <= 0)
             return new Warmup(0, TimeSpan.Zero, Settled: false);
@@ -160,9 +156,9 @@ public static class GrantsBench
         {
             var compilerBefore = CpuSnapshot.ThreadSeconds(serverProcessId, TieringThread);
             var roundStarted = Stopwatch.GetTimestamp();
-            var warmed = await ClosedLoop.RunAsync("warm-up", options.Workers,
-                (worker, ct) => cases[turn[worker]++ % cases.Length](worker, ct),
-                WarmupLoad - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), serverProcessId, cancellationToken);
+            var mixed = new LoadCase("warm-up", (worker, ct) => cases[turn[worker]++ % cases.Length].Send(worker, ct));
+            var warmed = (await ClosedLoop.RunAsync([mixed], options.Workers,
+                WarmupLoad - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), rounds: 1, serverProcessId, cancellationToken)).Single();
             if (warmed.Failures > 0)
                 throw new InvalidOperationException($"warm-up: {warmed.Failures} answer(s) other than 200 with tokens; the first was {warmed.FirstFailure}");
             await Task.Delay(WarmupPause, cancellationToken);

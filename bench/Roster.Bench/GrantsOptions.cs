@@ -16,9 +16,10 @@ internal sealed class GrantsOptions
     public int Chains { get; private set; } = 64;
     /// <summary>The longest warm-up of both grants, which normally ends sooner: when the JIT is done (see GrantsBench).</summary>
     public double JitWarmupSeconds { get; private set; } = 120;
-    public double WarmupSeconds { get; private set; } = 3;
+    /// <summary>Load before each timed window, after the switch from the previous case and its ceiling, to reach a steady state again.</summary>
+    public double WarmupSeconds { get; private set; } = 1;
     public double Seconds { get; private set; } = 15;
-    /// <summary>The timed seconds are split into this many windows, with the raw ceiling measured around each.</summary>
+    /// <summary>Each case's timed seconds are split into this many windows, one per round of all the cases, with the raw ceiling measured around each.</summary>
     public int Windows { get; private set; } = 5;
     /// <summary>Each raw RS256 measurement, before, between and after a case's windows.</summary>
     public double SigningSeconds { get; private set; } = 2;

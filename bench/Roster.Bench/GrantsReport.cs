@@ -12,6 +12,9 @@ internal static class GrantsReport
     /// <summary>The rate as a share of what the raw signing rate, measured around the case's windows, allows for that many signatures.</summary>
     public static double PercentOfRaw(LoadResult grant) => 100 * grant.PerSecond * Signatures(grant) / grant.Raw!.PerSecond;
 
+    /// <summary>One window's rate as a share of the raw rate measured just before and just after it.</summary>
+    public static double PercentOfRaw(LoadResult grant, LoadWindow window) => 100 * window.PerSecond * Signatures(grant) / window.Raw!.PerSecond;
+
     /// <summary>The same share per CPU-second each actually got: what holds even when the host takes some of the core.</summary>
     public static double PercentOfRawPerCpuSecond(LoadResult grant) => 100 * Signatures(grant) * grant.PerSecond / grant.Cpu.Server / grant.Raw!.PerCpuSecond;
 
@@ -33,8 +36,8 @@ internal static class GrantsReport
         report.AppendLine();
         Line($"- run: {now:yyyy-MM-dd HH:mm} UTC; nproc: {options.Nproc ?? "?"}; CPU: {Common.CpuModel() ?? "?"}; load average (1 min): {load}");
         Line($"- server (SQLite) pinned to CPU {options.ServerCpus ?? "(not pinned)"}, load generator to CPU {options.ClientCpus ?? "(not pinned)"}; {options.Workers} workers in a closed loop; refresh tokens rotate along {options.Chains} chains");
-        Line($"- warm-up: {WarmupText(measured.Warmup)}; then per case {options.WarmupSeconds:0.#} s warm-up and {options.Windows} timed windows of {options.Seconds / options.Windows:0.#} s");
-        Line($"- raw RS256: RSA-2048 PKCS#1 v1.5 SHA-256 over a ~370-byte JWS input, one thread, in a child process on the server's CPU while the server idles, {options.SigningSeconds:0.#} s at a time: once before the warm-up, then before, between and after each case's windows; each case is compared with the raw rate measured around its own windows (the slowest measurement of the run {signing.Spread:P0} below the fastest); {measured.Runtime}");
+        Line($"- warm-up: {WarmupText(measured.Warmup)}; then {options.Windows} rounds in which each case in turn has {options.WarmupSeconds:0.#} s of warm-up and one timed window of {options.Seconds / options.Windows:0.#} s, so a drift in the machine's speed falls on every case alike");
+        Line($"- raw RS256: RSA-2048 PKCS#1 v1.5 SHA-256 over a ~370-byte JWS input, one thread, in a child process on the server's CPU while the server idles, {options.SigningSeconds:0.#} s at a time: once before the warm-up, then before every window and after the last; each case is compared with the raw rate measured on either side of its own windows (the slowest measurement of the run {signing.Spread:P0} below the fastest); {measured.Runtime}");
         report.AppendLine();
         Line($"| server | case | per second | raw RS256 meanwhile | % of raw RS256 | ok (≥ {GrantsOptions.TargetPercent:0} %) | server CPU | generator CPU | CPU 0 busy | p50 ms | p95 ms |");
         report.AppendLine("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
@@ -69,6 +72,8 @@ internal static class GrantsReport
         var perCpu = measured.Grants.Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Case} {g.PerSecond / g.Cpu.Server:#,0} against raw {g.Raw!.PerCpuSecond:#,0} ({PercentOfRawPerCpuSecond(g):0} %)"));
         Line($"Per CPU-second actually used (server for grants, signing process for raw): {string.Join("; ", perCpu)}.");
+        var windows = measured.Grants.Select(g => $"{g.Case} {string.Join(", ", g.Windows.Select(w => PercentOfRaw(g, w).ToString("0", CultureInfo.InvariantCulture)))} %");
+        Line($"Each window against the raw rate on either side of it, round by round: {string.Join("; ", windows)}.");
         Line($"The signing process got {signing.CpuShare:P0} of CPU 0 while it ran.");
         var others = measured.Grants.Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Case}: CPU 0 {Share(g.Cpu.Cpu0Busy - g.Cpu.Server)} (the host's steal {Share(g.Cpu.Cpu0Stolen)}), CPU 1 {Share(g.Cpu.Cpu1Busy - g.Cpu.Generator)}"));
