@@ -22,7 +22,7 @@ public sealed class TokenIssuer(KeyRing keys, OidcIssuer issuer, TimeProvider cl
     /// <summary>The grant an access token came from; a private claim, so revoking the grant revokes the token.</summary>
     public const string GrantClaim = "gid";
 
-    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private static readonly JsonWebTokenHandler Handler = new();
 
     /// <summary>An access token for a person (<paramref name="grant"/> given) or for the client itself (client credentials).</summary>
     public Task<SignedToken> AccessTokenAsync(OidcClient client, string scope, Grant? grant, CancellationToken cancellationToken)
@@ -78,19 +78,14 @@ public sealed class TokenIssuer(KeyRing keys, OidcIssuer issuer, TimeProvider cl
     {
         var now = clock.GetUtcNow();
         var tokenId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-        claims["jti"] = tokenId;
         var expires = now + lifetime;
-        var token = Handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer.Value,
-            Audience = client.ClientId,
-            IssuedAt = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            Claims = claims,
-            TokenType = type,
-            SigningCredentials = await keys.SigningCredentialsAsync(client.SigningAlgorithm, cancellationToken),
-        });
-        return new(token, tokenId, expires);
+        claims["jti"] = tokenId;
+        claims["iss"] = issuer.Value;
+        claims["aud"] = client.ClientId;
+        claims["iat"] = now.ToUnixTimeSeconds();
+        claims["exp"] = expires.ToUnixTimeSeconds();
+        var credentials = await keys.SigningCredentialsAsync(client.SigningAlgorithm, cancellationToken);
+        return new(Jws.Sign(credentials.Key, credentials.Algorithm, type, claims), tokenId, expires);
     }
 
     private async Task<JsonWebToken?> ValidateAsync(string token, string type, bool checkLifetime, CancellationToken cancellationToken)
