@@ -135,14 +135,16 @@ public static class ClosedLoop
         return [.. cases.Select((load, index) =>
         {
             var windows = timed.Select((span, position) => (span, position)).Where(w => w.span.Case == index).ToList();
-            bool InWindow((int Case, long Done, double Ms) s, (int Case, CpuSnapshot Before, CpuSnapshot After) span) =>
-                s.Case == span.Case && s.Done >= span.Before.Timestamp && s.Done <= span.After.Timestamp;
-            var latencies = answered.Where(s => windows.Any(w => InWindow(s, w.span))).Select(s => s.Ms).ToList();
-            var perWindow = windows.Select(w =>
+            // Each window's answers, picked out once: its rate and the case's latencies both come from them.
+            var inWindows = windows.Select(w => answered
+                .Where(s => s.Case == index && s.Done >= w.span.Before.Timestamp && s.Done <= w.span.After.Timestamp)
+                .Select(s => s.Ms).ToList()).ToList();
+            var latencies = inWindows.SelectMany(ms => ms).ToList();
+            var perWindow = windows.Select((w, i) =>
             {
                 var cpu = w.span.After.Since(w.span.Before);
                 var raw = ceilings.Count > 0 ? CeilingRate.Pooled([ceilings[w.position], ceilings[w.position + 1]]) : null;
-                return new LoadWindow(answered.Count(s => InWindow(s, w.span)) / cpu.WallSeconds, cpu, raw);
+                return new LoadWindow(inWindows[i].Count / cpu.WallSeconds, cpu, raw);
             }).ToList();
             var cpu = CpuUse.Over([.. perWindow.Select(w => w.Cpu)]);
             var around = windows.SelectMany(w => new[] { w.position, w.position + 1 }).Distinct().Where(i => i < ceilings.Count).Select(i => ceilings[i]).ToList();

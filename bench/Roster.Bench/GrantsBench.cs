@@ -120,9 +120,9 @@ public static class GrantsBench
     private static async Task<List<LoadResult>> TimeCasesAsync(
         GrantsOptions options, CeilingProbe rawSigning, IReadOnlyList<LoadCase> cases, int serverProcessId, CancellationToken cancellationToken)
     {
-        Log($"{string.Join(", ", cases.Select(c => c.Name))} in turns: {options.Workers} workers, {options.Windows} rounds of one {options.Seconds / options.Windows:0.#} s window each after {options.WarmupSeconds:0.#} s of warm-up, raw RS256 before each window and after the last…");
+        Log($"{string.Join(", ", cases.Select(c => c.Name))} in turns: {options.Workers} workers, {options.Windows} rounds of one {options.WindowSeconds:0.#} s window each after {options.WarmupSeconds:0.#} s of warm-up, raw RS256 before each window and after the last…");
         var results = await ClosedLoop.RunAsync(cases, options.Workers,
-            TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds / options.Windows), options.Windows, serverProcessId, cancellationToken,
+            TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.WindowSeconds), options.Windows, serverProcessId, cancellationToken,
             ct => rawSigning.MeasureAsync(options.SigningSeconds, ct));
         foreach (var result in results)
         {

@@ -21,6 +21,8 @@ internal sealed class GrantsOptions
     public double Seconds { get; private set; } = 15;
     /// <summary>Each case's timed seconds are split into this many windows, one per round of all the cases, with the raw ceiling measured around each.</summary>
     public int Windows { get; private set; } = 5;
+    /// <summary>One timed window: <see cref="Seconds"/> split over the <see cref="Windows"/>.</summary>
+    public double WindowSeconds => Seconds / Windows;
     /// <summary>Each raw RS256 measurement, before, between and after a case's windows.</summary>
     public double SigningSeconds { get; private set; } = 2;
     public string? ServerCpus { get; private set; }

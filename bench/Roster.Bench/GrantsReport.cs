@@ -36,7 +36,7 @@ internal static class GrantsReport
         report.AppendLine();
         Line($"- run: {now:yyyy-MM-dd HH:mm} UTC; nproc: {options.Nproc ?? "?"}; CPU: {Common.CpuModel() ?? "?"}; load average (1 min): {load}");
         Line($"- server (SQLite) pinned to CPU {options.ServerCpus ?? "(not pinned)"}, load generator to CPU {options.ClientCpus ?? "(not pinned)"}; {options.Workers} workers in a closed loop; refresh tokens rotate along {options.Chains} chains");
-        Line($"- warm-up: {WarmupText(measured.Warmup)}; then {options.Windows} rounds in which each case in turn has {options.WarmupSeconds:0.#} s of warm-up and one timed window of {options.Seconds / options.Windows:0.#} s, so a drift in the machine's speed falls on every case alike");
+        Line($"- warm-up: {WarmupText(measured.Warmup)}; then {options.Windows} rounds in which each case in turn has {options.WarmupSeconds:0.#} s of warm-up and one timed window of {options.WindowSeconds:0.#} s, so a drift in the machine's speed falls on every case alike");
         Line($"- raw RS256: RSA-2048 PKCS#1 v1.5 SHA-256 over a ~370-byte JWS input, one thread, in a child process on the server's CPU while the server idles, {options.SigningSeconds:0.#} s at a time: once before the warm-up, then before every window and after the last; each case is compared with the raw rate measured on either side of its own windows (the slowest measurement of the run {signing.Spread:P0} below the fastest); {measured.Runtime}");
         report.AppendLine();
         Line($"| server | case | per second | raw RS256 meanwhile | % of raw RS256 | ok (≥ {GrantsOptions.TargetPercent:0} %) | server CPU | generator CPU | CPU 0 busy | p50 ms | p95 ms |");
