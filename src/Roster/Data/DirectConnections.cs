@@ -48,11 +48,27 @@ public sealed class DirectConnections(DatabaseProvider provider, string connecti
                     command.Parameters.AddWithValue(key, value);
             }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await read(reader);
+            var result = await read(reader);
+            await FinishAsync(reader, cancellationToken);
+            return result;
         }
         finally
         {
             sqliteTurn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Steps a statement to its end, past rows <c>read</c> left unread (a <c>RETURNING</c> row is read and done
+    /// with). A write without a transaction commits either there or when the reader resets the statement, but
+    /// SQLite runs its write-ahead log hook, the automatic checkpoint, only in the first case: writes committed
+    /// by resets alone never checkpoint, and the log grows without bound (measured: 180 MB in 90 s of refreshes),
+    /// with every read slower as it searches the longer log.
+    /// </summary>
+    private static async Task FinishAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadAsync(cancellationToken))
+        {
         }
     }
 
