@@ -26,7 +26,11 @@ internal sealed class SqliteGroupCommit(string connectionString) : IAsyncDisposa
         var statement = new Statement(sql, parameters, async reader => await read(reader));
         waiting.Enqueue(statement);
         if (Interlocked.Exchange(ref committing, 1) == 0)
-            _ = CommitWaitingAsync();
+        {
+            // The loop serves every caller, so it runs without this one's execution context (its request).
+            using (ExecutionContext.SuppressFlow())
+                _ = CommitWaitingAsync();
+        }
         return (T)(await statement.Answer.Task)!;
     }
 
