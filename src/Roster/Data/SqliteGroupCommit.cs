@@ -11,7 +11,9 @@ namespace Roster.Data;
 /// only once that transaction has committed. A commit (the locks, the log's page writes) is most of what a
 /// one-row write costs, so under load each refresh pays for part of one; alone, a statement is its own group.
 /// If any statement of a group fails, the group is rolled back and each statement runs again in a transaction
-/// of its own, so one caller's failure is never another's.
+/// of its own, so one caller's failure is never another's. Every write is committed by that explicit COMMIT,
+/// which runs SQLite's automatic checkpoint: a write committed only by resetting its statement (a RETURNING row
+/// read and done with) never checkpoints, and the write-ahead log would grow for as long as Roster runs.
 /// </summary>
 internal sealed class SqliteGroupCommit(string connectionString) : IAsyncDisposable
 {
@@ -88,12 +90,7 @@ internal sealed class SqliteGroupCommit(string connectionString) : IAsyncDisposa
                 command.Parameters.AddWithValue(key, value);
         }
         await using var reader = await command.ExecuteReaderAsync();
-        var answer = await statement.Read(reader);
-        // Rows the caller left unread, such as the rest of a RETURNING, would keep the statement open past COMMIT.
-        while (await reader.ReadAsync())
-        {
-        }
-        return answer;
+        return await statement.Read(reader);
     }
 
     private SqliteConnection Connection()
