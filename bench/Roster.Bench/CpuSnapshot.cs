@@ -69,7 +69,8 @@ public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double
     }
 
     /// <summary>
-    /// The "cpuN user nice system idle iowait irq softirq steal" lines of /proc/stat; idle and iowait are not busy.
+    /// The "cpuN user nice system idle iowait irq softirq steal" lines of /proc/stat; idle and iowait are not busy,
+    /// and neither is nice: niced work is what runs when nothing else wants the CPU (<see cref="AwakeCores"/>).
     /// Steal is time the virtual CPU wanted to run and the host ran something else: busy, but not anything here.
     /// </summary>
     private static Dictionary<int, (double Busy, double Total, double Stolen)> CpuSeconds()
@@ -82,7 +83,7 @@ public sealed record CpuSnapshot(long Timestamp, double GeneratorSeconds, double
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var ticks = parts.Skip(1).Take(8).Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
             var total = ticks.Sum();
-            var idle = ticks[3] + ticks[4];
+            var idle = ticks[1] + ticks[3] + ticks[4];
             cpus[int.Parse(parts[0][3..], CultureInfo.InvariantCulture)] = ((total - idle) / TicksPerSecond, total / TicksPerSecond, ticks[7] / TicksPerSecond);
         }
         return cpus;

@@ -69,6 +69,9 @@ public static class GrantsBench
         var signIn = new CodeFlow(owner, tokens, clientId, RedirectUri);
         var chains = await RefreshChains.CreateAsync(signIn, options.Chains, options.Workers, cancellationToken);
 
+        // From here to the end, ceilings included, every measurement sees the generator's cores kept awake.
+        await using var awake = options.IdleGeneratorCores || options.ClientCpus is null ? null : AwakeCores.Start(options.ClientCpus);
+
         // The ceiling on the server's own core, while the server has nothing to do: once here, then between
         // each case's windows, so a case and its ceiling see the same machine however its speed drifts.
         Log($"Raw RS256 signing on CPU {options.ServerCpus ?? "(not pinned)"}, {options.SigningSeconds:0.#} s at a time…");

@@ -30,11 +30,14 @@ internal sealed class GrantsOptions
     public string? Nproc { get; private set; }
     /// <summary>bench/peers/oidc-provider/server.mjs, to measure npm's oidc-provider beside Roster; none when not given.</summary>
     public string? OidcProvider { get; private set; }
+    /// <summary>Let the load generator's cores idle between its requests instead of keeping them awake (<see cref="AwakeCores"/>).</summary>
+    public bool IdleGeneratorCores { get; private set; }
 
     private const string Usage =
         "usage: roster-bench oidc-grants --server-dll PATH --work DIR [--workers N] [--chains N] [--jit-warmup SECONDS]\n" +
         "                    [--warmup SECONDS] [--seconds SECONDS] [--windows N] [--rs256-seconds SECONDS]\n" +
-        "                    [--server-cpus LIST] [--client-cpus LIST] [--nproc N] [--oidc-provider SERVER.MJS]";
+        "                    [--server-cpus LIST] [--client-cpus LIST] [--nproc N] [--oidc-provider SERVER.MJS]\n" +
+        "                    [--idle-generator-cores]";
 
     public static GrantsOptions Parse(string[] args)
     {
@@ -57,6 +60,7 @@ internal sealed class GrantsOptions
                 case "--client-cpus": options.ClientCpus = Next(); break;
                 case "--nproc": options.Nproc = Next(); break;
                 case "--oidc-provider": options.OidcProvider = Path.GetFullPath(Next()); break;
+                case "--idle-generator-cores": options.IdleGeneratorCores = true; break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     Environment.Exit(0);

@@ -35,7 +35,7 @@ internal static class GrantsReport
         Line($"### OIDC grants per second against the raw RS256 signing rate (target ≥ {GrantsOptions.TargetPercent:0} %)");
         report.AppendLine();
         Line($"- run: {now:yyyy-MM-dd HH:mm} UTC; nproc: {options.Nproc ?? "?"}; CPU: {Common.CpuModel() ?? "?"}; load average (1 min): {load}");
-        Line($"- server (SQLite) pinned to CPU {options.ServerCpus ?? "(not pinned)"}, load generator to CPU {options.ClientCpus ?? "(not pinned)"}; {options.Workers} workers in a closed loop; refresh tokens rotate along {options.Chains} chains");
+        Line($"- server (SQLite) pinned to CPU {options.ServerCpus ?? "(not pinned)"}, load generator to CPU {options.ClientCpus ?? "(not pinned)"}{GeneratorCoresText(options)}; {options.Workers} workers in a closed loop; refresh tokens rotate along {options.Chains} chains");
         Line($"- warm-up: {WarmupText(measured.Warmup)}; then {options.Windows} rounds in which each case in turn has {options.WarmupSeconds:0.#} s of warm-up and one timed window of {options.WindowSeconds:0.#} s, so a drift in the machine's speed falls on every case alike");
         Line($"- raw RS256: RSA-2048 PKCS#1 v1.5 SHA-256 over a ~370-byte JWS input, one thread, in a child process on the server's CPU while the server idles, {options.SigningSeconds:0.#} s at a time: once before the warm-up, then before every window and after the last; each case is compared with the raw rate measured on either side of its own windows (the slowest measurement of the run {signing.Spread:P0} below the fastest); {measured.Runtime}");
         report.AppendLine();
@@ -88,6 +88,11 @@ internal static class GrantsReport
             "a server well under 100 % with an idle CPU 0 was waiting, not computing. p50/p95 are per request, as the generator saw them.");
         return report.ToString();
     }
+
+    private static string GeneratorCoresText(GrantsOptions options) =>
+        options.ClientCpus is null ? ""
+        : options.IdleGeneratorCores ? " (left to idle between requests: --idle-generator-cores)"
+        : " (kept awake by a spin loop at idle priority, so the server's kernel need not wake a halted core for every answer)";
 
     private static string WarmupText(Warmup warmup) =>
         warmup.Rounds == 0

@@ -57,6 +57,7 @@ public static class Suite
         [
             "--server-dll", options["--server-dll"], "--work", options["--work"], "--nproc", options.GetValueOrDefault("--nproc", "?"),
             .. options.TryGetValue("--server-cpus", out var cpus) ? new[] { "--server-cpus", cpus } : [],
+            .. options.TryGetValue("--client-cpus", out var clientCpus) ? new[] { "--client-cpus", clientCpus } : [],
             .. more,
         ];
         Log("== footprint: start-up, memory, sign-ins ==");
@@ -143,7 +144,7 @@ public static class Suite
         Line($"### Roster, measured: `bench/run`, {started:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
         Line($"- machine: nproc {result.Nproc}; CPU: {CpuModel()}; load average (1 min): {load}");
-        Line($"- each server (Roster published in Release with ReadyToRun; each peer) pinned to CPU 0, the load generator to CPU 1; {string.Join("; ", versions.Where(v => v is not null))}");
+        Line($"- each server (Roster published in Release with ReadyToRun; each peer) pinned to CPU 0, the load generator to CPU 1 (kept awake while grants are timed: bench/README.md); {string.Join("; ", versions.Where(v => v is not null))}");
         text.AppendLine();
         text.AppendLine("| area | measurement | Roster | beside | Roster ÷ beside | target | met |");
         text.AppendLine("|---|---|---:|---|---:|---|---|");

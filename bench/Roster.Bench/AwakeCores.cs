@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Roster.Bench;
+
+/// <summary>
+/// Keeps the load generator's cores from going idle while grants are timed: one spin loop per core, at the
+/// lowest priority Linux has (SCHED_IDLE, nice 19), so it runs only when nothing else wants the core and the
+/// generator takes the core back the moment it wakes. On the virtual machines these benchmarks run on, an
+/// idle core is halted, and the server's kernel had to wake it for every answer it sent over loopback
+/// (an inter-processor interrupt, or a hypercall for a halted core waiting on a socket lock): about 50 µs of
+/// the server's CPU per refresh, most of what a refresh cost beyond a client_credentials grant (bench/README.md,
+/// "The load generator's core is kept awake"). A client elsewhere on a network costs a server none of that. Niced time counts
+/// as idle in <see cref="CpuSnapshot"/>, so the loops do not show as other processes' use.
+/// </summary>
+internal sealed class AwakeCores : IAsyncDisposable
+{
+    private readonly List<Process> loops;
+
+    private AwakeCores(List<Process> loops) => this.loops = loops;
+
+    /// <summary>One loop on each CPU of <paramref name="cpus"/> (taskset's list: "1", "1,3", "2-3").</summary>
+    public static AwakeCores Start(string cpus)
+    {
+        var loops = new List<Process>();
+        foreach (var cpu in Cpus(cpus))
+        {
+            var start = new ProcessStartInfo("taskset") { UseShellExecute = false };
+            foreach (var arg in new[] { "-c", cpu.ToString(CultureInfo.InvariantCulture), "nice", "-n", "19", "chrt", "--idle", "0", "sh", "-c", "while :; do :; done" })
+                start.ArgumentList.Add(arg);
+            loops.Add(Process.Start(start) ?? throw new InvalidOperationException("Could not start a spin loop with taskset, nice and chrt."));
+        }
+        return new AwakeCores(loops);
+    }
+
+    private static IEnumerable<int> Cpus(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(part =>
+        {
+            var range = part.Split('-');
+            var first = int.Parse(range[0], CultureInfo.InvariantCulture);
+            var last = int.Parse(range[^1], CultureInfo.InvariantCulture);
+            return Enumerable.Range(first, last - first + 1);
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var loop in loops)
+        {
+            loop.Kill();
+            await loop.WaitForExitAsync();
+            loop.Dispose();
+        }
+    }
+}
