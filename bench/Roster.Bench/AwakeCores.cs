@@ -8,10 +8,10 @@ namespace Roster.Bench;
 /// lowest priority Linux has (SCHED_IDLE, nice 19), so it runs only when nothing else wants the core and the
 /// generator takes the core back the moment it wakes. On the virtual machines these benchmarks run on, an
 /// idle core is halted, and the server's kernel had to wake it for every answer it sent over loopback
-/// (an inter-processor interrupt, or a hypercall for a halted core waiting on a socket lock): about 50 µs of
-/// the server's CPU per refresh, most of what a refresh cost beyond a client_credentials grant (bench/README.md,
-/// "The load generator's core is kept awake"). A client elsewhere on a network costs a server none of that. Niced time counts
-/// as idle in <see cref="CpuSnapshot"/>, so the loops do not show as other processes' use.
+/// (an inter-processor interrupt, or a hypercall for a halted core waiting on a socket lock): 10.8 % of the
+/// server's CPU in refresh windows, 2.6 % with the core kept awake (bench/README.md, "The load generator's
+/// core is kept awake"). A client elsewhere on a network costs a server none of that. Niced time counts as idle in <see cref="CpuSnapshot"/>, so the loops do not show as
+/// other processes' use.
 /// </summary>
 internal sealed class AwakeCores : IAsyncDisposable
 {
