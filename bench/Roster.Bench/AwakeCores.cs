@@ -11,24 +11,29 @@ namespace Roster.Bench;
 /// (an inter-processor interrupt, or a hypercall for a halted core waiting on a socket lock): 10.8 % of the
 /// server's CPU in refresh windows, 2.6 % with the core kept awake (bench/README.md, "The load generator's
 /// core is kept awake"). A client elsewhere on a network costs a server none of that. Niced time counts as idle in <see cref="CpuSnapshot"/>, so the loops do not show as
-/// other processes' use.
+/// other processes' use. Each loop's pid is in the work directory, so bench/run stops a loop the bench left
+/// behind when it was killed.
 /// </summary>
 internal sealed class AwakeCores : IAsyncDisposable
 {
-    private readonly List<Process> loops;
+    private readonly List<(Process Loop, string PidFile)> loops;
 
-    private AwakeCores(List<Process> loops) => this.loops = loops;
+    private AwakeCores(List<(Process, string)> loops) => this.loops = loops;
 
     /// <summary>One loop on each CPU of <paramref name="cpus"/> (taskset's list: "1", "1,3", "2-3").</summary>
-    public static AwakeCores Start(string cpus)
+    public static AwakeCores Start(string cpus, string workDirectory)
     {
-        var loops = new List<Process>();
+        var loops = new List<(Process, string)>();
         foreach (var cpu in Cpus(cpus))
         {
+            var core = cpu.ToString(CultureInfo.InvariantCulture);
             var start = new ProcessStartInfo("taskset") { UseShellExecute = false };
-            foreach (var arg in new[] { "-c", cpu.ToString(CultureInfo.InvariantCulture), "nice", "-n", "19", "chrt", "--idle", "0", "sh", "-c", "while :; do :; done" })
+            foreach (var arg in new[] { "-c", core, "nice", "-n", "19", "chrt", "--idle", "0", "sh", "-c", "while :; do :; done" })
                 start.ArgumentList.Add(arg);
-            loops.Add(Process.Start(start) ?? throw new InvalidOperationException("Could not start a spin loop with taskset, nice and chrt."));
+            var loop = Process.Start(start) ?? throw new InvalidOperationException("Could not start a spin loop with taskset, nice and chrt.");
+            var pidFile = Path.Combine(workDirectory, $"awake-cpu{core}.pid");
+            File.WriteAllText(pidFile, loop.Id.ToString(CultureInfo.InvariantCulture));
+            loops.Add((loop, pidFile));
         }
         return new AwakeCores(loops);
     }
@@ -44,11 +49,12 @@ internal sealed class AwakeCores : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var loop in loops)
+        foreach (var (loop, pidFile) in loops)
         {
             loop.Kill();
             await loop.WaitForExitAsync();
             loop.Dispose();
+            File.Delete(pidFile);
         }
     }
 }

@@ -70,7 +70,7 @@ public static class GrantsBench
         var chains = await RefreshChains.CreateAsync(signIn, options.Chains, options.Workers, cancellationToken);
 
         // From here to the end, ceilings included, every measurement sees the generator's cores kept awake.
-        await using var awake = options.IdleGeneratorCores || options.ClientCpus is null ? null : AwakeCores.Start(options.ClientCpus);
+        await using var awake = options.IdleGeneratorCores || options.ClientCpus is null ? null : AwakeCores.Start(options.ClientCpus, options.WorkDirectory);
 
         // The ceiling on the server's own core, while the server has nothing to do: once here, then between
         // each case's windows, so a case and its ceiling see the same machine however its speed drifts.
