@@ -10,9 +10,9 @@ namespace Roster.Bench;
 /// idle core is halted, and the server's kernel had to wake it for every answer it sent over loopback
 /// (an inter-processor interrupt, or a hypercall for a halted core waiting on a socket lock): 10.8 % of the
 /// server's CPU in refresh windows, 2.6 % with the core kept awake (bench/README.md, "The load generator's
-/// core is kept awake"). A client elsewhere on a network costs a server none of that. Niced time counts as idle in <see cref="CpuSnapshot"/>, so the loops do not show as
-/// other processes' use. Each loop's pid is in the work directory, so bench/run stops a loop the bench left
-/// behind when it was killed.
+/// core is kept awake"). A client elsewhere on a network costs a server none of that. Niced time counts as
+/// idle in <see cref="CpuSnapshot"/>, so the loops do not show as other processes' use. Each loop's pid is in
+/// the work directory, so bench/run stops a loop the bench left behind when it was killed.
 /// </summary>
 internal sealed class AwakeCores : IAsyncDisposable
 {
