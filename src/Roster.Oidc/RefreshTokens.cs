@@ -1,12 +1,22 @@
-using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace Roster.Oidc;
 
-/// <summary>What a refresh token says: its grant, which of the grant's refresh tokens it is, the scope granted, and until when it works.</summary>
-public sealed record RefreshTokenContent(Guid GrantId, int Generation, string Scope, DateTimeOffset ExpiresAt);
+/// <summary>
+/// What a refresh token says: its grant, which of the grant's refresh tokens it is, until when it works, and
+/// what an access token for the grant names (the person, their session, when they signed in, the scope granted).
+/// Those never change for a grant, so a refresh reads them here instead of from the store.
+/// </summary>
+public sealed record RefreshTokenContent(Guid GrantId, int Generation, DateTimeOffset ExpiresAt, string Subject, string SessionId, DateTimeOffset AuthTime, string Scope)
+{
+    public static RefreshTokenContent For(Grant grant, DateTimeOffset expiresAt) =>
+        new(grant.Id, Generation: 0, expiresAt, grant.Subject, grant.SessionId, grant.AuthTime, grant.Scope);
+
+    /// <summary>The grant as the token names it, for <paramref name="clientId"/>; no nonce, which only an ID token carries.</summary>
+    public Grant Grant(string clientId) => new(GrantId, clientId, Subject, SessionId, Scope, AuthTime, Nonce: null);
+}
 
 /// <summary>
 /// Where the key that seals refresh tokens lives: shared by every instance and created once, so a token
@@ -22,16 +32,17 @@ public interface IRefreshTokenKeyStore
 /// Roster holds, so no one else can make or alter one, and the store keeps just each grant's current
 /// generation. Rotation is then one conditional update of the grant (generation n to n + 1): of two
 /// requests racing with one token exactly one wins, and a token of an earlier generation is one that was
-/// already used, which revokes the grant (RFC 9700 section 4.14.2). The content is not secret (the grant id
-/// is in the access token, the scope is the client's own), so it is authenticated, not encrypted, which
-/// keeps a refresh to one HMAC per token instead of a data-protection round per token.
+/// already used, which revokes the grant (RFC 9700 section 4.14.2). The content is not secret (the access
+/// token names the same grant, person, session and scope), so it is authenticated, not encrypted, which
+/// keeps a refresh to one HMAC per token instead of a data-protection round per token. Version 2 added the
+/// person, session and sign-in time, so the rotation need not read the grant back; a version 1 token is
+/// refused like any other unknown one, and its app signs the person in again.
 /// </summary>
 public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
     private const int MaxTokenLength = 2048;
     private const int MacLength = 32;
-    private const int FixedLength = 1 + 16 + sizeof(int) + sizeof(long);
 
     /// <summary>
     /// One HMAC per thread, keyed once: a one-shot HMAC looks the algorithm up in OpenSSL on every call, which
@@ -41,18 +52,27 @@ public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
 
     public async Task<string> SealAsync(RefreshTokenContent content, CancellationToken cancellationToken)
     {
-        var scope = Encoding.UTF8.GetBytes(content.Scope);
-        var token = new byte[FixedLength + scope.Length + MacLength];
-        token[0] = Version;
-        content.GrantId.TryWriteBytes(token.AsSpan(1));
-        BinaryPrimitives.WriteInt32BigEndian(token.AsSpan(17), content.Generation);
-        BinaryPrimitives.WriteInt64BigEndian(token.AsSpan(21), content.ExpiresAt.ToUnixTimeSeconds());
-        scope.CopyTo(token, FixedLength);
-        (await MacAsync(cancellationToken)).TryComputeHash(token.AsSpan(0, token.Length - MacLength), token.AsSpan(token.Length - MacLength), out _);
+        var mac = await MacAsync(cancellationToken);
+        var buffer = new MemoryStream(256);
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Version);
+            writer.Write(content.GrantId.ToByteArray());
+            writer.Write(content.Generation);
+            writer.Write(content.ExpiresAt.ToUnixTimeSeconds());
+            writer.Write(content.Subject);
+            writer.Write(content.SessionId);
+            writer.Write(content.AuthTime.ToUnixTimeSeconds());
+            writer.Write(content.Scope);
+        }
+        var sealedLength = (int)buffer.Length;
+        buffer.SetLength(sealedLength + MacLength);
+        var token = buffer.GetBuffer().AsSpan(0, sealedLength + MacLength);
+        mac.TryComputeHash(token[..sealedLength], token[sealedLength..], out _);
         return Base64Url.EncodeToString(token);
     }
 
-    /// <summary>The content of a token Roster sealed; null for anything else (forged, altered, truncated, or sealed with another key).</summary>
+    /// <summary>The content of a token Roster sealed; null for anything else (forged, altered, truncated, sealed with another key, or of another version).</summary>
     public async Task<RefreshTokenContent?> OpenAsync(string token, CancellationToken cancellationToken)
     {
         if (token.Length > MaxTokenLength)
@@ -66,7 +86,7 @@ public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
         {
             return null;
         }
-        if (bytes.Length < FixedLength + MacLength || bytes[0] != Version)
+        if (bytes.Length <= MacLength || bytes[0] != Version)
             return null;
         return Verifies(await MacAsync(cancellationToken), bytes) ? Read(bytes) : null;
     }
@@ -78,12 +98,19 @@ public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
         return CryptographicOperations.FixedTimeEquals(expected, bytes.AsSpan(bytes.Length - MacLength));
     }
 
-    private static RefreshTokenContent Read(byte[] bytes) =>
-        new(
-            new Guid(bytes.AsSpan(1, 16)),
-            BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(17)),
-            Encoding.UTF8.GetString(bytes.AsSpan(FixedLength, bytes.Length - FixedLength - MacLength)),
-            DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(21))));
+    /// <summary>Reads what <see cref="SealAsync"/> wrote; the MAC has shown Roster wrote it, in this version.</summary>
+    private static RefreshTokenContent Read(byte[] bytes)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes, 1, bytes.Length - 1 - MacLength), Encoding.UTF8);
+        return new(
+            GrantId: new Guid(reader.ReadBytes(16)),
+            Generation: reader.ReadInt32(),
+            ExpiresAt: DateTimeOffset.FromUnixTimeSeconds(reader.ReadInt64()),
+            Subject: reader.ReadString(),
+            SessionId: reader.ReadString(),
+            AuthTime: DateTimeOffset.FromUnixTimeSeconds(reader.ReadInt64()),
+            Scope: reader.ReadString());
+    }
 
     private async ValueTask<HMACSHA256> MacAsync(CancellationToken cancellationToken)
     {

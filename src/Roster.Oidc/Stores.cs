@@ -64,10 +64,10 @@ public interface IGrantStore
     /// <summary>
     /// In one step, moves the live grant of <paramref name="clientId"/> from refresh generation
     /// <paramref name="generation"/> to the next, valid until <paramref name="nextExpiresAt"/>, if its person
-    /// may still use the app. Null means nothing moved: the grant is unknown, revoked, another client's, that
+    /// may still use the app. False means nothing moved: the grant is unknown, revoked, another client's, that
     /// generation was already used, or the person may no longer use the app.
     /// </summary>
-    Task<Grant?> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken);
+    Task<bool> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken);
 
     Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken);
 

@@ -84,7 +84,7 @@ public static class Token
                 await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
-            return await IssueAsync(issued.Grant, user, new RefreshTokenContent(issued.Grant.Id, 0, issued.Grant.Scope, RefreshExpiresAt));
+            return await IssueAsync(issued.Grant, user, RefreshTokenContent.For(issued.Grant, RefreshExpiresAt));
         }
 
         /// <summary>
@@ -117,7 +117,7 @@ public static class Token
 
             // Two requests may carry the same token at once: the store lets exactly one through, and only while
             // the person may still use the app (disabled, or no longer allowed by its access rule).
-            if (await Grants.TryRotateRefreshAsync(content.GrantId, content.Generation, Client.ClientId, RefreshExpiresAt, CancellationToken) is not { } grant)
+            if (!await Grants.TryRotateRefreshAsync(content.GrantId, content.Generation, Client.ClientId, RefreshExpiresAt, CancellationToken))
             {
                 if (await Grants.FindRefreshAsync(content.GrantId, CancellationToken) is not { } state || state.Grant.ClientId != Client.ClientId)
                     return UnknownRefreshToken();
@@ -131,6 +131,7 @@ public static class Token
                 return UnknownRefreshToken();
             }
             var next = content with { Generation = content.Generation + 1, ExpiresAt = RefreshExpiresAt };
+            var grant = content.Grant(Client.ClientId);
             return await IssueAsync(requested.Count == 0 ? grant : grant with { Scope = Scopes.Granted(requested) }, user: null, next);
         }
 

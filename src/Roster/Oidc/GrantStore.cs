@@ -15,15 +15,16 @@ public sealed class GrantStore(RosterDb db, DirectConnections connections, Audit
 {
     /// <summary>
     /// Every refresh runs this, so it is written by hand (see bench/oidc-grants): the generation moves on only
-    /// for a person who may still use the app, and the grant is read back, in one round trip (<c>RETURNING</c>:
-    /// SQLite 3.35+, PostgreSQL) with no query translation in between. The same text serves both providers.
+    /// for a person who may still use the app, with no query translation in between. The same text serves both
+    /// providers. Nothing is read back: the refresh token names what the access token needs
+    /// (<see cref="RefreshTokenContent"/>), so the statement needs no <c>RETURNING</c>, which cost a rotation
+    /// about 12 µs more in a tight loop (38 against 26 µs; bench/README.md).
     /// </summary>
     private static readonly string RotateRefreshSql = $"""
         UPDATE "OidcGrants" SET "RefreshGeneration" = "RefreshGeneration" + 1, "RefreshExpiresAt" = @expires
         WHERE "Id" = @id AND "RefreshGeneration" = @generation AND "ClientId" = @client
           AND "RevokedAt" IS NULL AND "CodeRedeemedAt" IS NOT NULL
           AND {AppAccessPolicy.MayUseSql("\"OidcGrants\".\"UserId\"", "\"OidcGrants\".\"AppId\"")}
-        RETURNING "UserId", "SessionId", "Scope", "AuthTime", "Nonce"
         """;
 
     public async Task AddAsync(Grant grant, string code, string redirectUri, string? codeChallenge, DateTimeOffset codeExpiresAt, CancellationToken cancellationToken)
@@ -73,19 +74,11 @@ public sealed class GrantStore(RosterDb db, DirectConnections connections, Audit
         return row is null ? null : new RefreshState(ToGrant(row), row.RefreshGeneration);
     }
 
-    public Task<Grant?> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken) =>
-        connections.QueryAsync(RotateRefreshSql,
+    public async Task<bool> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken) =>
+        await connections.QueryAsync(RotateRefreshSql,
             [("id", connections.Key(grantId)), ("generation", generation), ("client", clientId), ("expires", nextExpiresAt.UtcDateTime)],
-            async reader =>
-            {
-                if (!await reader.ReadAsync(cancellationToken))
-                    return null;
-                var authTime = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc);
-                return new Grant(grantId, clientId, reader.GetGuid(0).ToString(), reader.GetString(1), reader.GetString(2), At(authTime),
-                    reader.IsDBNull(4) ? null : reader.GetString(4));
-            },
-            cancellationToken);
-
+            reader => Task.FromResult(reader.RecordsAffected),
+            cancellationToken) == 1;
 
     public Task<bool> IsActiveAsync(Guid grantId, CancellationToken cancellationToken) =>
         db.OidcGrants.AnyAsync(g => g.Id == grantId && g.RevokedAt == null, cancellationToken);

@@ -96,6 +96,32 @@ public abstract class OidcFlowTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task ARefreshedAccessTokenNamesThePersonSessionAndSignInOfTheFirstAndANarrowedScopeLastsOneRefresh()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (user, browser) = await SignedInAsync();
+        var (_, issued, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var first = new JsonWebToken(issued.GetProperty("access_token").GetString());
+
+        var (status, narrowed, _) = await app.PostAsync("/oidc/token", new()
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!, ["scope"] = "openid email",
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (_, widened, _) = await app.RefreshAsync(narrowed.GetProperty("refresh_token").GetString()!);
+
+        foreach (var (body, scope) in new[] { (narrowed, "openid email"), (widened, "openid profile email groups") })
+        {
+            var access = new JsonWebToken(body.GetProperty("access_token").GetString());
+            Assert.Equal(user.Id.ToString(), access.Subject);
+            foreach (var claim in new[] { "sid", "auth_time", "gid", "client_id" })
+                Assert.Equal(first.GetClaim(claim).Value, access.GetClaim(claim).Value);
+            Assert.Equal(scope, access.GetClaim("scope").Value);
+            Assert.Equal(scope, body.GetProperty("scope").GetString());
+        }
+    }
+
+    [Fact]
     public async Task TwoRefreshesWithOneTokenAtOnceSucceedOnce()
     {
         var app = await RelyingParty.RegisterAsync(Server);
