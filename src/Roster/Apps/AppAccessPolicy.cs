@@ -10,8 +10,10 @@ namespace Roster.Apps;
 /// alike. Disabled accounts may use nothing; admins may use everything; everyone else follows the app's
 /// access rule.
 /// </summary>
-public sealed class AppAccessPolicy(RosterDb db)
+public sealed class AppAccessPolicy(Lazy<RosterDb> database)
 {
+    private RosterDb db => database.Value;
+
     public IQueryable<App> UsableBy(User user) =>
         !user.Enabled || user.InvitationPending ? db.Apps.Where(_ => false) : UsableBy(user.Id, user.Role);
 

@@ -8,8 +8,10 @@ namespace Roster.Audit;
 /// The one way to record who did what. Events are added to the caller's unit of work, so an event is
 /// stored exactly when the change it describes is.
 /// </summary>
-public sealed class AuditLog(RosterDb db, TimeProvider clock, IHttpContextAccessor http)
+public sealed class AuditLog(Lazy<RosterDb> database, TimeProvider clock, IHttpContextAccessor http)
 {
+    private RosterDb db => database.Value;
+
     public void Record(string action, Actor actor, User? target = null, string? details = null)
     {
         db.AuditEvents.Add(new AuditEvent

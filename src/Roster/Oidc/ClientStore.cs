@@ -5,8 +5,10 @@ using Roster.Data;
 namespace Roster.Oidc;
 
 /// <summary>Apps that sign people in through Roster, as OpenID Connect clients. Apps with their own accounts are not clients.</summary>
-public sealed class ClientStore(RosterDb db, ClientCache cache) : IClientStore
+public sealed class ClientStore(Lazy<RosterDb> database, ClientCache cache) : IClientStore
 {
+    private RosterDb db => database.Value;
+
     public async Task<OidcClient?> FindAsync(string clientId, CancellationToken cancellationToken) =>
         (await EntryAsync(clientId, cancellationToken)).Client;
 

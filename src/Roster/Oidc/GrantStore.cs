@@ -11,8 +11,10 @@ namespace Roster.Oidc;
 /// Grants and their codes (as hashes) in the database. Single use is a conditional update, so of two
 /// requests racing with one code or refresh token, on one instance or several, exactly one wins.
 /// </summary>
-public sealed class GrantStore(RosterDb db, DirectConnections connections, AuditLog audit, TimeProvider clock) : IGrantStore
+public sealed class GrantStore(Lazy<RosterDb> database, DirectConnections connections, AuditLog audit, TimeProvider clock) : IGrantStore
 {
+    private RosterDb db => database.Value;
+
     /// <summary>
     /// Every refresh runs this, so it is written by hand (see bench/oidc-grants): the generation moves on only
     /// for a person who may still use the app, with no query translation in between. The same text serves both

@@ -6,8 +6,10 @@ using Roster.Hosting;
 namespace Roster.Oidc;
 
 /// <summary>People as apps see them, behind the one access rule: <see cref="AppAccessPolicy"/> decides who may use which app.</summary>
-public sealed class UserDirectory(RosterDb db, AppAccessPolicy access, Links links) : IUserDirectory
+public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy access, Links links) : IUserDirectory
 {
+    private RosterDb db => database.Value;
+
     public async Task<bool> MayUseAsync(string subject, OidcClient client, CancellationToken cancellationToken) =>
         Guid.TryParse(subject, out var id) && await access.MayUseAsync(id, client.ClientId, cancellationToken);
 
