@@ -6,9 +6,9 @@ namespace Roster.Data;
 
 /// <summary>
 /// The hand-written statements on SQLite, over one connection kept open with its statements prepared, and
-/// committed in groups. The first statement to arrive lets the requests that are ready to run catch up, twice, then
-/// runs every statement waiting by then in one transaction, in the order they came, and answers each caller
-/// only once that transaction has committed. A commit (the locks, the log's page writes) is most of what a
+/// committed in groups. The first statement to arrive lets the requests that are ready to run catch up, twice,
+/// then runs every statement waiting by then in one transaction, in the order they came, and answers each
+/// caller only once that transaction has committed. A commit (the locks, the log's page writes) is most of what a
 /// one-row write costs, so under load each refresh pays for part of one; alone, a statement is its own group.
 /// If any statement of a group fails, the group is rolled back and each statement runs again in a transaction
 /// of its own, so one caller's failure is never another's. Every write is committed by that explicit COMMIT,

@@ -31,8 +31,8 @@ public sealed class RefreshTokensTests
     [Fact]
     public async Task A_token_sealed_with_another_key_or_cut_short_does_not_open()
     {
-        var token = await new RefreshTokens(new FixedKey(Key)).SealAsync(Content, default);
         var tokens = new RefreshTokens(new FixedKey(Key));
+        var token = await tokens.SealAsync(Content, default);
 
         Assert.Null(await new RefreshTokens(new FixedKey(RandomNumberGenerator.GetBytes(32))).OpenAsync(token, default));
         Assert.Null(await tokens.OpenAsync(token[..^8], default));
