@@ -17,24 +17,26 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
     /// <summary>How long a new key is published before it signs: two reloads, so no instance can miss it.</summary>
     public static readonly TimeSpan PublishAhead = 2 * Reload;
     private readonly SemaphoreSlim gate = new(1, 1);
-    private Snapshot current = new([], [], [], DateTimeOffset.MinValue);
+    private Snapshot current = new([], [], [], [], DateTimeOffset.MinValue);
 
     /// <summary>
     /// The keys as last loaded, parsed once: importing a private key costs more than signing with it.
-    /// Replaced whole, so a reader never sees keys from one load and credentials from another.
+    /// Replaced whole, so a reader never sees keys from one load and credentials from another. It holds
+    /// until <see cref="ValidUntil"/>: the next reload, or sooner the moment a key is due for rotation or a
+    /// published key starts signing, so a token request only looks up its algorithm.
     /// </summary>
     private sealed record Snapshot(
         IReadOnlyList<StoredSigningKey> Keys,
-        Dictionary<string, SigningCredentials> Credentials,
+        Dictionary<string, SigningCredentials> CredentialsById,
+        Dictionary<string, SigningCredentials> SigningByAlgorithm,
         SecurityKey[] ValidationKeys,
-        DateTimeOffset LoadedAt);
+        DateTimeOffset ValidUntil);
 
     /// <summary>Credentials of the active key for <paramref name="algorithm"/>, creating the first one if there is none.</summary>
-    public async Task<SigningCredentials> SigningCredentialsAsync(string algorithm, CancellationToken cancellationToken = default)
-    {
-        var snapshot = await CurrentAsync(cancellationToken);
-        return snapshot.Credentials[Active(snapshot.Keys, algorithm, clock.GetUtcNow()).KeyId];
-    }
+    public async Task<SigningCredentials> SigningCredentialsAsync(string algorithm, CancellationToken cancellationToken = default) =>
+        (await CurrentAsync(cancellationToken)).SigningByAlgorithm.TryGetValue(algorithm, out var credentials)
+            ? credentials
+            : throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Roster signs with RS256 or ES256.");
 
     /// <summary>Every published key, to check tokens Roster signed.</summary>
     public async Task<IReadOnlyList<SecurityKey>> ValidationKeysAsync(CancellationToken cancellationToken = default) =>
@@ -51,22 +53,46 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
 
     private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         var snapshot = current;
-        if (now - snapshot.LoadedAt < Reload && !NeedsRotation(snapshot.Keys, now))
+        if (clock.GetUtcNow() < snapshot.ValidUntil)
             return snapshot;
         await gate.WaitAsync(cancellationToken);
         try
         {
+            // Requests that found the snapshot stale together reload it once: the first one through.
+            var now = clock.GetUtcNow();
+            if (now < current.ValidUntil)
+                return current;
             var loaded = await RotateAsync(await store.LoadAsync(cancellationToken), now, cancellationToken);
-            var credentials = loaded.ToDictionary(k => k.KeyId, k => new SigningCredentials(k.ToSecurityKey(), k.Algorithm));
-            current = new Snapshot(loaded, credentials, [.. credentials.Values.Select(c => c.Key)], now);
+            // A key id always names the same key, so keys already parsed are kept rather than imported again.
+            var credentials = loaded.ToDictionary(k => k.KeyId, k => current.CredentialsById.GetValueOrDefault(k.KeyId)
+                ?? new SigningCredentials(k.ToSecurityKey(), k.Algorithm));
+            var signing = SigningAlgorithms.All.ToDictionary(a => a, a => credentials[Active(loaded, a, now).KeyId]);
+            current = new Snapshot(loaded, credentials, signing, [.. credentials.Values.Select(c => c.Key)], NextReload(loaded, now));
             return current;
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>The next reload, or sooner: the first moment a published key starts signing, or the newest key of an algorithm is due.</summary>
+    private DateTimeOffset NextReload(IReadOnlyList<StoredSigningKey> keys, DateTimeOffset now)
+    {
+        var until = now + Reload;
+        foreach (var key in keys)
+        {
+            if (key.CreatedAt + PublishAhead is var signsFrom && signsFrom > now && signsFrom < until)
+                until = signsFrom;
+        }
+        foreach (var algorithm in SigningAlgorithms.All)
+        {
+            var due = keys.Where(k => k.Algorithm == algorithm).Max(k => k.CreatedAt) + options.Value.RotateAfter;
+            if (due < until)
+                until = due;
+        }
+        return until;
     }
 
     /// <summary>Adds a key for every algorithm whose newest key is missing or due, and deletes retired keys.</summary>
@@ -95,9 +121,6 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
         }
         return result;
     }
-
-    private bool NeedsRotation(IReadOnlyList<StoredSigningKey> current, DateTimeOffset now) =>
-        SigningAlgorithms.All.Any(algorithm => !current.Any(k => k.Algorithm == algorithm && now - k.CreatedAt < options.Value.RotateAfter));
 
     /// <summary>The newest key published for at least <see cref="PublishAhead"/>; the newest of all when none is (the very first key).</summary>
     private static StoredSigningKey Active(IReadOnlyList<StoredSigningKey> current, string algorithm, DateTimeOffset now)

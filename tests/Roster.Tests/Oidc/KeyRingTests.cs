@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Roster.Oidc;
@@ -86,6 +87,54 @@ public sealed class KeyRingTests(SqliteRoster fixture) : IClassFixture<SqliteRos
             var plain = loaded.Single(k => k.KeyId == row.KeyId).PrivateKey;
             Assert.NotEqual(Convert.ToBase64String(plain), row.ProtectedPrivateKey);
             Assert.DoesNotContain(Convert.ToBase64String(plain)[..24], row.ProtectedPrivateKey);
+        }
+    }
+
+    [Fact]
+    public async Task RequestsThatFindTheKeysStaleTogetherReloadThemOnceAndKeepTheParsedKeys()
+    {
+        var store = new CountingStore();
+        var clock = new ManualClock();
+        var ring = new KeyRing(store, clock, Options.Create(new SigningKeyOptions()));
+        var first = await ring.SigningCredentialsAsync(SigningAlgorithms.RS256);
+        Assert.Equal(1, store.Loads);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        store.Delay = new TaskCompletionSource();
+        var stale = Enumerable.Range(0, 20).Select(_ => ring.SigningCredentialsAsync(SigningAlgorithms.RS256)).ToList();
+        store.Delay.SetResult();
+        var reloaded = await Task.WhenAll(stale);
+
+        Assert.Equal(2, store.Loads);
+        // The same key, not imported again: the very object the first load made.
+        Assert.All(reloaded, credentials => Assert.Same(first, credentials));
+    }
+
+    /// <summary>Keys in memory, counting loads; a load can be held back so requests pile up behind it.</summary>
+    private sealed class CountingStore : ISigningKeyStore
+    {
+        private readonly List<StoredSigningKey> keys = [];
+        public int Loads;
+        public TaskCompletionSource? Delay;
+
+        public async Task<IReadOnlyList<StoredSigningKey>> LoadAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Loads);
+            if (Delay is { } delay)
+                await delay.Task;
+            return [.. keys];
+        }
+
+        public Task AddAsync(StoredSigningKey key, CancellationToken cancellationToken)
+        {
+            keys.Add(key);
+            return Task.CompletedTask;
+        }
+
+        public Task RemoveAsync(string keyId, CancellationToken cancellationToken)
+        {
+            keys.RemoveAll(k => k.KeyId == keyId);
+            return Task.CompletedTask;
         }
     }
 }
