@@ -141,7 +141,7 @@ public static class Ceiling
     /// A JWS signing input (base64url header, '.', base64url claims) shaped like one of Roster's access
     /// tokens: about 300 bytes. Its exact content does not matter; hashing it is a sliver of the cost.
     /// </summary>
-    private static byte[] SigningInput()
+    internal static byte[] SigningInput()
     {
         const string header = """{"alg":"RS256","kid":"q3T0Xk1fWcJw9m2Z","typ":"at+jwt"}""";
         const string claims = """{"sub":"0199a3c2-7f1e-7b3d-9a41-5c2e8f6d1b07","client_id":"bench-client","scope":"openid profile email","jti":"c2VydmVyLXNpZGUtanRp","iss":"http://127.0.0.1:5000","aud":"bench-client","iat":1795000000,"exp":1795000600}""";

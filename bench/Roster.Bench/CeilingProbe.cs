@@ -20,6 +20,8 @@ public sealed class CeilingProbe : IAsyncDisposable
         this.mode = mode;
     }
 
+    public int ProcessId => process.Id;
+
     public static async Task<CeilingProbe> StartAsync(string mode, string? cpus, CancellationToken cancellationToken, string[]? arguments = null)
     {
         var start = ChildStart(mode, cpus, arguments ?? []);

@@ -93,6 +93,18 @@ public static class GrantsBench
         Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256 over the run: {signing.PerSecond:0} signatures/s (the slowest {signing.Spread:P0} below the fastest)"));
         await server.DisposeAsync(); // the peer gets the CPU to itself
 
+        Log("Starting the bare ASP.NET Core token endpoint (form in, one RS256 signature out) on the same CPU…");
+        var barePort = ServerProcess.FreePort();
+        List<LoadResult> bare;
+        await using (var bareEndpoint = await CeilingProbe.StartAsync(BareTokenEndpoint.Mode, options.ServerCpus, cancellationToken,
+            ["--port", barePort.ToString(CultureInfo.InvariantCulture)]))
+        {
+            using var bareTokens = new TokenClient(new Uri($"http://127.0.0.1:{barePort}/"), "bare", "bare", BareTokenEndpoint.Path);
+            LoadCase[] bareCases = [new(ClientCredentials, (_, ct) => bareTokens.ClientCredentialsAsync(ct))];
+            await WarmUpAsync(options, bareCases, bareEndpoint.ProcessId, cancellationToken);
+            bare = await TimeCasesAsync(options, rawSigning, bareCases, bareEndpoint.ProcessId, cancellationToken);
+        }
+
         PeerResult? peer = null;
         if (options.OidcProvider is { } script)
         {
@@ -108,7 +120,7 @@ public static class GrantsBench
                 oidcProvider.ProcessId, cancellationToken);
             peer = new PeerResult(oidcProvider.Version, idleBytes, peerGrants);
         }
-        return new Measurements(signing, idle, warmed, grants, RuntimeInformation.FrameworkDescription, peer);
+        return new Measurements(signing, idle, warmed, grants, bare, RuntimeInformation.FrameworkDescription, peer);
     }
 
     public const string ClientCredentials = "client_credentials";
@@ -218,7 +230,8 @@ public static class GrantsBench
 }
 
 /// <summary>Everything one run measured: the signing ceiling, the server's CPU meanwhile, each grant case, and the peer's.</summary>
-internal sealed record Measurements(CeilingRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, string Runtime, PeerResult? Peer);
+/// <summary>Everything oidc-grants measured; <paramref name="Bare"/> is <see cref="BareTokenEndpoint"/>'s client_credentials, the platform's ceiling.</summary>
+internal sealed record Measurements(CeilingRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, List<LoadResult> Bare, string Runtime, PeerResult? Peer);
 
 /// <summary>npm's oidc-provider in the same run: its idle memory and its grants.</summary>
 internal sealed record PeerResult(string Version, long IdleBytes, List<LoadResult> Grants);

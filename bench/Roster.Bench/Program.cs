@@ -3,7 +3,7 @@ using Roster.Bench;
 // Roster's benchmarks; bench/run builds, pins CPUs, chooses the mode and cleans up. Progress goes to stderr,
 // the markdown report to stdout. Modes: `all` (Suite: every measurement, one table and the raw JSON),
 // `footprint`, `oidc-grants`, `ldap-search`, `users-list`, and
-// `rs256` / `pbkdf2`, the ceilings the others start in a child process on the server's CPU.
+// `rs256` / `pbkdf2` / `bare-token`, the ceilings the others start in a child process on the server's CPU.
 switch (args.FirstOrDefault())
 {
     case Suite.Mode:
@@ -16,9 +16,11 @@ switch (args.FirstOrDefault())
         return await LdapBench.RunAsync(args[1..]);
     case Ceiling.Rs256Mode or Ceiling.Pbkdf2Mode:
         return Ceiling.Run(args[0], args[1..]);
+    case BareTokenEndpoint.Mode:
+        return await BareTokenEndpoint.RunAsync(args[1..]);
     case UsersListBench.Mode:
         return await UsersListBench.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|rs256|pbkdf2 [OPTIONS]");
+        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|rs256|pbkdf2|bare-token [OPTIONS]");
         return 2;
 }
