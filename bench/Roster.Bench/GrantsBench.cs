@@ -229,8 +229,10 @@ public static class GrantsBench
     }
 }
 
-/// <summary>Everything one run measured: the signing ceiling, the server's CPU meanwhile, each grant case, and the peer's.</summary>
-/// <summary>Everything oidc-grants measured; <paramref name="Bare"/> is <see cref="BareTokenEndpoint"/>'s client_credentials, the platform's ceiling.</summary>
+/// <summary>
+/// Everything one run measured: the signing ceiling, the server's CPU meanwhile, each grant case, the bare
+/// endpoint's client_credentials (<see cref="BareTokenEndpoint"/>, the platform's ceiling), and the peer's.
+/// </summary>
 internal sealed record Measurements(CeilingRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, List<LoadResult> Bare, string Runtime, PeerResult? Peer);
 
 /// <summary>npm's oidc-provider in the same run: its idle memory and its grants.</summary>
