@@ -13,6 +13,7 @@ public sealed class CeilingProbe : IAsyncDisposable
 {
     private readonly Process process;
     private readonly string mode;
+    private int disposed;
 
     private CeilingProbe(Process process, string mode)
     {
@@ -77,8 +78,11 @@ public sealed class CeilingProbe : IAsyncDisposable
         return new CeilingRate((long)fields["operations"], fields["seconds"], fields["cpu"]);
     }
 
+    /// <summary>Closes the child's stdin, which ends it; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+            return;
         try
         {
             process.StandardInput.Close();

@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace Roster.Bench;
 
-/// <summary>One kind of request a closed loop sends: <see cref="Send"/> gets the worker's number.</summary>
-public sealed record LoadCase(string Name, Func<int, CancellationToken, Task<TokenAnswer>> Send);
+/// <summary>
+/// One kind of request a closed loop sends to the server process <see cref="ServerProcessId"/>, whose CPU its
+/// windows are measured on: <see cref="Send"/> gets the worker's number.
+/// </summary>
+public sealed record LoadCase(string Name, int ServerProcessId, Func<int, CancellationToken, Task<TokenAnswer>> Send);
 
 /// <summary>One timed window of a case: its rate, the CPU shares over it, and the ceiling measured just before and just after it.</summary>
 public sealed record LoadWindow(double PerSecond, CpuUse Cpu, CeilingRate? Raw);
@@ -32,7 +35,6 @@ public static class ClosedLoop
         TimeSpan warmup,
         TimeSpan window,
         int rounds,
-        int serverProcessId,
         CancellationToken cancellationToken,
         Func<CancellationToken, Task<CeilingRate>>? ceiling = null)
     {
@@ -114,9 +116,10 @@ public static class ClosedLoop
                     Volatile.Write(ref current, load);
                     Volatile.Read(ref gate).SetResult();
                     await Task.Delay(warmup, cancellationToken);
-                    var before = CpuSnapshot.Take(serverProcessId);
+                    var server = cases[load].ServerProcessId;
+                    var before = CpuSnapshot.Take(server);
                     await Task.Delay(window, cancellationToken);
-                    timed.Add((load, before, CpuSnapshot.Take(serverProcessId)));
+                    timed.Add((load, before, CpuSnapshot.Take(server)));
                     await CloseGateAsync();
                 }
             }

@@ -69,6 +69,13 @@ public static class GrantsBench
         var signIn = new CodeFlow(owner, tokens, clientId, RedirectUri);
         var chains = await RefreshChains.CreateAsync(signIn, options.Chains, options.Workers, cancellationToken);
 
+        // The platform's ceiling beside Roster on the same CPU, each idle while the other is timed.
+        Log("Starting the bare ASP.NET Core token endpoint (form in, one RS256 signature out) on the same CPU…");
+        var barePort = ServerProcess.FreePort();
+        await using var bareEndpoint = await CeilingProbe.StartAsync(BareTokenEndpoint.Mode, options.ServerCpus, cancellationToken,
+            ["--port", barePort.ToString(CultureInfo.InvariantCulture)]);
+        using var bareTokens = new TokenClient(new Uri($"http://127.0.0.1:{barePort}/"), "bare", "bare", BareTokenEndpoint.Path);
+
         // From here to the end, ceilings included, every measurement sees the generator's cores kept awake.
         await using var awake = options.IdleGeneratorCores || options.ClientCpus is null ? null : AwakeCores.Start(options.ClientCpus, options.WorkDirectory);
 
@@ -83,27 +90,24 @@ public static class GrantsBench
 
         LoadCase[] cases =
         [
-            new(ClientCredentials, (_, ct) => tokens.ClientCredentialsAsync(ct)),
-            new(RefreshToken, (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct)),
-            new(AuthorizationCode, (_, ct) => signIn.RunAsync(ct)),
+            new(ClientCredentials, server.ProcessId, (_, ct) => tokens.ClientCredentialsAsync(ct)),
+            new(RefreshToken, server.ProcessId, (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct)),
+            new(AuthorizationCode, server.ProcessId, (_, ct) => signIn.RunAsync(ct)),
         ];
-        var warmed = await WarmUpAsync(options, cases, server.ProcessId, cancellationToken);
-        var grants = await TimeCasesAsync(options, rawSigning, cases, server.ProcessId, cancellationToken);
-        var signing = CeilingRate.Pooled([signingIdle, .. grants.Select(g => g.Raw!)]);
+        LoadCase bareCase = new(BareClientCredentials, bareEndpoint.ProcessId, (_, ct) => bareTokens.ClientCredentialsAsync(ct));
+        // Each process gets its own warm-up: the JIT's quiet is read per process.
+        var warmed = await WarmUpAsync(options, cases, cancellationToken);
+        await WarmUpAsync(options, [bareCase], cancellationToken);
+        // The bare endpoint takes its turn in every round with Roster's cases, so Roster's share of its rate
+        // compares windows seconds apart, not minutes.
+        var timed = await TimeCasesAsync(options, rawSigning, [.. cases, bareCase], cancellationToken);
+        var grants = timed[..cases.Length];
+        List<LoadResult> bare = [timed[^1]];
+        var signing = CeilingRate.Pooled([signingIdle, .. timed.Select(g => g.Raw!)]);
         Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256 over the run: {signing.PerSecond:0} signatures/s (the slowest {signing.Spread:P0} below the fastest)"));
-        await server.DisposeAsync(); // the peer gets the CPU to itself
-
-        Log("Starting the bare ASP.NET Core token endpoint (form in, one RS256 signature out) on the same CPU…");
-        var barePort = ServerProcess.FreePort();
-        List<LoadResult> bare;
-        await using (var bareEndpoint = await CeilingProbe.StartAsync(BareTokenEndpoint.Mode, options.ServerCpus, cancellationToken,
-            ["--port", barePort.ToString(CultureInfo.InvariantCulture)]))
-        {
-            using var bareTokens = new TokenClient(new Uri($"http://127.0.0.1:{barePort}/"), "bare", "bare", BareTokenEndpoint.Path);
-            LoadCase[] bareCases = [new(ClientCredentials, (_, ct) => bareTokens.ClientCredentialsAsync(ct))];
-            await WarmUpAsync(options, bareCases, bareEndpoint.ProcessId, cancellationToken);
-            bare = await TimeCasesAsync(options, rawSigning, bareCases, bareEndpoint.ProcessId, cancellationToken);
-        }
+        // The peer gets the CPU to itself.
+        await bareEndpoint.DisposeAsync();
+        await server.DisposeAsync();
 
         PeerResult? peer = null;
         if (options.OidcProvider is { } script)
@@ -116,8 +120,11 @@ public static class GrantsBench
             using var peerTokens = new TokenClient(oidcProvider.Endpoint, oidcProvider.ClientId, oidcProvider.ClientSecret, oidcProvider.Endpoint.AbsolutePath);
             var peerChains = RefreshChains.FromTokens(oidcProvider.RefreshTokens, options.Workers);
             var peerGrants = await TimeCasesAsync(options, rawSigning,
-                [new(ClientCredentials, (_, ct) => peerTokens.ClientCredentialsAsync(ct)), new(RefreshToken, (worker, ct) => peerChains.RefreshNextAsync(peerTokens, worker, ct))],
-                oidcProvider.ProcessId, cancellationToken);
+                [
+                    new(ClientCredentials, oidcProvider.ProcessId, (_, ct) => peerTokens.ClientCredentialsAsync(ct)),
+                    new(RefreshToken, oidcProvider.ProcessId, (worker, ct) => peerChains.RefreshNextAsync(peerTokens, worker, ct)),
+                ],
+                cancellationToken);
             peer = new PeerResult(oidcProvider.Version, idleBytes, peerGrants);
         }
         return new Measurements(signing, idle, warmed, grants, bare, RuntimeInformation.FrameworkDescription, peer);
@@ -127,17 +134,19 @@ public static class GrantsBench
     public const string RefreshToken = "refresh_token";
     /// <summary>The whole sign-in to an app of a person already signed in: authorize, then the code for tokens.</summary>
     public const string AuthorizationCode = "authorization code flow";
+    /// <summary>A client_credentials grant from <see cref="BareTokenEndpoint"/>, the platform's ceiling.</summary>
+    public const string BareClientCredentials = "bare client_credentials";
 
     /// <summary>
     /// The cases in turns, one window each per round, with the raw RS256 ceiling measured before each window and
     /// after the last (see <see cref="ClosedLoop"/>), and every answer a 200 with tokens.
     /// </summary>
     private static async Task<List<LoadResult>> TimeCasesAsync(
-        GrantsOptions options, CeilingProbe rawSigning, IReadOnlyList<LoadCase> cases, int serverProcessId, CancellationToken cancellationToken)
+        GrantsOptions options, CeilingProbe rawSigning, IReadOnlyList<LoadCase> cases, CancellationToken cancellationToken)
     {
         Log($"{string.Join(", ", cases.Select(c => c.Name))} in turns: {options.Workers} workers, {options.Windows} rounds of one {options.WindowSeconds:0.#} s window each after {options.WarmupSeconds:0.#} s of warm-up, raw RS256 before each window and after the last…");
         var results = await ClosedLoop.RunAsync(cases, options.Workers,
-            TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.WindowSeconds), options.Windows, serverProcessId, cancellationToken,
+            TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.WindowSeconds), options.Windows, cancellationToken,
             ct => rawSigning.MeasureAsync(options.SigningSeconds, ct));
         foreach (var result in results)
         {
@@ -157,10 +166,11 @@ public static class GrantsBench
     /// start the next promotions (see <see cref="WarmupPause"/>), which the next round's calls trigger;
     /// two rounds in a row in which the background compiler (".NET Tiered Compilation Worker") stays idle
     /// mean nothing hot is left to promote (one quiet round alone was seen followed by a busy one). One warm-up for every case, so a later case does not start
-    /// with code the first never ran.
+    /// with code the first never ran; the cases all go to one server process, the first case's.
     /// </summary>
-    private static async Task<Warmup> WarmUpAsync(GrantsOptions options, LoadCase[] cases, int serverProcessId, CancellationToken cancellationToken)
+    private static async Task<Warmup> WarmUpAsync(GrantsOptions options, LoadCase[] cases, CancellationToken cancellationToken)
     {
+        var serverProcessId = cases[0].ServerProcessId;
         if (options.JitWarmupSeconds <= 0)
             return new Warmup(0, TimeSpan.Zero, Settled: false);
         Log($"Warm-up: every case, in turn, until the JIT has settled (at most {options.JitWarmupSeconds:0} s)…");
@@ -171,9 +181,9 @@ public static class GrantsBench
         {
             var compilerBefore = CpuSnapshot.ThreadSeconds(serverProcessId, TieringThread);
             var roundStarted = Stopwatch.GetTimestamp();
-            var mixed = new LoadCase("warm-up", (worker, ct) => cases[turn[worker]++ % cases.Length].Send(worker, ct));
+            var mixed = new LoadCase("warm-up", serverProcessId, (worker, ct) => cases[turn[worker]++ % cases.Length].Send(worker, ct));
             var warmed = (await ClosedLoop.RunAsync([mixed], options.Workers,
-                WarmupLoad - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), rounds: 1, serverProcessId, cancellationToken)).Single();
+                WarmupLoad - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), rounds: 1, cancellationToken)).Single();
             if (warmed.Failures > 0)
                 throw new InvalidOperationException($"warm-up: {warmed.Failures} answer(s) other than 200 with tokens; the first was {warmed.FirstFailure}");
             await Task.Delay(WarmupPause, cancellationToken);

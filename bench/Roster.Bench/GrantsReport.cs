@@ -21,6 +21,10 @@ internal static class GrantsReport
     /// <summary>A grant's share of raw RS256 as a share of the bare endpoint's, so machine drift between their windows cancels.</summary>
     public static double PercentOfBare(LoadResult grant, LoadResult bare) => 100 * PercentOfRaw(grant) / PercentOfRaw(bare);
 
+    /// <summary>The same, window by window: the grant's and the bare endpoint's windows of one round are seconds apart.</summary>
+    public static IEnumerable<double> PercentOfBareByRound(LoadResult grant, LoadResult bare) =>
+        grant.Windows.Zip(bare.Windows, (ours, its) => 100 * PercentOfRaw(grant, ours) / PercentOfRaw(bare, its));
+
     public static bool GeneratorBound(LoadResult grant) => grant.Cpu.Generator > GrantsOptions.GeneratorBound;
 
     /// <summary>The target is for the two grants (the code flow has none): at it, with a load generator that had room to spare.</summary>
@@ -54,8 +58,9 @@ internal static class GrantsReport
         report.AppendLine();
         if (measured.Bare.FirstOrDefault() is { } bare)
         {
-            var ofBare = measured.Grants.Where(HasTarget).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Case} {PercentOfBare(g, bare):0} %"));
-            Line($"The bare ASP.NET Core endpoint (roster-bench bare-token: Kestrel reads the form, signs the raw ceiling's JWS input, answers JSON; no client check, no claims, no database) got {PercentOfRaw(bare):0} % of raw RS256: that is what HTTP over loopback, the thread pool and a signature amid other work leave a token server on this machine. Roster's grants against its rate, each against the raw rate around its own windows: {string.Join("; ", ofBare)}.");
+            var ofBare = measured.Grants.Where(HasTarget).Select(g => string.Create(CultureInfo.InvariantCulture,
+                $"{g.Case} {PercentOfBare(g, bare):0} % (round by round {string.Join(", ", PercentOfBareByRound(g, bare).Select(p => p.ToString("0", CultureInfo.InvariantCulture)))} %)"));
+            Line($"The bare ASP.NET Core endpoint (roster-bench bare-token: Kestrel reads the form, signs the raw ceiling's JWS input, answers JSON; no client check, no claims, no database), on the same CPU and taking its turn in every round with Roster's cases, got {PercentOfRaw(bare):0} % of raw RS256: that is what HTTP over loopback, the socket thread's wake-ups and the thread pool leave a token server on this machine. Roster's grants against its rate, each against the raw rate around its own windows: {string.Join("; ", ofBare)}.");
             report.AppendLine();
         }
         if (measured.Peer is { } peer)
@@ -80,13 +85,14 @@ internal static class GrantsReport
         }
 
         // The same comparison per CPU-second actually used, which holds even when something else shares the cores.
-        var perCpu = measured.Grants.Select(g => string.Create(CultureInfo.InvariantCulture,
+        var timed = measured.Grants.Concat(measured.Bare).ToList();
+        var perCpu = timed.Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Case} {g.PerSecond / g.Cpu.Server:#,0} against raw {g.Raw!.PerCpuSecond:#,0} ({PercentOfRawPerCpuSecond(g):0} %)"));
         Line($"Per CPU-second actually used (server for grants, signing process for raw): {string.Join("; ", perCpu)}.");
-        var windows = measured.Grants.Select(g => $"{g.Case} {string.Join(", ", g.Windows.Select(w => PercentOfRaw(g, w).ToString("0", CultureInfo.InvariantCulture)))} %");
+        var windows = timed.Select(g => $"{g.Case} {string.Join(", ", g.Windows.Select(w => PercentOfRaw(g, w).ToString("0", CultureInfo.InvariantCulture)))} %");
         Line($"Each window against the raw rate on either side of it, round by round: {string.Join("; ", windows)}.");
         Line($"The signing process got {signing.CpuShare:P0} of CPU 0 while it ran.");
-        var others = measured.Grants.Select(g => string.Create(CultureInfo.InvariantCulture,
+        var others = timed.Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Case}: CPU 0 {Share(g.Cpu.Cpu0Busy - g.Cpu.Server)} (the host's steal {Share(g.Cpu.Cpu0Stolen)}), CPU 1 {Share(g.Cpu.Cpu1Busy - g.Cpu.Generator)}"));
         Line($"Other processes' use of the two cores during the timed windows, and how much of CPU 0 the virtual machine's host took: {string.Join("; ", others)}.");
         report.AppendLine();
