@@ -13,7 +13,7 @@ namespace Roster.Bench;
 /// The least a token endpoint on ASP.NET Core can do, as a second ceiling beside raw RS256: Kestrel takes a
 /// client_credentials POST, reads its form, signs the raw ceiling's JWS input with RSA-2048 and answers the
 /// token as JSON, uncached. No client check, no claims of its own, no database. What it gets of the raw rate
-/// is what the platform (HTTP over loopback, the thread pool, the signature amid other work) leaves a token
+/// is what the platform (HTTP over loopback, the socket thread's wake-ups, the thread pool) leaves a token
 /// server; what Roster gets of this endpoint's rate is what Roster's own work costs.
 /// </summary>
 public static class BareTokenEndpoint

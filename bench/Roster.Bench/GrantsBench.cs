@@ -102,7 +102,7 @@ public static class GrantsBench
         // compares windows seconds apart, not minutes.
         var timed = await TimeCasesAsync(options, rawSigning, [.. cases, bareCase], cancellationToken);
         var grants = timed[..cases.Length];
-        List<LoadResult> bare = [timed[^1]];
+        var bare = timed[^1];
         var signing = CeilingRate.Pooled([signingIdle, .. timed.Select(g => g.Raw!)]);
         Log(string.Create(CultureInfo.InvariantCulture, $"raw RS256 over the run: {signing.PerSecond:0} signatures/s (the slowest {signing.Spread:P0} below the fastest)"));
         // The peer gets the CPU to itself.
@@ -243,7 +243,7 @@ public static class GrantsBench
 /// Everything one run measured: the signing ceiling, the server's CPU meanwhile, each grant case, the bare
 /// endpoint's client_credentials (<see cref="BareTokenEndpoint"/>, the platform's ceiling), and the peer's.
 /// </summary>
-internal sealed record Measurements(CeilingRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, List<LoadResult> Bare, string Runtime, PeerResult? Peer);
+internal sealed record Measurements(CeilingRate Signing, CpuUse ServerWhileSigning, Warmup Warmup, List<LoadResult> Grants, LoadResult Bare, string Runtime, PeerResult? Peer);
 
 /// <summary>npm's oidc-provider in the same run: its idle memory and its grants.</summary>
 internal sealed record PeerResult(string Version, long IdleBytes, List<LoadResult> Grants);
