@@ -26,22 +26,35 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
     /// <summary>The policy requires two-factor and the person has not set it up: until they do, the session reaches only the set-up page.</summary>
     public const string MustEnrolClaim = "roster:must-enrol";
 
-    /// <summary>Starts a new session for someone who has just proven who they are, recorded with its browser and address.</summary>
+    /// <summary>
+    /// Signs in someone who has just proven who they are. Proving it again in a browser that already holds
+    /// their open session (an app asked for <c>prompt=login</c> or <c>max_age</c>) renews that session's
+    /// <c>auth_time</c> and keeps its id, so the apps signed in from it are still told when it ends. Another
+    /// person's session in the browser ends first, as a sign-out would end it. Otherwise a new session starts,
+    /// recorded with its browser and address.
+    /// </summary>
     public async Task SignInAsync(User user, bool remember, bool mustEnrolTwoFactor = false)
     {
-        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = clock.GetUtcNow();
-        var request = signIn.Context.Request;
-        db.UserSessions.Add(new UserSession
+        var context = signIn.Context;
+        var current = SessionOf(context.User);
+        var sessionId = current is not null && current.Subject == user.Id.ToString() && await IsOpenAsync(current.SessionId) ? current.SessionId : null;
+        if (sessionId is null)
         {
-            Id = sessionId,
-            UserId = user.Id,
-            CreatedAt = now.UtcDateTime,
-            LastSeenAt = now.UtcDateTime,
-            Address = signIn.Context.Connection.RemoteIpAddress?.ToString() ?? "",
-            Device = Truncate(request.Headers.UserAgent.ToString(), 256),
-        });
-        await db.SaveChangesAsync();
+            if (current is not null && Guid.TryParse(current.Subject, out var previousId) && await db.Users.FindAsync(previousId) is { } previous)
+                await EndAsync(previous, current.SessionId, CancellationToken.None);
+            sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            db.UserSessions.Add(new UserSession
+            {
+                Id = sessionId,
+                UserId = user.Id,
+                CreatedAt = now.UtcDateTime,
+                LastSeenAt = now.UtcDateTime,
+                Address = context.Connection.RemoteIpAddress?.ToString() ?? "",
+                Device = Truncate(context.Request.Headers.UserAgent.ToString(), 256),
+            });
+            await db.SaveChangesAsync();
+        }
         List<Claim> claims =
         [
             new Claim(SessionIdClaim, sessionId),
@@ -51,6 +64,8 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
             claims.Add(new Claim(MustEnrolClaim, "true"));
         await signIn.SignInWithClaimsAsync(user, remember, claims);
     }
+
+    private Task<bool> IsOpenAsync(string sessionId) => db.UserSessions.AnyAsync(s => s.Id == sessionId && s.EndedAt == null);
 
     /// <summary>The person's open sessions, most recently seen first.</summary>
     public Task<List<UserSession>> ListAsync(Guid userId, CancellationToken cancellationToken) =>
@@ -161,17 +176,21 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
     public async Task SignOutAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         if (await signIn.UserManager.GetUserAsync(principal) is { } user)
-        {
-            audit.Record(AuditActions.SignOut, Actor.For(user), user);
-            if (SessionOf(principal) is { } session)
-            {
-                await db.UserSessions.Where(s => s.Id == session.SessionId)
-                    .ExecuteUpdateAsync(set => set.SetProperty(s => s.EndedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
-                await apps.EndSessionAsync(user.Id, session.SessionId, cancellationToken);
-            }
-            await db.SaveChangesAsync(cancellationToken);
-        }
+            await EndAsync(user, SessionOf(principal)?.SessionId, cancellationToken);
         await signIn.SignOutAsync();
+    }
+
+    /// <summary>Ends <paramref name="user"/>'s session <paramref name="sessionId"/> as signing out does: recorded, closed, and its apps told.</summary>
+    private async Task EndAsync(User user, string? sessionId, CancellationToken cancellationToken)
+    {
+        audit.Record(AuditActions.SignOut, Actor.For(user), user);
+        if (sessionId is not null)
+        {
+            await db.UserSessions.Where(s => s.Id == sessionId)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.EndedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
+            await apps.EndSessionAsync(user.Id, sessionId, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>The session a principal carries; null for cookies from before sessions had ids.</summary>

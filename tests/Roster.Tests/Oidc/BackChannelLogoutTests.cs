@@ -76,6 +76,30 @@ public abstract class BackChannelLogoutTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task SigningInAgainKeepsTheSessionAndSigningInAsSomeoneElseEndsIt()
+    {
+        const string password = "a long test password";
+        await using var receiver = await TestApp.StartAsync();
+        var wiki = await RelyingParty.RegisterAsync(Server, "Wiki", backChannelLogoutUri: receiver.Url);
+        var (user, browser, sessionId) = await SignedInToAsync(wiki);
+
+        // An app asks for a fresh sign-in (prompt=login): the person proves it again in the same browser.
+        using (var again = await browser.Http.GetAsync(wiki.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "login" })))
+            Assert.StartsWith("/login", again.Headers.Location!.OriginalString);
+        await browser.SignInAsync(user.UserName!, password);
+        var (_, renewed, _) = await wiki.RedeemAsync(await wiki.CodeAsync(browser));
+        Assert.Equal(sessionId, new JsonWebToken(renewed.GetProperty("id_token").GetString()).GetClaim("sid").Value);
+        Assert.Equal(0, receiver.Count(user.Id.ToString()));
+
+        // Someone else signs in on that browser: the first person's session ends, and its apps hear of it.
+        var (other, _) = await Server.SignedInAsync(Role.User);
+        await browser.SignInAsync(other.UserName!, password);
+        var notice = await TestApp.ValidateAsync(await receiver.TokenForAsync(user.Id.ToString()), Server.BaseUrl, wiki.ClientId);
+        Assert.Equal(sessionId, notice.GetClaim("sid").Value);
+        Assert.False(await wiki.IsActiveAsync(renewed.GetProperty("refresh_token").GetString()!));
+    }
+
+    [Fact]
     public async Task ChangingThePasswordLogsOutTheAppsOfOtherSessionsAndAResetLogsOutAllOfThem()
     {
         const string password = "a long test password";
