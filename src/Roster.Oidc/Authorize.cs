@@ -15,6 +15,7 @@ public static class Authorize
         IGrantStore grants,
         IUserDirectory directory,
         ISignInHandOff handOff,
+        TokenIssuer tokens,
         OidcIssuer issuer,
         TimeProvider clock,
         IOptions<OidcOptions> options,
@@ -31,8 +32,12 @@ public static class Authorize
             return handOff.Error(OidcError.InvalidRequest($"The app “{client.Name}” asked to return to an address that is not registered for it (redirect_uri). Ask its administrator to add the exact address on the app's page in Roster."));
 
         var state = parameters["state"];
-        IResult Back(OidcError error) => Results.Redirect(Parameters.AppendTo(redirectUri, [
-            new("error", error.Code), new("error_description", error.Description), new("state", state), new("iss", issuer.Value)]));
+        // The answer goes back in the redirect URI's query, or as a form posted to it when the app asks.
+        var formPost = parameters["response_mode"] == FormPost.Mode;
+        IResult Answer(KeyValuePair<string, string?>[] answer) =>
+            formPost ? new FormPost(redirectUri, answer) : Results.Redirect(Parameters.AppendTo(redirectUri, answer));
+        IResult Back(OidcError error) => Answer([
+            new("error", error.Code), new("error_description", error.WireDescription), new("state", state), new("iss", issuer.Value)]);
 
         var request = Validate(parameters, client);
         if (request.Error is { } invalid)
@@ -40,15 +45,19 @@ public static class Authorize
 
         var session = await handOff.CurrentSessionAsync(context);
         var now = clock.GetUtcNow();
+        // Section 3.1.2.1: an id_token_hint names the person the app expects, and someone else signed in here
+        // is not them. A hint Roster cannot verify (its key retired since) is no hint.
+        var hinted = parameters["id_token_hint"] is { } hint ? await tokens.ValidateIdTokenHintAsync(hint, cancellationToken) : null;
         var mustSignIn = session is null || request.Prompt == "login" ||
-            request.MaxAge is { } maxAge && now - session.AuthTime > TimeSpan.FromSeconds(maxAge);
+            request.MaxAge is { } maxAge && (now - session.AuthTime).TotalSeconds > maxAge ||
+            hinted is not null && hinted.Subject != session.Subject;
         if (mustSignIn)
         {
             if (request.Prompt == "none")
-                return Back(OidcError.LoginRequired("The person is not signed in to Roster, or not recently enough."));
-            // The way back drops prompt and max_age: the person has just signed in, and keeping them
-            // would ask again forever (max_age=0 included).
-            var again = parameters.All.Where(p => p.Key is not ("prompt" or "max_age")).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value));
+                return Back(OidcError.LoginRequired("The person the app expects is not signed in to Roster, or not recently enough."));
+            // The way back drops prompt, max_age and the hint: the person has just signed in, and keeping
+            // them would ask again forever (max_age=0, or someone other than the hint's person, included).
+            var again = parameters.All.Where(p => p.Key is not ("prompt" or "max_age" or "id_token_hint")).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value));
             return handOff.SignIn(OidcPaths.Authorize + QueryString.Create(again).ToUriComponent());
         }
 
@@ -60,7 +69,7 @@ public static class Authorize
         var code = TokenIssuer.NewHandle();
         var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, request.Scope, session.AuthTime, parameters["nonce"]);
         await grants.AddAsync(grant, code, redirectUri, request.CodeChallenge, now + options.Value.CodeLifetime, cancellationToken);
-        return Results.Redirect(Parameters.AppendTo(redirectUri, [new("code", code), new("state", state), new("iss", issuer.Value)]));
+        return Answer([new("code", code), new("state", state), new("iss", issuer.Value)]);
     }
 
     private sealed record Request(string Scope, string? CodeChallenge, string? Prompt, long? MaxAge, OidcError? Error = null)
@@ -80,8 +89,8 @@ public static class Authorize
             return Request.Invalid(OidcError.InvalidRequest("response_type is missing."));
         if (responseType != "code")
             return Request.Invalid(OidcError.UnsupportedResponseType("Roster supports the authorization code flow only: response_type=code."));
-        if (parameters["response_mode"] is { } mode && mode != "query")
-            return Request.Invalid(OidcError.InvalidRequest("Roster returns codes in the query: response_mode=query."));
+        if (parameters["response_mode"] is { } mode && mode is not ("query" or FormPost.Mode))
+            return Request.Invalid(OidcError.InvalidRequest($"Roster returns codes in the query or as a form post: response_mode=query or {FormPost.Mode}."));
 
         var requested = Scopes.Parse(parameters["scope"]);
         if (!requested.Contains(Scopes.OpenId))

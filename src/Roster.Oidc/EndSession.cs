@@ -5,7 +5,8 @@ namespace Roster.Oidc;
 /// <summary>
 /// RP-Initiated Logout 1.0: an app sends the person here to sign out of Roster too. With an
 /// <c>id_token_hint</c> for the signed-in person the sign-out is immediate; otherwise the person is
-/// asked first (section 2), so a link on another site cannot sign anyone out.
+/// asked first (section 2), so a link on another site cannot sign anyone out. A hint Roster cannot verify
+/// (signed by a key retired since, say) only costs that question: the person can still sign out.
 /// </summary>
 public static class EndSession
 {
@@ -17,9 +18,7 @@ public static class EndSession
         CancellationToken cancellationToken)
     {
         var parameters = await Parameters.ReadAsync(context.Request, cancellationToken);
-        Microsoft.IdentityModel.JsonWebTokens.JsonWebToken? hint = null;
-        if (parameters["id_token_hint"] is { } presented && (hint = await tokens.ValidateIdTokenHintAsync(presented, cancellationToken)) is null)
-            return handOff.Error(OidcError.InvalidRequest("The app sent an id_token_hint that is not an ID token Roster issued."));
+        var hint = parameters["id_token_hint"] is { } presented ? await tokens.ValidateIdTokenHintAsync(presented, cancellationToken) : null;
         var hinted = hint?.Audiences.FirstOrDefault();
         if (parameters["client_id"] is { } named && hinted is not null && named != hinted)
             return handOff.Error(OidcError.InvalidRequest("client_id and the id_token_hint name different apps."));

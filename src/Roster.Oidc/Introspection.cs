@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http;
 namespace Roster.Oidc;
 
 /// <summary>
-/// Token introspection, RFC 7662. A client learns about its own tokens only; anything else, including
-/// another client's token, is simply inactive (section 2.2).
+/// Token introspection, RFC 7662. Section 2.1 requires the caller to be authorized, so only a confidential
+/// client may ask: a public client's id is no secret, and would let anyone probe tokens. A client learns
+/// about its own tokens only; anything else, including another client's token, is simply inactive
+/// (section 2.2).
 /// </summary>
 public static class Introspection
 {
@@ -14,6 +16,8 @@ public static class Introspection
         if (request.Refusal is { } refusal)
             return refusal;
         var client = request.Client;
+        if (!client.IsConfidential)
+            return ClientAuthentication.Refuse(OidcError.InvalidClient("Only a confidential client, one with a secret, may introspect tokens."));
         if (request.Parameters["token"] is not { } token)
             return OidcResults.Error(OidcError.InvalidRequest("token is missing."));
 
@@ -40,7 +44,6 @@ public static class Introspection
             return OidcResults.Json(new Dictionary<string, object>
             {
                 ["active"] = true,
-                ["token_type"] = "refresh_token",
                 ["client_id"] = client.ClientId,
                 ["sub"] = refresh.Grant.Subject,
                 ["scope"] = refresh.Grant.Scope,

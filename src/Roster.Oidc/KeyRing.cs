@@ -14,8 +14,14 @@ public sealed class KeyRing(ISigningKeyStore store, TimeProvider clock, IOptions
 {
     private static readonly TimeSpan Reload = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a new key is published before it signs: two reloads, so no instance can miss it.</summary>
-    public static readonly TimeSpan PublishAhead = 2 * Reload;
+    /// <summary>How long apps and proxies may keep the JWKS (its <c>Cache-Control: max-age</c>).</summary>
+    public static readonly TimeSpan JwksCacheLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a new key is published before it signs: two reloads, so no instance can miss it, and then as
+    /// long as a cached JWKS may be served, so no app meets a token whose key its cached copy lacks.
+    /// </summary>
+    public static readonly TimeSpan PublishAhead = 2 * Reload + JwksCacheLifetime;
     private readonly SemaphoreSlim gate = new(1, 1);
     private Snapshot current = new([], [], [], [], DateTimeOffset.MinValue);
 

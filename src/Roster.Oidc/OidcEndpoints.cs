@@ -40,7 +40,7 @@ public static class OidcEndpoints
         endpoints.MapGet(OidcPaths.Jwks, async (KeyRing keys, HttpContext context, CancellationToken cancellationToken) =>
         {
             var set = await keys.PublicKeysAsync(cancellationToken);
-            context.Response.Headers.CacheControl = "public, max-age=300";
+            context.Response.Headers.CacheControl = $"public, max-age={KeyRing.JwksCacheLifetime.TotalSeconds:0}";
             return Results.Text(JwksJson(set), "application/jwk-set+json");
         }).AllowAnonymous().RequireCors(OidcCorsPolicyProvider.PolicyName);
         endpoints.MapMethods(OidcPaths.Authorize, getOrPost, Authorize.HandleAsync).AllowAnonymous();

@@ -12,11 +12,11 @@ public static class OidcResults
 
     /// <summary>RFC 6749 section 5.2: 400, or 401 for a client that failed to authenticate.</summary>
     public static IResult Error(OidcError error, int status = StatusCodes.Status400BadRequest) =>
-        new NoStoreJson(new Dictionary<string, string> { ["error"] = error.Code, ["error_description"] = error.Description }, status);
+        new NoStoreJson(new Dictionary<string, string> { ["error"] = error.Code, ["error_description"] = error.WireDescription }, status);
 
     /// <summary>RFC 6750 section 3: a refused bearer token is told why in the WWW-Authenticate header.</summary>
     public static IResult BearerError(OidcError error, int status = StatusCodes.Status401Unauthorized) =>
-        new Challenge(Error(error, status), $"Bearer error=\"{error.Code}\", error_description=\"{error.Description.Replace("\"", "'")}\"");
+        new Challenge(Error(error, status), $"Bearer error=\"{error.Code}\", error_description=\"{error.WireDescription}\"");
 
     /// <summary>Serialized whole before it is sent: the answers are small, and one write with a length beats a chunked stream.</summary>
     private sealed class NoStoreJson(object body, int status) : IResult

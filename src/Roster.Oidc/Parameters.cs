@@ -55,9 +55,15 @@ public sealed class Parameters
         }
     }
 
-    /// <summary>Adds <paramref name="parameters"/> to <paramref name="uri"/>'s query, keeping the query it has (RFC 6749 section 3.1.2).</summary>
-    public static string AppendTo(string uri, IEnumerable<KeyValuePair<string, string?>> parameters) =>
-        uri + (uri.Contains('?') ? "&" : "?") + string.Join('&', parameters
+    /// <summary>
+    /// Adds <paramref name="parameters"/> (those with a value) to <paramref name="uri"/>'s query, keeping the
+    /// query it has (RFC 6749 section 3.1.2); with none to add, the URI stays exactly as registered.
+    /// </summary>
+    public static string AppendTo(string uri, IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
+        var query = string.Join('&', parameters
             .Where(p => p.Value is not null)
             .Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value!)));
+        return query.Length == 0 ? uri : uri + (uri.Contains('?') ? "&" : "?") + query;
+    }
 }

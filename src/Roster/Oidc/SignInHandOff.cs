@@ -6,9 +6,14 @@ namespace Roster.Oidc;
 /// <summary>The provider's way into the dashboard: its session cookie, its sign-in and sign-out pages, and its error page.</summary>
 public sealed class SignInHandOff(DashboardSessions sessions) : ISignInHandOff
 {
-    /// <summary>The cookie is the default scheme, already checked (security stamp included) before the endpoint runs.</summary>
+    /// <summary>
+    /// The cookie is the default scheme, already checked (security stamp included) before the endpoint runs.
+    /// A session that must still set up two-factor signs in to no app: it reaches the provider only silently
+    /// (<see cref="TwoFactorEnrolment"/>), and there it counts as no session.
+    /// </summary>
     public Task<DashboardSession?> CurrentSessionAsync(HttpContext context) =>
-        Task.FromResult(context.User.Identity?.IsAuthenticated == true ? DashboardSessions.SessionOf(context.User) : null);
+        Task.FromResult(context.User.Identity?.IsAuthenticated == true && !context.User.HasClaim(DashboardSessions.MustEnrolClaim, "true")
+            ? DashboardSessions.SessionOf(context.User) : null);
 
     public IResult SignIn(string returnUrl) => Results.Redirect("/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
 

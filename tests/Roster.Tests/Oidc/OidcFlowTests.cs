@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -194,6 +195,10 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         var (rightStatus, right, _) = await app.RedeemAsync(code, verifier);
         Assert.Equal(HttpStatusCode.OK, rightStatus);
         Assert.True(right.TryGetProperty("id_token", out _));
+        // RFC 7662 section 2.1: introspection needs a caller that proves itself, which a public client cannot.
+        var (introspectStatus, introspect, introspectResponse) = await app.PostAsync("/oidc/introspect", new() { ["token"] = right.GetProperty("access_token").GetString()! });
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (introspectStatus, introspect.GetProperty("error").GetString()));
+        Assert.StartsWith("Basic", introspectResponse.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]
@@ -257,7 +262,7 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         var code = await app.CodeAsync(browser);
 
         var (basicStatus, basic, basicResponse) = await impostor.RedeemAsync(code);
-        var (postStatus, post, _) = await impostor.PostAsync("/oidc/token",
+        var (postStatus, post, postResponse) = await impostor.PostAsync("/oidc/token",
             new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = app.RedirectUri }, basic: false);
         var (noneStatus, none, _) = await impostor.PostAsync("/oidc/token",
             new() { ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = app.RedirectUri, ["client_id"] = app.ClientId }, basic: false);
@@ -265,6 +270,7 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (basicStatus, basic.GetProperty("error").GetString()));
         Assert.StartsWith("Basic", basicResponse.Headers.WwwAuthenticate.ToString());
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (postStatus, post.GetProperty("error").GetString()));
+        Assert.StartsWith("Basic", postResponse.Headers.WwwAuthenticate.ToString());
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (noneStatus, none.GetProperty("error").GetString()));
         // The code was not spent by the impostor: the real client still redeems it.
         Assert.Equal(HttpStatusCode.OK, (await app.RedeemAsync(code)).Status);
@@ -289,11 +295,15 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         var app = await RelyingParty.RegisterAsync(Server);
         var (_, browser) = await SignedInAsync();
 
-        var (status, body, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "password", ["username"] = "x", ["password"] = "y" });
+        var (status, body, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "pass\"wörd\\", ["username"] = "x", ["password"] = "y" });
         using var implicitFlow = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["response_type"] = "id_token token" }));
         using var noOpenId = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["scope"] = "profile" }));
 
         Assert.Equal((HttpStatusCode.BadRequest, "unsupported_grant_type"), (status, body.GetProperty("error").GetString()));
+        // RFC 6749 section 5.2: error_description is printable ASCII without '"' and '\'.
+        var description = body.GetProperty("error_description").GetString()!;
+        Assert.Contains("pass'w?rd/", description);
+        Assert.All(description, c => Assert.True(c is >= ' ' and <= '~' and not '"' and not '\\', $"'{c}' in {description}"));
         var refused = app.Callback(implicitFlow);
         Assert.Equal("unsupported_response_type", refused["error"]);
         Assert.Equal("state-123", refused["state"]);
@@ -324,6 +334,70 @@ public abstract class OidcFlowTests(RosterFixture fixture)
             Assert.StartsWith("/login?ReturnUrl=", stale.Headers.Location!.OriginalString);
         using (var recent = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["max_age"] = "3600" })))
             Assert.True(app.Callback(recent).ContainsKey("code"));
+        using (var huge = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["max_age"] = "9223372036854775807" })))
+            Assert.True(app.Callback(huge).ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task SigningOutFromAnAppReturnsToItsRegisteredAddressAsIsAndAnUnverifiableHintOnlyAsksFirst()
+    {
+        const string signedOutUri = "http://127.0.0.1:9/notes/signed-out";
+        var app = await RelyingParty.RegisterAsync(Server, postLogoutRedirectUri: signedOutUri);
+        var (_, browser) = await SignedInAsync();
+        var (_, tokens, _) = await app.RedeemAsync(await app.CodeAsync(browser));
+        var idToken = tokens.GetProperty("id_token").GetString()!;
+        string LogoutUrl(string hint) => QueryHelpers.AddQueryString("/oidc/logout",
+            new Dictionary<string, string?> { ["id_token_hint"] = hint, ["client_id"] = app.ClientId, ["post_logout_redirect_uri"] = signedOutUri });
+
+        // A hint whose signature does not verify (as after its key retired): the person is asked, not refused.
+        var altered = idToken[..^10] + (idToken[^10] == 'A' ? 'B' : 'A') + idToken[^9..];
+        using (var unverifiable = await browser.Http.GetAsync(LogoutUrl(altered)))
+            Assert.StartsWith("/logout?ReturnUrl=", unverifiable.Headers.Location!.OriginalString);
+
+        // The person's own hint signs out at once; with no state, the address is exactly the registered one.
+        using (var signedOut = await browser.Http.GetAsync(LogoutUrl(idToken)))
+            Assert.Equal(signedOutUri, signedOut.Headers.Location!.OriginalString);
+        Assert.False(await app.IsActiveAsync(tokens.GetProperty("refresh_token").GetString()!));
+    }
+
+    [Fact]
+    public async Task AHintForSomeoneElseAndAPendingTwoFactorSetUpAreLoginRequiredWhenSilent()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, first) = await SignedInAsync();
+        var (_, firstTokens, _) = await app.RedeemAsync(await app.CodeAsync(first));
+        var hint = firstTokens.GetProperty("id_token").GetString();
+        var (_, second) = await SignedInAsync();
+
+        // Section 3.1.2.1: the app expects the first person; the second is signed in on this browser.
+        using (var silent = await second.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "none", ["id_token_hint"] = hint })))
+            Assert.Equal("login_required", app.Callback(silent)["error"]);
+        using (var asked = await second.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["id_token_hint"] = hint })))
+        {
+            var location = Uri.UnescapeDataString(asked.Headers.Location!.OriginalString);
+            Assert.StartsWith("/login?ReturnUrl=/oidc/authorize", location);
+            Assert.DoesNotContain("id_token_hint", location);
+        }
+        using (var own = await first.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "none", ["id_token_hint"] = hint })))
+            Assert.True(app.Callback(own).ContainsKey("code"));
+
+        // Two-factor is required of a group; a member who has not set it up may only do that, and a silent
+        // sign-in gets its error instead of the set-up page.
+        const string password = "a long test password";
+        var member = await Server.CreateUserAsync("enrol" + Guid.NewGuid().ToString("N")[..8], password, Role.User);
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+        {
+            var groups = scope.ServiceProvider.GetRequiredService<GroupChanges>();
+            var group = (await groups.CreateAsync(Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..8], "")).Value!.Id;
+            Assert.True((await groups.AddMembersAsync(Actor.Operator, group, [member.UserName!])).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SecurityPolicy>().SetTwoFactorAsync(Actor.Operator, new TwoFactorPolicy(false, [group]), default)).Succeeded);
+        }
+        using var enrolling = Server.NewClient();
+        Assert.Equal("/account/two-factor", (await enrolling.SignInAsync(member.UserName!, password)).Location);
+        using (var silent = await enrolling.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "none" })))
+            Assert.Equal("login_required", app.Callback(silent)["error"]);
+        using (var interactive = await enrolling.Http.GetAsync(app.AuthorizeUrl()))
+            Assert.Equal("/account/two-factor", interactive.Headers.Location!.OriginalString);
     }
 
     [Fact]
