@@ -9,16 +9,22 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var headers = context.Response.Headers;
+        var path = context.Request.Path;
+        var signInOrOut = path.StartsWithSegments("/login") || path.StartsWithSegments("/logout");
         // Browsers apply form-action to every redirect after a form is sent. Signing in and out continue to
         // an app's registered redirect URI, so those two forms are the exception: they post to Roster only.
-        var formAction = context.Request.Path.StartsWithSegments("/login") || context.Request.Path.StartsWithSegments("/logout") ? "" : "form-action 'self'; ";
+        var formAction = signInOrOut ? "" : "form-action 'self'; ";
         headers.ContentSecurityPolicy =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
             $"base-uri 'none'; {formAction}frame-ancestors 'none'";
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        // An app may sign people in and out in a popup (oidc-client-ts, MSAL.js), whose way back needs
+        // window.opener: isolating the pages on that way (the provider's endpoints, signing in and out)
+        // would cut it. Every other page keeps its window to itself.
+        if (!signInOrOut && !path.StartsWithSegments("/oidc"))
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         return next(context);
     });
