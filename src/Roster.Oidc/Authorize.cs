@@ -36,8 +36,9 @@ public static class Authorize
         var formPost = parameters["response_mode"] == FormPost.Mode;
         IResult Answer(KeyValuePair<string, string?>[] answer) =>
             formPost ? new FormPost(redirectUri, answer) : Results.Redirect(Parameters.AppendTo(redirectUri, answer));
-        IResult Back(OidcError error) => Answer([
-            new("error", error.Code), new("error_description", error.WireDescription), new("state", state), new("iss", issuer.Value)]);
+        KeyValuePair<string, string?>[] BackParameters(OidcError error) =>
+            [new("error", error.Code), new("error_description", error.WireDescription), new("state", state), new("iss", issuer.Value)];
+        IResult Back(OidcError error) => Answer(BackParameters(error));
 
         var request = Validate(parameters, client);
         if (request.Error is { } invalid)
@@ -61,10 +62,12 @@ public static class Authorize
             return handOff.SignIn(OidcPaths.Authorize + QueryString.Create(again).ToUriComponent());
         }
 
+        // The person sees why; the app hears access_denied (RFC 6749 section 4.1.2.1) only when the person
+        // goes back to it, or at once when it asked silently. A form post cannot be a link, so it has none.
+        var denied = OidcError.AccessDenied($"This person may not use {client.Name}.");
         if (await directory.FindUsableAsync(session!.Subject, client, cancellationToken) is null)
-            return request.Prompt == "none"
-                ? Back(OidcError.AccessDenied($"This person may not use {client.Name}."))
-                : handOff.NoAccess(client);
+            return request.Prompt == "none" ? Back(denied)
+                : handOff.NoAccess(client, formPost ? null : Parameters.AppendTo(redirectUri, BackParameters(denied)));
 
         var code = TokenIssuer.NewHandle();
         var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, request.Scope, session.AuthTime, parameters["nonce"]);

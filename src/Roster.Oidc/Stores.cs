@@ -106,8 +106,11 @@ public interface ISignInHandOff
     /// <summary>Sends the person to sign in, then back to <paramref name="returnUrl"/> (a local path).</summary>
     IResult SignIn(string returnUrl);
 
-    /// <summary>The "no access to this app" page: the app's access rule refuses this person.</summary>
-    IResult NoAccess(OidcClient client);
+    /// <summary>
+    /// The "no access to this app" page: the app's access rule refuses this person. With
+    /// <paramref name="backToApp"/>, it offers a way back that tells the app <c>access_denied</c>.
+    /// </summary>
+    IResult NoAccess(OidcClient client, string? backToApp);
 
     /// <summary>An error shown to the person, because the request names no client or redirect URI it could safely go back to.</summary>
     IResult Error(OidcError error);

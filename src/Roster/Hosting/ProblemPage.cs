@@ -9,6 +9,9 @@ public sealed class ProblemPage(int status, string title, string text) : IResult
     public string Title { get; } = title;
     public string Text { get; } = text;
 
+    /// <summary>A way on from the page, offered beside the way back to the person's apps.</summary>
+    public ProblemLink? Link { get; init; }
+
     public Task ExecuteAsync(HttpContext context)
     {
         context.Items[typeof(ProblemPage)] = this;
@@ -18,3 +21,5 @@ public sealed class ProblemPage(int status, string title, string text) : IResult
 
     public static ProblemPage? Of(HttpContext context) => context.Items[typeof(ProblemPage)] as ProblemPage;
 }
+
+public sealed record ProblemLink(string Text, string Href);

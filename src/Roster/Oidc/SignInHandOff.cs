@@ -17,9 +17,12 @@ public sealed class SignInHandOff(DashboardSessions sessions) : ISignInHandOff
 
     public IResult SignIn(string returnUrl) => Results.Redirect("/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
 
-    public IResult NoAccess(OidcClient client) => new ProblemPage(StatusCodes.Status403Forbidden,
+    public IResult NoAccess(OidcClient client, string? backToApp) => new ProblemPage(StatusCodes.Status403Forbidden,
         $"No access to {client.Name}",
-        $"Your account is not allowed to use {client.Name}. If you need it, ask an administrator to add you to one of its groups.");
+        $"Your account is not allowed to use {client.Name}. If you need it, ask an administrator to add you to one of its groups.")
+    {
+        Link = backToApp is null ? null : new($"Back to {client.Name}", backToApp),
+    };
 
     public IResult Error(OidcError error) => new ProblemPage(StatusCodes.Status400BadRequest, "This sign-in link does not work", error.Description);
 

@@ -215,6 +215,11 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.Null(page.Location);
         Assert.Contains("No access to Payroll", page.Text);
+        // The way back tells the app, as RFC 6749 section 4.1.2.1 has it, and carries no code.
+        var back = page.Document.QuerySelectorAll("a").Single(a => a.TextContent == "Back to Payroll").GetAttribute("href")!;
+        Assert.StartsWith(app.RedirectUri + "?error=access_denied&", back);
+        Assert.Contains("state=state-123", back);
+        Assert.DoesNotContain("code=", back);
         using var silent = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["prompt"] = "none" }));
         Assert.Equal("access_denied", app.Callback(silent)["error"]);
         Assert.Equal(0, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
