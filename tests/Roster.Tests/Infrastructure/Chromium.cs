@@ -42,6 +42,12 @@ public sealed class Chromium : IAsyncDisposable
     public static async Task SignInAsync(IPage page, string identifier, string password)
     {
         await page.GotoAsync("/login");
+        await SubmitSignInAsync(page, identifier, password);
+    }
+
+    /// <summary>Fills in and sends the login form the page shows (an app sent the browser there).</summary>
+    public static async Task SubmitSignInAsync(IPage page, string identifier, string password)
+    {
         await page.GetByLabel("Email or username").FillAsync(identifier);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();

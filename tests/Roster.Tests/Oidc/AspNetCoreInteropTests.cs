@@ -41,9 +41,7 @@ public sealed class AspNetCoreInteropTests(SqliteRoster fixture) : IClassFixture
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.NewPageAsync(Server.BaseUrl);
         await page.GotoAsync(site.Origin + "/");
-        await page.GetByLabel("Email or username").FillAsync(user.UserName!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Chromium.SubmitSignInAsync(page, user.UserName!, Password);
 
         // The handler redeemed the posted code, validated the ID token against discovery and called userinfo.
         await Expect(page.Locator("#who")).ToHaveTextAsync($"{user.Id} {user.UserName} {user.Email}");

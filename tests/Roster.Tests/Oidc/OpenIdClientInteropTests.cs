@@ -45,9 +45,7 @@ public sealed class OpenIdClientInteropTests(SqliteRoster fixture) : IClassFixtu
         var page = await chromium.NewPageAsync(Server.BaseUrl);
         await page.GotoAsync(start.GetProperty("url").GetString()!);
         // Not signed in yet: Roster asks, then sends the browser on to the app with a code.
-        await page.GetByLabel("Email or username").FillAsync(user.UserName!);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Chromium.SubmitSignInAsync(page, user.UserName!, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Test app /callback" })).ToBeVisibleAsync();
         var callback = await site.VisitAsync("/callback");
 

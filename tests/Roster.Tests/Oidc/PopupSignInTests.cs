@@ -26,9 +26,7 @@ public sealed class PopupSignInTests(SqliteRoster fixture) : IClassFixture<Sqlit
         await page.GotoAsync(site.SignedOutUrl);
         var popup = await page.RunAndWaitForPopupAsync(() =>
             page.EvaluateAsync("url => { window.open(url, 'sign-in'); }", Server.BaseUrl + app.AuthorizeUrl()));
-        await popup.GetByLabel("Email or username").FillAsync(user.UserName!);
-        await popup.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await popup.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Chromium.SubmitSignInAsync(popup, user.UserName!, Password);
         await Expect(popup.GetByRole(AriaRole.Heading, new() { Name = "Test app /callback" })).ToBeVisibleAsync();
 
         Assert.Contains("code=", popup.Url);
