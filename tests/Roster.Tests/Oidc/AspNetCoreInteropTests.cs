@@ -2,12 +2,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Roster.Apps;
 using Roster.Tests.Infrastructure;
@@ -52,20 +48,7 @@ public sealed class AspNetCoreInteropTests(SqliteRoster fixture) : IClassFixture
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
     }
 
-    private sealed record Site(WebApplication App, string Origin) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
-    }
-
-    private async Task<Site> StartSiteAsync(RelyingParty registered)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+    private Task<LoopbackSite> StartSiteAsync(RelyingParty registered) => LoopbackSite.StartAsync(builder =>
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -89,17 +72,15 @@ public sealed class AspNetCoreInteropTests(SqliteRoster fixture) : IClassFixture
                 o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.NonceCookie.SameSite = SameSiteMode.Lax;
                 o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            });
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.MapGet("/", (HttpContext context) => context.User.Identity?.IsAuthenticated == true
-            ? Results.Content($"<!doctype html><title>Intranet</title><p id=\"who\">{context.User.FindFirst("sub")?.Value} " +
-                $"{context.User.FindFirst("preferred_username")?.Value} {context.User.FindFirst("email")?.Value}</p>", "text/html")
-            : Results.Challenge());
-        app.MapGet("/sign-out", () => Results.SignOut(new AuthenticationProperties { RedirectUri = "/bye" },
-            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
-        app.MapGet("/bye", () => Results.Content("<!doctype html><title>Intranet</title><p id=\"bye\">Signed out of the app</p>", "text/html"));
-        await app.StartAsync();
-        return new Site(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-    }
+            }), app =>
+        {
+            app.UseAuthentication();
+            app.MapGet("/", (HttpContext context) => context.User.Identity?.IsAuthenticated == true
+                ? Results.Content($"<!doctype html><title>Intranet</title><p id=\"who\">{context.User.FindFirst("sub")?.Value} " +
+                    $"{context.User.FindFirst("preferred_username")?.Value} {context.User.FindFirst("email")?.Value}</p>", "text/html")
+                : Results.Challenge());
+            app.MapGet("/sign-out", () => Results.SignOut(new AuthenticationProperties { RedirectUri = "/bye" },
+                [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+            app.MapGet("/bye", () => Results.Content("<!doctype html><title>Intranet</title><p id=\"bye\">Signed out of the app</p>", "text/html"));
+        });
 }
