@@ -1,15 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Oidc;
 
@@ -21,18 +17,14 @@ namespace Roster.Tests.Oidc;
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private LoopbackSite site = null!;
     private readonly ConcurrentQueue<string> received = new();
     private readonly ConcurrentQueue<string> visits = new();
     private int refusalsLeft;
 
-    private TestApp(WebApplication app, int failFirst)
-    {
-        this.app = app;
-        refusalsLeft = failFirst;
-    }
+    private TestApp(int failFirst) => refusalsLeft = failFirst;
 
-    public string Origin { get; private set; } = "";
+    public string Origin => site.Origin;
 
     public string Url => Origin + "/backchannel-logout";
 
@@ -44,39 +36,36 @@ public sealed class TestApp : IAsyncDisposable
 
     public static async Task<TestApp> StartAsync(int failFirst = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new TestApp(app, failFirst);
-        app.MapPost("/backchannel-logout", async (HttpRequest request) =>
+        var receiver = new TestApp(failFirst);
+        receiver.site = await LoopbackSite.StartAsync(_ => { }, app =>
         {
-            if (Interlocked.Decrement(ref receiver.refusalsLeft) >= 0)
+            app.MapPost("/backchannel-logout", async (HttpRequest request) =>
             {
-                receiver.Refused++;
-                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
-            }
-            var form = await request.ReadFormAsync();
-            receiver.received.Enqueue(form["logout_token"].ToString());
-            return Results.Ok();
-        });
-        foreach (var page in new[] { "/callback", "/signed-out" })
-            app.MapGet(page, (HttpRequest request) =>
-            {
-                receiver.visits.Enqueue(receiver.Origin + request.Path + request.QueryString);
-                return Results.Content($"<!doctype html><title>Test app</title><h1>Test app {request.Path}</h1>", "text/html");
+                if (Interlocked.Decrement(ref receiver.refusalsLeft) >= 0)
+                {
+                    receiver.Refused++;
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
+                var form = await request.ReadFormAsync();
+                receiver.received.Enqueue(form["logout_token"].ToString());
+                return Results.Ok();
             });
-        await app.StartAsync();
-        receiver.Origin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            foreach (var page in new[] { "/callback", "/signed-out" })
+                app.MapGet(page, (HttpRequest request) =>
+                {
+                    receiver.visits.Enqueue(receiver.Origin + request.Path + request.QueryString);
+                    return Results.Content($"<!doctype html><title>Test app</title><h1>Test app {request.Path}</h1>", "text/html");
+                });
+        });
         return receiver;
     }
 
     /// <summary>The next logout token about <paramref name="subject"/>, once it arrives.</summary>
-    public Task<string> TokenForAsync(string subject) => Infrastructure.Eventually.GetAsync(
+    public Task<string> TokenForAsync(string subject) => Eventually.GetAsync(
         () => Task.FromResult(received.FirstOrDefault(t => new JsonWebToken(t).Subject == subject)), $"a logout token for {subject}");
 
     /// <summary>The first full URL the browser was sent to on this page (e.g. the callback with its code), once it happens.</summary>
-    public Task<string> VisitAsync(string page) => Infrastructure.Eventually.GetAsync(
+    public Task<string> VisitAsync(string page) => Eventually.GetAsync(
         () => Task.FromResult(visits.FirstOrDefault(v => v.StartsWith(Origin + page, StringComparison.Ordinal))), $"a visit to {page}");
 
     public int Count(string subject) => TokensFor(subject).Count;
@@ -113,9 +102,5 @@ public sealed class TestApp : IAsyncDisposable
         return validated;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => site.DisposeAsync();
 }
