@@ -26,6 +26,9 @@ public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions ap
     /// <summary>The policy requires two-factor and the person has not set it up: until they do, the session reaches only the set-up page.</summary>
     public const string MustEnrolClaim = "roster:must-enrol";
 
+    /// <summary>Whether <paramref name="principal"/>'s session is held to setting up two-factor (<see cref="MustEnrolClaim"/>).</summary>
+    public static bool MustEnrol(ClaimsPrincipal principal) => principal.HasClaim(MustEnrolClaim, "true");
+
     /// <summary>
     /// Signs in someone who has just proven who they are. Proving it again in a browser that already holds
     /// their open session (an app asked for <c>prompt=login</c> or <c>max_age</c>) renews that session's

@@ -14,7 +14,7 @@ public static class TwoFactorEnrolment
 
     public static IApplicationBuilder UseTwoFactorEnrolment(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        if (context.User.HasClaim(DashboardSessions.MustEnrolClaim, "true") &&
+        if (DashboardSessions.MustEnrol(context.User) &&
             !Allowed.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)) &&
             !IsSilentAppSignIn(context.Request))
         {

@@ -25,7 +25,7 @@ public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User
     {
         await LoadAsync(cancellationToken);
         Notice = done == "off" ? "Two-factor authentication is off. Your password alone signs you in."
-            : User.HasClaim(DashboardSessions.MustEnrolClaim, "true") ? "Your administrator requires two-factor authentication for your account. Set it up to continue."
+            : DashboardSessions.MustEnrol(User) ? "Your administrator requires two-factor authentication for your account. Set it up to continue."
             : null;
     }
 

@@ -12,7 +12,7 @@ public sealed class SignInHandOff(DashboardSessions sessions) : ISignInHandOff
     /// (<see cref="TwoFactorEnrolment"/>), and there it counts as no session.
     /// </summary>
     public Task<DashboardSession?> CurrentSessionAsync(HttpContext context) =>
-        Task.FromResult(context.User.Identity?.IsAuthenticated == true && !context.User.HasClaim(DashboardSessions.MustEnrolClaim, "true")
+        Task.FromResult(context.User.Identity?.IsAuthenticated == true && !DashboardSessions.MustEnrol(context.User)
             ? DashboardSessions.SessionOf(context.User) : null);
 
     public IResult SignIn(string returnUrl) => Results.Redirect("/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
