@@ -62,12 +62,14 @@ public static class Authorize
             return handOff.SignIn(OidcPaths.Authorize + QueryString.Create(again).ToUriComponent());
         }
 
-        // The person sees why; the app hears access_denied (RFC 6749 section 4.1.2.1) only when the person
-        // goes back to it, or at once when it asked silently. A form post cannot be a link, so it has none.
-        var denied = OidcError.AccessDenied($"This person may not use {client.Name}.");
         if (await directory.FindUsableAsync(session!.Subject, client, cancellationToken) is null)
+        {
+            // The person sees why; the app hears access_denied (RFC 6749 section 4.1.2.1) only when the person
+            // goes back to it, or at once when it asked silently. A form post cannot be a link, so it has none.
+            var denied = OidcError.AccessDenied($"This person may not use {client.Name}.");
             return request.Prompt == "none" ? Back(denied)
                 : handOff.NoAccess(client, formPost ? null : Parameters.AppendTo(redirectUri, BackParameters(denied)));
+        }
 
         var code = TokenIssuer.NewHandle();
         var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, request.Scope, session.AuthTime, parameters["nonce"]);
