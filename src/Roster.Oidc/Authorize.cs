@@ -25,6 +25,9 @@ public static class Authorize
 
         // Section 3.1.2.6 and RFC 6749 section 4.1.2.1: until the client and its redirect URI are known
         // to belong together, an error goes to the person, never to the URI, or Roster is an open redirector.
+        // A client_id or redirect_uri given twice names no one address to trust, so it counts as missing.
+        if (parameters.IsRepeated("client_id") || parameters.IsRepeated("redirect_uri"))
+            return handOff.Error(OidcError.InvalidRequest("The app's sign-in link gives client_id or redirect_uri more than once. Ask the app's administrator to check its settings."));
         if (parameters["client_id"] is not { } clientId || await clients.FindAsync(clientId, cancellationToken) is not { } client)
             return handOff.Error(OidcError.InvalidRequest("The app's sign-in link names no app registered in Roster (client_id). Ask the app's administrator to check its settings."));
         var redirectUri = parameters["redirect_uri"];

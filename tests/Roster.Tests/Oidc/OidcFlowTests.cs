@@ -173,6 +173,35 @@ public abstract class OidcFlowTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task AParameterGivenTwiceIsRefusedWhenRosterReadsItAndIgnoredWhenItDoesNot()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (_, browser) = await SignedInAsync();
+        // RFC 8707 lets a client name several resources; Roster does not read resource, so RFC 6749 section 3.1 has it ignored.
+        KeyValuePair<string, string>[] resources = [new("resource", "https://a.example"), new("resource", "https://b.example")];
+        var twoResources = string.Join('&', resources.Select(r => "resource=" + Uri.EscapeDataString(r.Value)));
+
+        using var unrecognized = await browser.Http.GetAsync(app.AuthorizeUrl() + "&" + twoResources);
+        using var scopeTwice = await browser.Http.GetAsync(app.AuthorizeUrl() + "&scope=openid");
+        var redirectTwice = await browser.GetAsync(app.AuthorizeUrl() + "&redirect_uri=" + Uri.EscapeDataString(app.RedirectUri));
+        var (status, body, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" }, repeats: resources);
+        var (grantTwice, grantTwiceBody, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" },
+            repeats: [new("grant_type", "client_credentials")]);
+
+        Assert.True(app.Callback(unrecognized).ContainsKey("code"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(body.TryGetProperty("access_token", out _));
+        var refused = app.Callback(scopeTwice);
+        Assert.Equal("invalid_request", refused["error"]);
+        Assert.Contains("scope", refused["error_description"]);
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (grantTwice, grantTwiceBody.GetProperty("error").GetString()));
+        // Which of two redirect URIs would an error go to? Neither: the person is told, as for an unregistered one.
+        Assert.Equal(HttpStatusCode.BadRequest, redirectTwice.Status);
+        Assert.Null(redirectTwice.Location);
+        Assert.Contains("more than once", redirectTwice.Text);
+    }
+
+    [Fact]
     public async Task APublicClientMustUsePkceAndAMissingOrWrongVerifierIssuesNothing()
     {
         var app = await RelyingParty.RegisterAsync(Server, "Mobile", confidential: false);

@@ -82,7 +82,9 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
         return callback["code"];
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> PostAsync(string path, Dictionary<string, string> form, bool basic = true)
+    /// <summary>POSTs <paramref name="form"/> to <paramref name="path"/> as this client; <paramref name="repeats"/> go after it, and may repeat its fields.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> PostAsync(
+        string path, Dictionary<string, string> form, bool basic = true, IEnumerable<KeyValuePair<string, string>>? repeats = null)
     {
         using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
@@ -96,7 +98,7 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
             if (Secret is not null)
                 form["client_secret"] = Secret;
         }
-        request.Content = new FormUrlEncodedContent(form);
+        request.Content = new FormUrlEncodedContent(form.Concat(repeats ?? []));
         var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (text.StartsWith('<'))

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Roster.Oidc;
+
+namespace Roster.Tests.Oidc;
+
+/// <summary>How a request's parameters are read: RFC 6749 section 3.1's rules on repeats, empties and unknown names.</summary>
+public sealed class ParametersTests
+{
+    private static Task<Parameters> QueryAsync(string query)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = HttpMethods.Get;
+        context.Request.QueryString = new QueryString(query);
+        return Parameters.ReadAsync(context.Request, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Only_a_repeated_parameter_Roster_reads_counts_as_repeated_and_an_empty_one_as_absent()
+    {
+        var parameters = await QueryAsync("?resource=a&resource=b&state=&nonce=1&nonce=2&scope=openid");
+
+        Assert.Equal("nonce", parameters.Repeated);
+        Assert.True(parameters.IsRepeated("nonce"));
+        Assert.False(parameters.IsRepeated("resource"));
+        Assert.Null(parameters["state"]);
+        Assert.Equal("openid", parameters["scope"]);
+        Assert.Equal("a", parameters.All["resource"]);
+    }
+
+    [Fact]
+    public async Task Reading_a_parameter_Roster_does_not_recognise_is_a_mistake_in_Roster()
+    {
+        var parameters = await QueryAsync("?resource=a");
+
+        Assert.Throws<ArgumentException>(() => parameters["resource"]);
+    }
+}
