@@ -5,9 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Roster.Apps;
 using Roster.Tests.Infrastructure;
-using Roster.Users;
 using static Microsoft.Playwright.Assertions;
 
 namespace Roster.Tests.Oidc;
@@ -30,9 +28,7 @@ public sealed class AspNetCoreInteropTests(SqliteRoster fixture) : IClassFixture
         var user = await Server.CreateUserAsync("net" + Guid.NewGuid().ToString("N")[..8], Password);
         await using var site = await StartSiteAsync(registered);
         // Its addresses are known once it listens: the app's administrator registers them in Roster.
-        await using (var scope = Server.App.Services.CreateAsyncScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<AppSignOn>().UpdateAsync(Actor.Operator, registered.AppId,
-                new SignOnSettings(site.Origin + "/signin-oidc", site.Origin + "/signout-callback-oidc", null, "RS256"))).Succeeded);
+        await registered.RegisterAddressesAsync(site.Origin + "/signin-oidc", site.Origin + "/signout-callback-oidc");
 
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.NewPageAsync(Server.BaseUrl);

@@ -32,11 +32,23 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
         var registered = await scope.ServiceProvider.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
             new AppSettings(name, $"https://{name.ToLowerInvariant()}.example.org", "", DirectoryMode.UseRoster, access, groups ?? []));
         var app = registered.Value ?? throw new InvalidOperationException(string.Join(" ", registered.Errors.Select(e => e.Message)));
-        var signOn = scope.ServiceProvider.GetRequiredService<AppSignOn>();
-        var saved = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(redirectUri, postLogoutRedirectUri, backChannelLogoutUri, algorithm));
-        Assert.True(saved.Succeeded, string.Join(" ", saved.Errors.Select(e => e.Message)));
-        var secret = confidential ? (await signOn.NewSecretAsync(Actor.Operator, app.Id)).Value : null;
+        await SaveSignOnAsync(server, app.Id, new SignOnSettings(redirectUri, postLogoutRedirectUri, backChannelLogoutUri, algorithm));
+        var secret = confidential ? (await scope.ServiceProvider.GetRequiredService<AppSignOn>().NewSecretAsync(Actor.Operator, app.Id)).Value : null;
         return new RelyingParty(server, app.Id, app.ClientId, secret, redirectUri);
+    }
+
+    /// <summary>
+    /// Registers the app's real addresses (one redirect URI a line), once a test's own site listens and knows
+    /// its origin, as an administrator would. <see cref="RedirectUri"/> keeps the placeholder it was registered with.
+    /// </summary>
+    public Task RegisterAddressesAsync(string redirectUris, string? postLogoutRedirectUri = null) =>
+        SaveSignOnAsync(server, AppId, new SignOnSettings(redirectUris, postLogoutRedirectUri, null, "RS256"));
+
+    private static async Task SaveSignOnAsync(RosterServer server, Guid appId, SignOnSettings settings)
+    {
+        await using var scope = server.App.Services.CreateAsyncScope();
+        var saved = await scope.ServiceProvider.GetRequiredService<AppSignOn>().UpdateAsync(Actor.Operator, appId, settings);
+        Assert.True(saved.Succeeded, string.Join(" ", saved.Errors.Select(e => e.Message)));
     }
 
     public static (string Verifier, string Challenge) NewPkce()

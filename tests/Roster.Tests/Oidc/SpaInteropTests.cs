@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Roster.Apps;
 using Roster.Tests.Infrastructure;
-using Roster.Users;
 
 namespace Roster.Tests.Oidc;
 
@@ -27,9 +24,7 @@ public sealed class SpaInteropTests(SqliteRoster fixture) : IClassFixture<Sqlite
         var registered = await RelyingParty.RegisterAsync(Server, "Board", confidential: false);
         var user = await Server.CreateUserAsync("spa" + Guid.NewGuid().ToString("N")[..8], Password);
         await using var site = await StartSiteAsync(registered.ClientId);
-        await using (var scope = Server.App.Services.CreateAsyncScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<AppSignOn>().UpdateAsync(Actor.Operator, registered.AppId,
-                new SignOnSettings($"{site.Origin}/callback.html\n{site.Origin}/silent.html", null, null, "RS256"))).Succeeded);
+        await registered.RegisterAddressesAsync($"{site.Origin}/callback.html\n{site.Origin}/silent.html");
 
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.NewPageAsync(Server.BaseUrl);
