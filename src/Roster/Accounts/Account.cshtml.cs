@@ -17,12 +17,8 @@ public sealed class AccountModel(
     UserManager<User> users,
     DashboardSessions sessions,
     UserChanges changes,
+    Credentials credentials,
     ApiTokens apiTokens,
-    UserRules rules,
-    Mailer mailer,
-    Links links,
-    AuditLog audit,
-    Roster.Oidc.AppSessions appSessions,
     TemporaryPasswords temporaryPasswords) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
@@ -56,6 +52,7 @@ public sealed class AccountModel(
         {
             "saved" => "Your profile was saved.",
             "password" => "Your password was changed. Your other sessions were signed out.",
+            "email-confirmed" => "Your email address is confirmed.",
             "revoked" => "The token was revoked.",
             "session-ended" => "The session was ended; the apps signed in through it were told.",
             _ => null,
@@ -76,22 +73,9 @@ public sealed class AccountModel(
     public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)
     {
         var me = await MeAsync();
-        var errors = await rules.CheckPasswordAsync(me, NewPassword, Confirm);
-        if (!await users.CheckPasswordAsync(me, CurrentPassword))
-            errors.Insert(0, new Error("password.current", "The current password is not right.", "CurrentPassword"));
-        if (errors.Count > 0)
-            return await ShowAsync(errors, cancellationToken);
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await users.ChangePasswordAsync(me, CurrentPassword, NewPassword);
+        var result = await credentials.ChangePasswordAsync(me, CurrentPassword, NewPassword, Confirm, CurrentSessionId, cancellationToken);
         if (!result.Succeeded)
-            return await ShowAsync([.. UserErrors.From(result)], cancellationToken);
-        mailer.Enqueue(me.Email!, MailTemplates.PasswordChanged(me.Name, links.Absolute("/forgot-password")));
-        audit.Record(AuditActions.PasswordChanged, Actor.For(me), me);
-        // The other sessions end with the new security stamp, and so do the apps signed in through them.
-        await appSessions.EndAllAsync(me.Id, cancellationToken, exceptSessionId: DashboardSessions.SessionOf(User)?.SessionId);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            return await ShowAsync(result.Errors, cancellationToken);
         // The new security stamp ended every session; this one gets a fresh cookie.
         await sessions.RefreshAsync(HttpContext, me);
         return Redirect("/account?done=password");

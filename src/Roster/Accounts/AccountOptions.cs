@@ -11,6 +11,9 @@ public sealed class AccountOptions
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan ResetLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long the link that confirms a changed email address works.</summary>
+    public TimeSpan EmailConfirmationLifetime { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long an admin's temporary password for someone else's account works.</summary>
     public TimeSpan TemporaryPasswordLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }

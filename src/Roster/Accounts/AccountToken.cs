@@ -10,6 +10,9 @@ public enum AccountTokenPurpose
 
     /// <summary>An admin's temporary password for someone's account: works until it expires, beside the person's own password.</summary>
     TemporaryPassword = 4,
+
+    /// <summary>Confirms a new email address; redeemed only by the account's own signed-in person.</summary>
+    EmailConfirmation = 5,
 }
 
 /// <summary>

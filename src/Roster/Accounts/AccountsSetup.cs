@@ -79,7 +79,7 @@ public static class AccountsSetup
         });
 
         services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
-        services.AddSingleton<UnknownAccountLockout>();
+        services.AddSingleton<AccountLockout>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<DashboardSessions>();
         services.AddScoped<TwoFactor>();
@@ -88,6 +88,7 @@ public static class AccountsSetup
         services.AddScoped<SecurityPolicy>();
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
+        services.AddScoped<Credentials>();
         services.AddScoped<FirstOwner>();
         services.AddScoped<ApiTokens>();
         return services;

@@ -33,6 +33,10 @@ public sealed class CredentialCounters(DirectConnections connections, TimeProvid
         SELECT "Count" FROM "CredentialCounters" WHERE "Key" = @key AND "WindowStart" > @ended
         """;
 
+    private const string ForgetSql = """
+        DELETE FROM "CredentialCounters" WHERE "Key" = @key
+        """;
+
     private const string PurgeSql = """
         DELETE FROM "CredentialCounters" WHERE "WindowStart" <= @ended
         """;
@@ -50,6 +54,10 @@ public sealed class CredentialCounters(DirectConnections connections, TimeProvid
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return connections.QueryAsync(PeekSql, [("key", key), ("ended", now - (long)window.TotalMilliseconds)], ReadCountAsync, cancellationToken);
     }
+
+    /// <summary>Forgets the count for <paramref name="key"/>: the next attempt starts a new window at 1.</summary>
+    public Task ForgetAsync(string key, CancellationToken cancellationToken = default) =>
+        connections.QueryAsync(ForgetSql, [("key", key)], reader => Task.FromResult(reader.RecordsAffected), cancellationToken);
 
     /// <summary>Forgets counts whose window ended longer ago than <paramref name="longest"/>, the longest window any caller uses.</summary>
     public Task PurgeAsync(TimeSpan longest, CancellationToken cancellationToken = default)

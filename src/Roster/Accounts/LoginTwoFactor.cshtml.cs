@@ -15,7 +15,7 @@ public sealed class LoginTwoFactorModel(
     DashboardSessions sessions,
     PasswordSignIn passwordSignIn,
     TwoFactor twoFactor,
-    UserManager<User> users,
+    AccountLockout lockout,
     AuditLog audit,
     RosterDb db,
     IOptions<AccountOptions> options) : PageModel
@@ -33,17 +33,18 @@ public sealed class LoginTwoFactorModel(
         if (await sessions.PendingTwoFactorAsync(HttpContext) is not var (user, remember))
             return RedirectToPage("/Accounts/Login");
         // The same lockout as passwords: guessing codes costs the account its sign-ins for a while.
-        if (await users.IsLockedOutAsync(user))
+        if (lockout.IsLockedOut(user))
             return Refuse(LockedOut);
         var factor = await twoFactor.VerifyAsync(user, Code, cancellationToken);
         if (factor == SecondFactor.Invalid)
         {
             audit.Record(AuditActions.SecondFactorFailed, Actor.Anonymous, user);
-            var locked = await passwordSignIn.RecordFailureAsync(user);
+            var locked = await passwordSignIn.RecordFailureAsync(user, CredentialKind.SecondFactor, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return Refuse(locked ? LockedOut : "That code is not right. Enter the 6 digits your authenticator app shows now, or a recovery code.");
         }
-        await users.ResetAccessFailedCountAsync(user);
+        await lockout.ResetAsync(user, CredentialKind.SecondFactor, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         if (factor == SecondFactor.RecoveryCode)
         {
             audit.Record(AuditActions.RecoveryCodeUsed, Actor.For(user), user);

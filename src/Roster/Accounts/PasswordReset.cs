@@ -25,6 +25,8 @@ public sealed class PasswordReset(
     Links links,
     AuditLog audit,
     Roster.Oidc.AppSessions appSessions,
+    Credentials credentials,
+    AccountLockout lockout,
     IOptions<AccountOptions> options)
 {
     public static string PathFor(string token) => "/reset-password/" + token;
@@ -36,7 +38,8 @@ public sealed class PasswordReset(
     public async Task RequestAsync(string emailOrUsername, CancellationToken cancellationToken = default)
     {
         var user = await PasswordSignIn.FindByEmailOrUsernameAsync(users, emailOrUsername, cancellationToken);
-        if (user is null || !user.Enabled || string.IsNullOrEmpty(user.Email))
+        // An address someone else set, and its person never confirmed, is no way into the account.
+        if (user is null || !user.Enabled || string.IsNullOrEmpty(user.Email) || user.EmailSetByOther)
             return;
         var lifetime = options.Value.ResetLinkLifetime;
         var token = tokens.Issue(user, AccountTokenPurpose.PasswordReset, lifetime);
@@ -93,9 +96,12 @@ public sealed class PasswordReset(
         audit.Record(AuditActions.PasswordReset, Actor.For(user), user);
         // The new password's security stamp ends every session; the apps signed in through them are told.
         await appSessions.EndAllAsync(user.Id, cancellationToken);
-        await users.ResetAccessFailedCountAsync(user);
-        await users.SetLockoutEndDateAsync(user, null);
+        await credentials.RevokeResetLinksAsync(user, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // After the commit: the lockout's counts live outside this transaction, and SQLite has one writer.
+        await lockout.UnlockAsync(user, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         return PasswordResetResult.Success;
     }
 

@@ -40,7 +40,7 @@ public sealed class PasswordSignIn(
     RosterDb db,
     UserManager<User> users,
     IPasswordHasher<User> hasher,
-    UnknownAccountLockout unknownLockout,
+    AccountLockout lockout,
     AccountTokens tokens,
     AuditLog audit)
 {
@@ -51,7 +51,7 @@ public sealed class PasswordSignIn(
         var user = await FindByEmailOrUsernameAsync(users, identifier, cancellationToken);
         var outcome = user is null
             ? await CheckUnknownAsync(identifier, password, cancellationToken)
-            : await CheckKnownAsync(user, password);
+            : await CheckKnownAsync(user, password, cancellationToken);
 
         if (outcome.Status == SignInStatus.Succeeded)
             audit.Record(outcome.Credential switch
@@ -75,9 +75,9 @@ public sealed class PasswordSignIn(
             u => u.NormalizedUserName == normalized || u.NormalizedEmail == normalized, cancellationToken);
     }
 
-    private async Task<SignInOutcome> CheckKnownAsync(User user, string password)
+    private async Task<SignInOutcome> CheckKnownAsync(User user, string password, CancellationToken cancellationToken)
     {
-        if (await users.IsLockedOutAsync(user))
+        if (lockout.IsLockedOut(user))
         {
             SpendHashingTime(password);
             return new(SignInStatus.LockedOut);
@@ -86,26 +86,48 @@ public sealed class PasswordSignIn(
         if (!await users.CheckPasswordAsync(user, password))
         {
             if (await OtherCredentialAsync(user, password) is not { } other)
-                return new(await RecordFailureAsync(user) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+                return new(await RecordFailureAsync(user, CredentialKind.Password, cancellationToken) ? SignInStatus.LockedOut : SignInStatus.Invalid);
             credential = other;
         }
         // Said only to someone who knows the password, so it reveals nothing to a guesser.
         if (!user.Enabled)
             return new(SignInStatus.Disabled);
-        await users.ResetAccessFailedCountAsync(user);
+        // Only the password count starts again: wrong second factors stay counted, however often the password is right.
+        await lockout.ResetAsync(user, CredentialKind.Password, cancellationToken);
         return new(SignInStatus.Succeeded, user, credential);
     }
 
     /// <summary>
-    /// Counts a failed credential (password, one-time password, second factor) toward the account's lockout;
-    /// says whether the account is now locked, which is audited when it happens. The caller saves.
+    /// A signed-in person's current password, asked again before a sensitive change (a new password, turning
+    /// two-factor off). Held to the same lockout and audit as signing in: a stolen session cannot guess it.
     /// </summary>
-    public async Task<bool> RecordFailureAsync(User user)
+    public async Task<SignInStatus> CheckCurrentPasswordAsync(User user, string? password, CancellationToken cancellationToken = default)
     {
-        await users.AccessFailedAsync(user);
-        var locked = await users.IsLockedOutAsync(user);
+        if (lockout.IsLockedOut(user))
+        {
+            SpendHashingTime(password ?? "");
+            return SignInStatus.LockedOut;
+        }
+        if (!string.IsNullOrEmpty(password) && await users.CheckPasswordAsync(user, password))
+        {
+            await lockout.ResetAsync(user, CredentialKind.Password, cancellationToken);
+            return SignInStatus.Succeeded;
+        }
+        var locked = await RecordFailureAsync(user, CredentialKind.Password, cancellationToken);
+        audit.Record(AuditActions.CurrentPasswordFailed, Actor.For(user), user);
+        await db.SaveChangesAsync(cancellationToken);
+        return locked ? SignInStatus.LockedOut : SignInStatus.Invalid;
+    }
+
+    /// <summary>
+    /// Counts a failed credential toward the account's lockout and says whether the account is now locked,
+    /// which is audited when it happens. The caller saves.
+    /// </summary>
+    public async Task<bool> RecordFailureAsync(User user, CredentialKind kind, CancellationToken cancellationToken = default)
+    {
+        var locked = await lockout.RecordFailureAsync(user, kind, cancellationToken);
         if (locked)
-            audit.Record(AuditActions.AccountLocked, Actor.Anonymous, user, $"after {users.Options.Lockout.MaxFailedAccessAttempts} failed attempts, until {user.LockoutEnd:yyyy-MM-dd HH:mm} UTC");
+            audit.Record(AuditActions.AccountLocked, Actor.Anonymous, user, $"after {users.Options.Lockout.MaxFailedAccessAttempts} failed {(kind == CredentialKind.Password ? "passwords" : "second factors")}, until {user.LockoutEnd:yyyy-MM-dd HH:mm} UTC");
         return locked;
     }
 
@@ -127,9 +149,9 @@ public sealed class PasswordSignIn(
     {
         SpendHashingTime(password);
         var normalized = users.NormalizeName(identifier.Trim()) ?? "";
-        if (await unknownLockout.IsLockedOutAsync(normalized, cancellationToken))
+        if (await lockout.IsUnknownNameLockedOutAsync(normalized, cancellationToken))
             return new(SignInStatus.LockedOut);
-        return new(await unknownLockout.RecordFailureAsync(normalized, cancellationToken) ? SignInStatus.LockedOut : SignInStatus.Invalid);
+        return new(await lockout.RecordUnknownNameFailureAsync(normalized, cancellationToken) ? SignInStatus.LockedOut : SignInStatus.Invalid);
     }
 
     /// <summary>Hashes like a real check would, so response times do not tell which names exist or are locked.</summary>

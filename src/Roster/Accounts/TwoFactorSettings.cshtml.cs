@@ -8,7 +8,7 @@ using Roster.Users;
 namespace Roster.Accounts;
 
 /// <summary>/account/two-factor: set up an authenticator app, renew recovery codes, or turn two-factor off.</summary>
-public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User> users, DashboardSessions sessions, SecurityPolicy policy, Links links) : PageModel
+public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, PasswordSignIn passwordSignIn, UserManager<User> users, DashboardSessions sessions, SecurityPolicy policy, Links links) : PageModel
 {
     [BindProperty] public string Code { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -63,8 +63,11 @@ public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, UserManager<User
         var me = await MeAsync();
         if (await policy.RequiresTwoFactorAsync(me, cancellationToken))
             return await ShowAsync(["Your administrator requires two-factor authentication for your account, so it stays on. You can create new recovery codes instead."], cancellationToken);
-        if (!await users.CheckPasswordAsync(me, Password))
-            return await ShowAsync(["The password is not right. Two-factor authentication is still on."], cancellationToken);
+        var check = await passwordSignIn.CheckCurrentPasswordAsync(me, Password, cancellationToken);
+        if (check != SignInStatus.Succeeded)
+            return await ShowAsync([check == SignInStatus.LockedOut
+                ? "Too many wrong passwords: this account is locked for a while. Two-factor authentication is still on."
+                : "The password is not right. Two-factor authentication is still on."], cancellationToken);
         var result = await twoFactor.DisableAsync(Actor.For(me), me.Id, cancellationToken);
         return result.Succeeded ? RedirectToPage(new { done = "off" }) : await ShowAsync(result.Errors.Select(e => e.Message), cancellationToken);
     }

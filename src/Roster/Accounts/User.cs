@@ -25,6 +25,12 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>Whether people without user-management rights see this address in the users list.</summary>
     public bool EmailVisible { get; set; } = true;
 
+    /// <summary>
+    /// The current address was set by someone else and its person has not confirmed it yet: no reset link
+    /// goes there, so whoever changed it cannot take the account over with "Forgot password".
+    /// </summary>
+    public bool EmailSetByOther { get; set; }
+
     /// <summary>Invited and not yet accepted: the account has only an unusable random password.</summary>
     public bool InvitationPending { get; set; }
     /// <summary>Name, username and email in lower case, computed by the database; what the users list searches.</summary>

@@ -40,6 +40,10 @@ public static class AuditActions
     public const string ResetLinkSent = "password-reset.link-sent";
     public const string ResetLinkCreated = "password-reset.link-created";
     public const string PasswordChanged = "password.changed";
+    public const string CurrentPasswordFailed = "password.current-failed";
+    public const string UsernameChanged = "user.username-changed";
+    public const string EmailChanged = "user.email-changed";
+    public const string EmailConfirmed = "user.email-confirmed";
     public const string UserCreated = "user.created";
     public const string UserInvited = "user.invited";
     public const string UserUpdated = "user.updated";
@@ -83,7 +87,7 @@ public static class AuditActions
     public static readonly string[] All =
     [
         OwnerCreated, SignIn, SignInFailed, SignOut, PasswordResetRequested, PasswordReset, ResetLinkSent, ResetLinkCreated,
-        PasswordChanged, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
+        PasswordChanged, CurrentPasswordFailed, UsernameChanged, EmailChanged, EmailConfirmed, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,

@@ -87,7 +87,11 @@ public static class DatabaseSetup
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         // Migrating takes EF's migration lock and checks the model against the migrations even when there is
         // nothing to apply; an up-to-date schema needs only the history query above.
-        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        // An existing database (its Users table made long ago) crossing the identifier-integrity migration.
+        if (pending.Contains(Migrations.M0013_IdentifierIntegrity.Id) && !pending.Contains(db.Database.GetMigrations().First()))
+            await IdentifierCheck.RunAsync(db, cancellationToken);
+        if (pending.Count > 0)
             await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
             // Write-ahead logging lets readers go on while the outbox sender or a sign-in writes.

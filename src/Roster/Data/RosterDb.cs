@@ -36,6 +36,37 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
     public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
 
+    private static readonly UpperInvariantLookupNormalizer Normalizer = new();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        NormalizeIdentifiers();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        NormalizeIdentifiers();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// The unique indexes hold the normalised username and email, so those must follow the names on every
+    /// write, whichever code made it: a stale normalised value is a duplicate the indexes cannot see, and a
+    /// name its person cannot sign in with. Computed the way Identity's <see cref="UserManager{TUser}"/> does.
+    /// </summary>
+    private void NormalizeIdentifiers()
+    {
+        foreach (var entry in ChangeTracker.Entries<User>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+                continue;
+            var user = entry.Entity;
+            user.NormalizedUserName = Normalizer.NormalizeName(user.UserName);
+            user.NormalizedEmail = Normalizer.NormalizeEmail(user.Email);
+        }
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every DateTime is UTC. SQLite hands them back unspecified, and Npgsql refuses unspecified

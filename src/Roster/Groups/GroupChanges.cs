@@ -8,7 +8,7 @@ using Roster.Users;
 namespace Roster.Groups;
 
 /// <summary>Creating, renaming and deleting groups and changing who is in them: user managers and above.</summary>
-public sealed class GroupChanges(RosterDb db, UserList users, AuditLog audit, TimeProvider clock)
+public sealed class GroupChanges(RosterDb db, UserList users, SecurityPolicy policy, AuditLog audit, TimeProvider clock)
 {
     public const int MaxNameLength = 64;
     private static readonly Error Forbidden = UserErrors.Forbidden;
@@ -34,6 +34,8 @@ public sealed class GroupChanges(RosterDb db, UserList users, AuditLog audit, Ti
         var group = await db.Groups.FindAsync([id], cancellationToken);
         if (group is null)
             return NotFound;
+        if (await MembersLockedAsync(actor, group, cancellationToken) is { } locked)
+            return locked;
         var before = group.Name;
         var errors = await ApplyAsync(group, name, description, cancellationToken);
         if (errors.Count > 0)
@@ -50,6 +52,8 @@ public sealed class GroupChanges(RosterDb db, UserList users, AuditLog audit, Ti
         var group = await db.Groups.FindAsync([id], cancellationToken);
         if (group is null)
             return NotFound;
+        if (await MembersLockedAsync(actor, group, cancellationToken) is { } locked)
+            return locked;
         var apps = await db.AppGroups.Where(a => a.GroupId == id).Join(db.Apps, a => a.AppId, a => a.Id, (_, app) => app.Name).ToListAsync(cancellationToken);
         if (apps.Count > 0)
             return new Error("group.in_use", $"The group {group.Name} decides who may use {string.Join(", ", apps)}. Remove it from those apps' access first.");
@@ -67,6 +71,8 @@ public sealed class GroupChanges(RosterDb db, UserList users, AuditLog audit, Ti
         var group = await db.Groups.FindAsync([id], cancellationToken);
         if (group is null)
             return NotFound;
+        if (await MembersLockedAsync(actor, group, cancellationToken) is { } locked)
+            return locked;
         var wanted = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (wanted.Count == 0)
             return new Error("members.none", "Name at least one person to add (username or email).", "Members");
@@ -74,6 +80,8 @@ public sealed class GroupChanges(RosterDb db, UserList users, AuditLog audit, Ti
         var unknown = wanted.Where(n => !found.ContainsKey(n)).ToList();
         if (unknown.Count > 0)
             return new Error("members.unknown", $"No account matches {string.Join(", ", unknown)}. Nobody was added.", "Members");
+        if (OutOfReach(actor, found.Values) is { } outOfReach)
+            return outOfReach;
         var already = await db.GroupMembers.Where(m => m.GroupId == id).Select(m => m.UserId).ToListAsync(cancellationToken);
         var added = found.Values.DistinctBy(u => u.Id).Where(u => !already.Contains(u.Id)).ToList();
         foreach (var user in added)
@@ -91,14 +99,37 @@ public sealed class GroupChanges(RosterDb db, UserList users, AuditLog audit, Ti
         var group = await db.Groups.FindAsync([id], cancellationToken);
         if (group is null)
             return NotFound;
+        if (await MembersLockedAsync(actor, group, cancellationToken) is { } locked)
+            return locked;
         var members = await db.GroupMembers.Where(m => m.GroupId == id && userIds.Contains(m.UserId)).ToListAsync(cancellationToken);
         var people = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, cancellationToken);
+        if (OutOfReach(actor, people.Values) is { } outOfReach)
+            return outOfReach;
         foreach (var member in members)
         {
             db.GroupMembers.Remove(member);
             audit.Record(AuditActions.GroupMemberRemoved, actor, people.GetValueOrDefault(member.UserId), group.Name);
         }
         return await SaveAsync(group, cancellationToken);
+    }
+
+    /// <summary>
+    /// A group the two-factor policy names decides who must use a second factor: only an admin may change
+    /// it, or a user manager could take themselves (or anyone) out of the policy.
+    /// </summary>
+    private async Task<Error?> MembersLockedAsync(Actor actor, Group group, CancellationToken cancellationToken)
+    {
+        var named = (await policy.TwoFactorAsync(cancellationToken)).RequiredForGroups.Contains(group.Id);
+        return Permissions.MayChangeMembers(actor, named) ? null : new Error("forbidden",
+            $"The two-factor policy names {group.Name}, so only an administrator can change it or who is in it.");
+    }
+
+    /// <summary>Nobody changes the memberships of people they may not edit (a user manager and an admin's groups).</summary>
+    private static Error? OutOfReach(Actor actor, IEnumerable<User> people)
+    {
+        var names = people.Where(u => !Permissions.MayChange(actor, u, UserField.Groups)).Select(u => u.Name).ToList();
+        return names.Count == 0 ? null : new Error("forbidden",
+            $"You may not change the groups of {string.Join(", ", names)}: that needs someone of a higher role. Nothing was changed.");
     }
 
     private async Task<List<Error>> ApplyAsync(Group group, string? name, string? description, CancellationToken cancellationToken)

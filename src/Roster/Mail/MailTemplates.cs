@@ -76,6 +76,32 @@ public static class MailTemplates
         linkText: "Not you? Choose a new password now",
         closing: "If it was not you, choose a new password at once and tell your administrator.");
 
+    public static MailContent EmailChanged(string name, string newAddress, string? by, string link) => Compose(
+        subject: "The email address of your Roster account was changed",
+        greeting: name,
+        paragraphs:
+        [
+            $"{by ?? "You"} changed the email address of your Roster account to {newAddress}. Roster's emails, password reset links among them, go there from now on.",
+            "If that was expected, there is nothing to do.",
+        ],
+        link: link,
+        linkText: "Review your account",
+        closing: "If you did not expect this, tell your administrator at once: whoever controls that address may be trying to take over your account.");
+
+    public static MailContent ConfirmEmail(string name, string link, TimeSpan lifetime, string? by) => Compose(
+        subject: "Confirm your email address for Roster",
+        greeting: name,
+        paragraphs:
+        [
+            by is null
+                ? "You gave this address to your Roster account."
+                : $"{by} gave this address to your Roster account.",
+            $"Confirm it with the link below, signed in to Roster as yourself. Until then apps are told it is unverified. The link expires in {Describe(lifetime)}.",
+        ],
+        link: link,
+        linkText: "Confirm this address",
+        closing: "If you do not have a Roster account, ignore this email.");
+
     private static MailContent Compose(string subject, string greeting, string[] paragraphs, string link, string linkText, string closing)
     {
         var hello = string.IsNullOrWhiteSpace(greeting) ? "Hello," : $"Hello {greeting},";

@@ -34,6 +34,7 @@ public sealed class CreateModel(NewUsers newUsers, CurrentActor current) : PageM
         if (!avatar.Succeeded)
         {
             Errors.AddRange(avatar.Errors);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
         var result = await newUsers.CreateAsync(actor, new NewUser(Email, Username, Name, Role, Enabled, Password, Confirm, EmailVisible, SendWelcome, avatar.Value), cancellationToken);
@@ -42,6 +43,7 @@ public sealed class CreateModel(NewUsers newUsers, CurrentActor current) : PageM
         if (result.Errors.Any(e => e.Code == "forbidden"))
             return Forbid();
         Errors.AddRange(result.Errors);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
 }

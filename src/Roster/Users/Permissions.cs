@@ -7,6 +7,19 @@ namespace Roster.Users;
 /// PRODUCT.md section 1 as code: one policy per capability for endpoints, and the rules that depend on
 /// the target (a user manager may not touch admins) for operations. Pages, API and CLI all ask here.
 /// </summary>
+/// <summary>The editable fields of an account, each with its own rule in <see cref="Permissions.MayChange"/>.</summary>
+public enum UserField
+{
+    Name,
+    Username,
+    Email,
+    EmailVisible,
+    Avatar,
+    Role,
+    Enabled,
+    Groups,
+}
+
 public static class Permissions
 {
     /// <summary>Add, invite, edit, disable and delete users (and groups): user managers and above.</summary>
@@ -45,6 +58,26 @@ public static class Permissions
     };
 
     public static bool MayChangeRoles(Actor actor) => IsAdmin(actor.Role);
+
+    /// <summary>
+    /// Who may change which field of whom, one rule per field, for every surface. A person edits their own
+    /// profile; a username is chosen once by its person (an invitee) and afterwards changed only by admins;
+    /// user managers edit everyone below admin; roles are for admins.
+    /// </summary>
+    public static bool MayChange(Actor actor, User target, UserField field) => field switch
+    {
+        UserField.Name or UserField.Email or UserField.EmailVisible or UserField.Avatar => actor.IsSelf(target) || MayManage(actor, target),
+        UserField.Username => actor.IsSelf(target) && target.UserName is null || IsAdmin(actor.Role) && MayEdit(actor, target),
+        UserField.Role => MayChangeRoles(actor) && MayEdit(actor, target),
+        UserField.Enabled => MayManage(actor, target),
+        UserField.Groups => MayManage(actor, target),
+        _ => false,
+    };
+
+    /// <summary>Whether the actor may change who is in a group: admins for groups a security policy names.</summary>
+    public static bool MayChangeMembers(Actor actor, bool groupNamedByPolicy) => groupNamedByPolicy ? IsAdmin(actor.Role) : MayManageUsers(actor.Role);
+
+    private static bool MayManage(Actor actor, User target) => MayManageUsers(actor.Role) && MayEdit(actor, target);
 
     /// <summary>An admin acting on an account they may edit: reset links, temporary passwords, turning off two-factor, ending sessions.</summary>
     public static bool MayAdminister(Actor actor, User target) => IsAdmin(actor.Role) && MayEdit(actor, target);

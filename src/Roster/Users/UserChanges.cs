@@ -14,7 +14,7 @@ public sealed record ProfileChange(string Name, string Email, bool EmailVisible,
 /// Changes to an existing account, each checked against who is acting. The last-owner guardrail lives
 /// here, so no surface can delete, disable or demote the last owner.
 /// </summary>
-public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules rules, AuditLog audit, AppSessions appSessions, TimeProvider clock)
+public sealed class UserChanges(RosterDb db, UserManager<User> users, Credentials credentials, AccountLockout lockout, AuditLog audit, AppSessions appSessions, TimeProvider clock)
 {
     public async Task<Result<User>> UpdateProfileAsync(Actor actor, Guid id, ProfileChange change, CancellationToken cancellationToken = default)
     {
@@ -26,26 +26,29 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
 
         var name = UserRules.Clean(change.Name);
         var email = UserRules.Clean(change.Email);
-        var errors = UserRules.CheckName(name);
-        errors.AddRange(await rules.CheckEmailAsync(email, user.Id));
-        var renamed = !string.IsNullOrWhiteSpace(change.Username) && change.Username.Trim() != user.UserName;
-        if (renamed)
-            errors.AddRange(await rules.CheckUsernameAsync(change.Username!.Trim(), user.Id));
-        if (errors.Count > 0)
-            return Result<User>.Fail(errors);
-
+        var username = string.IsNullOrWhiteSpace(change.Username) ? user.UserName : change.Username.Trim();
         var changed = new List<string>();
         if (user.Name != name) changed.Add("name");
-        if (user.Email != email) changed.Add("email");
         if (user.EmailVisible != change.EmailVisible) changed.Add("email visibility");
-        if (renamed) changed.Add("username");
         if (change.NewAvatar is not null || change.RemoveAvatar) changed.Add("avatar");
+        var errors = changed.Count > 0 && !Permissions.MayChange(actor, user, UserField.Name) ? [UserErrors.Forbidden] : UserRules.CheckName(name);
+        var emailChanged = user.Email != email;
+        var usernameChanged = username != user.UserName;
+        // Identifiers go through the one credentials path, with its own checks and notices; the email last,
+        // as the only one with effects beyond this unit of work (earlier confirmation links revoked).
+        errors.AddRange(await credentials.ChangeUsernameAsync(actor, user, username));
+        if (errors.Count == 0)
+            errors.AddRange(await credentials.ChangeEmailAsync(actor, user, email, cancellationToken));
+        if (errors.Count > 0)
+        {
+            db.ChangeTracker.Clear();
+            return Result<User>.Fail(errors);
+        }
+        if (emailChanged) changed.Add("email");
+        if (usernameChanged) changed.Add("username");
 
         user.Name = name;
-        user.Email = email;
         user.EmailVisible = change.EmailVisible;
-        if (renamed)
-            user.UserName = change.Username!.Trim();
         await SetAvatarAsync(user, change, cancellationToken);
         return await SaveAsync(actor, user, AuditActions.UserUpdated, changed.Count == 0 ? "nothing changed" : "changed " + string.Join(", ", changed), cancellationToken);
     }
@@ -104,8 +107,7 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, UserRules 
             return UserErrors.NotFound;
         if (!Permissions.MayManageUsers(actor.Role) || !Permissions.MayEdit(actor, user))
             return UserErrors.Forbidden;
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
+        await lockout.UnlockAsync(user, cancellationToken);
         audit.Record(AuditActions.AccountUnlocked, actor, user);
         await db.SaveChangesAsync(cancellationToken);
         return Result<User>.Ok(user);

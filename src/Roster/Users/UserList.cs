@@ -53,9 +53,13 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
     {
         var pageSize = Math.Clamp(query.PageSize ?? options.Value.PageSize, 1, MaxPageSize);
         var page = Math.Max(1, query.Page);
+        var seeAllEmails = Permissions.MayManageUsers(viewer.Role);
+        var viewerId = viewer.User?.Id;
         var (users, common) = string.IsNullOrWhiteSpace(query.Search)
             ? (db.Users, false)
             : await UserSearch.MatchingAsync(db, query.Search.Trim(), cancellationToken);
+        if (!seeAllEmails && !string.IsNullOrWhiteSpace(query.Search))
+            users = UserSearch.MatchingWhatTheViewerSees(users, query.Search.Trim(), viewerId);
         users = query.Status switch
         {
             UserStatus.Invited => users.Where(u => u.InvitationPending),
@@ -70,8 +74,6 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
         var hasMore = pageIds.Count > pageSize;
         pageIds = [.. pageIds.Take(pageSize)];
         var sorted = Sort(db.Users.AsNoTracking().Where(u => pageIds.Contains(u.Id)), query.Sort);
-        var seeAllEmails = Permissions.MayManageUsers(viewer.Role);
-        var viewerId = viewer.User?.Id;
         var rows = await sorted
             .Select(u => new UserRow(
                 u.Id, u.Name, u.UserName,

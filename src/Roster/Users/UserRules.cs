@@ -23,7 +23,8 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
         if (string.IsNullOrWhiteSpace(username))
             return [new("username.required", "Enter a username.", "Username")];
         if (username.Length > MaxUsernameLength || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-'))
-            return [new("username.invalid", $"A username has 1 to {MaxUsernameLength} letters, digits, dots (.) and hyphens (-).", "Username")];
+            return [new("username.invalid", $"A username has 1 to {MaxUsernameLength} letters, digits, dots (.) and hyphens (-)" +
+                (username.Length > MaxUsernameLength ? $"; this one has {username.Length} characters." : "."), "Username")];
         if (options.Value.AllReservedUsernames.Contains(username, StringComparer.OrdinalIgnoreCase))
             return [new("username.reserved", $"The username \"{username}\" is reserved. Choose another.", "Username")];
         var normalized = users.NormalizeName(username);
@@ -37,7 +38,9 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
         if (string.IsNullOrWhiteSpace(email))
             return [new("email.required", "Enter an email address.", "Email")];
         if (email.Length > MaxEmailLength)
-            return [new("email.too_long", $"An email address can have at most {MaxEmailLength} characters.", "Email")];
+            return [new("email.too_long", $"An email address can have at most {MaxEmailLength} characters; this one has {email.Length}.", "Email")];
+        if (HasHiddenCharacters(email))
+            return [new("email.characters", HiddenCharactersMessage("An email address"), "Email")];
         if (!IsEmailAddress(email))
             return [new("email.invalid", $"\"{email}\" is not an email address.", "Email")];
         var normalized = users.NormalizeEmail(email);
@@ -48,8 +51,20 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
 
     public static List<Error> CheckName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? [new("name.required", "Enter a name.", "Name")]
-        : name.Length > MaxNameLength ? [new("name.too_long", $"A name can have at most {MaxNameLength} characters.", "Name")]
+        : name.Length > MaxNameLength ? [new("name.too_long", $"A name can have at most {MaxNameLength} characters; this one has {name.Length}.", "Name")]
+        : HasHiddenCharacters(name) ? [new("name.characters", HiddenCharactersMessage("A name"), "Name")]
         : [];
+
+    /// <summary>
+    /// Control characters (NUL, line breaks, escapes) and invisible formatting characters (bidirectional
+    /// overrides such as U+202E, zero-width spaces): they make one name look like another, or break the
+    /// LDAP, mail and log lines a name ends up in.
+    /// </summary>
+    public static bool HasHiddenCharacters(string value) =>
+        value.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+
+    private static string HiddenCharactersMessage(string what) =>
+        $"{what} cannot contain control characters or invisible formatting characters (such as text-direction overrides). Type it again without them.";
 
     /// <summary>Length, breach list and personal parts (through Identity's validators), and the confirmation.</summary>
     public async Task<List<Error>> CheckPasswordAsync(User user, string? password, string? confirm)

@@ -30,7 +30,7 @@ public static class UserSearch
     public static async Task<(IQueryable<User> Users, bool Common)> MatchingAsync(RosterDb db, string term, CancellationToken cancellationToken)
     {
         var lower = term.ToLowerInvariant();
-        var pattern = "%" + lower.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        var pattern = Pattern(lower);
         var scan = db.Users.Where(u => EF.Functions.Like(u.SearchText!, pattern, @"\"));
         // PostgreSQL's pg_trgm index serves this LIKE directly. SQLite's FTS5 trigram table serves LIKE only
         // for terms of three or more characters without an ESCAPE clause; shorter terms or wildcards scan.
@@ -46,6 +46,19 @@ public static class UserSearch
             SELECT * FROM "Users" WHERE "Id" IN (SELECT "Id" FROM "UserSearch" WHERE "SearchText" LIKE {like})
             """), false);
     }
+
+    /// <summary>
+    /// Keeps only the matches the viewer may see matching: a hidden email address is no search key for someone
+    /// who may not read it, or it could be recovered one character at a time.
+    /// </summary>
+    public static IQueryable<User> MatchingWhatTheViewerSees(IQueryable<User> matches, string term, Guid? viewerId)
+    {
+        var pattern = Pattern(term.ToLowerInvariant());
+        return matches.Where(u => u.EmailVisible || u.Id == viewerId ||
+            EF.Functions.Like((u.Name + " " + (u.UserName ?? "")).ToLower(), pattern, @"\"));
+    }
+
+    private static string Pattern(string lower) => "%" + lower.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
 
     /// <summary>
     /// Builds the trigram index of the provider the migration runs on. On SQLite the Id is indexed too,

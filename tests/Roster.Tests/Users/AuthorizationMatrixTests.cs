@@ -65,6 +65,8 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["GET /"] = Access.SignedIn,
         ["GET /users"] = Access.SignedIn,
         ["GET /user/{id:guid}"] = Access.SignedIn,
+        ["GET /confirm-email/{token}"] = Access.SignedIn,
+        ["POST /confirm-email/{token}"] = Access.SignedIn,
         ["GET /account"] = Access.SignedIn,
         ["POST /account?handler=Profile"] = Access.SignedIn,
         ["POST /account?handler=Password"] = Access.SignedIn,

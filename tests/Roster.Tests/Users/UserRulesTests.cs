@@ -55,7 +55,7 @@ public abstract class UserRulesTests(RosterFixture fixture)
 
         var page = await CreateAsync(browser, fields, file);
 
-        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains(page.Errors, e => e.Contains(expected, StringComparison.OrdinalIgnoreCase));
         Assert.Equal(fields["Email"], page.Document.QuerySelector("#email")?.GetAttribute("value") ?? "");
         Assert.Equal(fields["Name"], page.Document.QuerySelector("#name")?.GetAttribute("value") ?? "");

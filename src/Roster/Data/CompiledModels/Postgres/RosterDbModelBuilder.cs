@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0ab4ffa2-ef30-440e-a072-00a2c065e91a"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("57807466-a34f-4f88-96c0-690af95d9b31"), entityTypeCount: 27)
         {
         }
 

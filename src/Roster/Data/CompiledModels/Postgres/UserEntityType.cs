@@ -21,7 +21,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Accounts.User",
                 typeof(User),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 24,
                 unnamedIndexCount: 5,
                 keyCount: 1);
 
@@ -77,6 +77,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 fieldInfo: typeof(IdentityUser<Guid>).GetField("<EmailConfirmed>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
             emailConfirmed.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var emailSetByOther = runtimeEntityType.AddProperty(
+                "EmailSetByOther",
+                typeof(bool),
+                propertyInfo: typeof(User).GetProperty("EmailSetByOther", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(User).GetField("<EmailSetByOther>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            emailSetByOther.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var emailVisible = runtimeEntityType.AddProperty(
                 "EmailVisible",

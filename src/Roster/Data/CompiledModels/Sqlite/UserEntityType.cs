@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Accounts.User",
                 typeof(User),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 24,
                 unnamedIndexCount: 5,
                 keyCount: 1);
 
@@ -69,6 +69,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 typeof(bool),
                 propertyInfo: typeof(IdentityUser<Guid>).GetProperty("EmailConfirmed", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(IdentityUser<Guid>).GetField("<EmailConfirmed>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+
+            var emailSetByOther = runtimeEntityType.AddProperty(
+                "EmailSetByOther",
+                typeof(bool),
+                propertyInfo: typeof(User).GetProperty("EmailSetByOther", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(User).GetField("<EmailSetByOther>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
 
             var emailVisible = runtimeEntityType.AddProperty(
