@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0ab4ffa2-ef30-440e-a072-00a2c065e91a"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("ec1c7122-0a2b-4cc3-a87c-4aad7e04449a"), entityTypeCount: 27)
         {
         }
 

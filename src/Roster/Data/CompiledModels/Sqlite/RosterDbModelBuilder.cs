@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fe57c969-1bbf-4b56-8b5e-3fb4635d9a85"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("03ab3710-456a-42a6-9ccb-40920b3df2c9"), entityTypeCount: 27)
         {
         }
 
