@@ -93,7 +93,8 @@ public sealed class OutboundHttp : IDisposable
     /// <summary>Resolves the host and connects only if every address it has may be reached: a name that mixes a public address with a private one is refused.</summary>
     private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivate, CancellationToken cancellationToken)
     {
-        var addresses = await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
+        // A literal is its own answer (and Dns refuses 0.0.0.0 with an error of its own rather than ours).
+        var addresses = IPAddress.TryParse(endPoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
         if (addresses.Length == 0)
             throw new HttpRequestException($"{endPoint.Host} has no address.");
         if (addresses.FirstOrDefault(a => !OutboundAddresses.MayReach(a, allowPrivate)) is { } refused)
