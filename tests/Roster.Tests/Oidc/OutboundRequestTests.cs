@@ -105,7 +105,7 @@ public abstract class OutboundRequestTests(RosterFixture fixture)
     }
 
     [Fact]
-    public async Task AnAppOperatorMaySetALogoutUriAtARedirectOriginAndAnAdminAMetadataOneNever()
+    public async Task AnAppOperatorMaySetALogoutUriAtARedirectOriginOnlyAnAdminVouchesForItAndNobodySetsAMetadataOne()
     {
         var (appId, _, operatorUser, _) = await OperatedAppAsync();
         var (admin, _) = await Server.SignedInAsync(Role.Admin);
@@ -119,6 +119,15 @@ public abstract class OutboundRequestTests(RosterFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, metadata.StatusCode);
         Assert.Contains("never contacts", await metadata.Content.ReadAsStringAsync());
         Assert.Equal("https://notes.example.org/backchannel", (await StoredAsync(appId)).BackChannelLogoutUri);
+        Assert.False((await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("backChannelLogoutUriTrusted").GetBoolean());
+
+        // An admin saving the same URI vouches for it; the operator saving other settings keeps that.
+        using var vouched = await adminApi.PutAsJsonAsync($"/api/v1/apps/{appId}/sign-on", new { backChannelLogoutUri = "https://notes.example.org/backchannel" });
+        using var kept = await operatorApi.PutAsJsonAsync($"/api/v1/apps/{appId}/sign-on", new { tokenSigningAlgorithm = "ES256" });
+        using var changed = await operatorApi.PutAsJsonAsync($"/api/v1/apps/{appId}/sign-on", new { backChannelLogoutUri = "https://notes.example.org/other" });
+        Assert.True((await vouched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("backChannelLogoutUriTrusted").GetBoolean());
+        Assert.True((await kept.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("backChannelLogoutUriTrusted").GetBoolean());
+        Assert.False((await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("backChannelLogoutUriTrusted").GetBoolean());
     }
 
     [Fact]
