@@ -39,6 +39,12 @@ public sealed class App
 
     public string? BackChannelLogoutUri { get; set; }
 
+    /// <summary>
+    /// Whether an admin set the current back-channel logout URI, and so vouched for it: only then may
+    /// Roster deliver to a loopback or private address (<see cref="Roster.Hosting.OutboundHttp"/>).
+    /// </summary>
+    public bool BackChannelLogoutUriTrusted { get; set; }
+
     /// <summary>SHA-256 of the password of the app's LDAP service account (shown once); null when it has none.</summary>
     public string? LdapPasswordHash { get; set; }
 

@@ -39,8 +39,11 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         var uris = UriList(settings.RedirectUris, "RedirectUris", "app.redirect_uri", "redirect URI", errors);
         var afterLogout = UriList(settings.PostLogoutRedirectUris, "PostLogoutRedirectUris", "app.post_logout_redirect_uri", "post-logout redirect URI", errors);
         var logout = UserRules.Clean(settings.BackChannelLogoutUri);
-        if (logout.Length > 0 && !IsCallbackUri(logout))
-            errors.Add(new("app.backchannel_logout_uri", $"\"{logout}\" cannot be a back-channel logout URI: use an absolute https:// address (http:// only for localhost).", "BackChannelLogoutUri"));
+        var byAdmin = Permissions.IsAdmin(actor.Role);
+        // An operator saving the form again leaves an admin's URI as the admin vouched for it.
+        var kept = logout == (app.BackChannelLogoutUri ?? "") && !byAdmin;
+        if (logout.Length > 0 && !kept)
+            errors.AddRange(LogoutUriErrors(logout, uris, byAdmin));
         var algorithm = UserRules.Clean(settings.TokenSigningAlgorithm);
         if (!SigningAlgorithms.All.Contains(algorithm))
             errors.Add(new("app.signing_algorithm", "Choose RS256 or ES256 for the token signatures.", "TokenSigningAlgorithm"));
@@ -50,6 +53,7 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         app.RedirectUris = string.Join('\n', uris);
         app.PostLogoutRedirectUris = string.Join('\n', afterLogout);
         app.BackChannelLogoutUri = logout.Length == 0 ? null : logout;
+        app.BackChannelLogoutUriTrusted = logout.Length > 0 && (byAdmin || kept && app.BackChannelLogoutUriTrusted);
         app.TokenSigningAlgorithm = algorithm;
         return await SaveAsync(actor, app, "sign-on settings", cancellationToken);
     }
@@ -132,6 +136,31 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         errors.AddRange(uris.Where(u => !IsCallbackUri(u)).Select(u => new Error(code,
             $"\"{u}\" cannot be a {what}: use an absolute https:// address without a #fragment (http:// only for localhost).", field)));
         return uris;
+    }
+
+    /// <summary>
+    /// Roster POSTs to this URI from inside its own network, so it is a request-forgery risk (OutboundHttp).
+    /// Admins may name any http(s) address; an app's operator only one at the origin of one of the app's
+    /// redirect URIs, and never a loopback or private one. Nobody may name link-local or metadata addresses.
+    /// Host names are checked again, as resolved, at every delivery.
+    /// </summary>
+    private static IEnumerable<Error> LogoutUriErrors(string logout, List<string> redirectUris, bool byAdmin)
+    {
+        Error Refused(string why) => new("app.backchannel_logout_uri", $"\"{logout}\" cannot be a back-channel logout URI: {why}", "BackChannelLogoutUri");
+        if (logout.Length > 2000 || !Uri.TryCreate(logout, UriKind.Absolute, out var uri) || logout.Contains('#') ||
+            uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+        {
+            yield return Refused("use an absolute https:// (or http://) address without a #fragment.");
+            yield break;
+        }
+        var kind = OutboundAddresses.ClassifyHost(uri.Host);
+        if (kind == AddressKind.Forbidden)
+            yield return Refused("its address is link-local, a cloud metadata service or otherwise reserved, and Roster never contacts it.");
+        else if (kind == AddressKind.Private && !byAdmin)
+            yield return Refused("it points at a loopback or private address, which only an admin may choose.");
+        else if (!byAdmin && !redirectUris.Any(r => Uri.TryCreate(r, UriKind.Absolute, out var redirect) &&
+            redirect.GetLeftPart(UriPartial.Authority) == uri.GetLeftPart(UriPartial.Authority)))
+            yield return Refused("it must share its scheme, host and port with one of the app's redirect URIs; only an admin may choose another.");
     }
 
     /// <summary>https, or http for the loopback addresses native apps listen on (RFC 8252 section 7.3); never a fragment (RFC 6749 section 3.1.2).</summary>

@@ -9,7 +9,8 @@ namespace Roster.Apps;
 
 public sealed record AppDto(
     Guid Id, string Name, string LaunchUrl, string Description, DirectoryMode DirectoryMode, AppAccess Access, IReadOnlyList<Guid> Groups, IReadOnlyList<Guid> Operators,
-    string ClientId, bool PublicClient, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, string? BackChannelLogoutUri, string TokenSigningAlgorithm);
+    string ClientId, bool PublicClient, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, string? BackChannelLogoutUri, string TokenSigningAlgorithm,
+    bool BackChannelLogoutUriTrusted);
 
 public sealed record LaunchableAppDto(Guid Id, string Name, string LaunchUrl, string Description);
 
@@ -107,6 +108,7 @@ public static class AppsApi
         var groups = await db.AppGroups.Where(a => a.AppId == id).Select(a => a.GroupId).ToListAsync(cancellationToken);
         var operators = await db.AppOperators.Where(o => o.AppId == id).Select(o => o.UserId).ToListAsync(cancellationToken);
         return new AppDto(app.Id, app.Name, app.LaunchUrl, app.Description, app.DirectoryMode, app.Access, groups, operators,
-            app.ClientId, app.ClientSecretHash is null, AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm);
+            app.ClientId, app.ClientSecretHash is null, AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm,
+            app.BackChannelLogoutUriTrusted);
     }
 }

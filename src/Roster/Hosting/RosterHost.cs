@@ -34,6 +34,8 @@ public static class RosterHost
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddSingleton<Links>();
+        // Every call to an address someone typed into Roster's settings goes through this one vetted client.
+        services.AddSingleton<OutboundHttp>();
         services.AddAudit();
         services.AddRosterDatabase(configuration);
         services.AddMail(configuration);

@@ -26,4 +26,7 @@ public sealed class OutboxMessage
     public DateTime NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>When delivery was abandoned because no retry could succeed (a refused address); <see cref="LastError"/> says why.</summary>
+    public DateTime? GaveUpAt { get; set; }
 }

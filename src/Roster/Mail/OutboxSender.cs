@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Data;
+using Roster.Hosting;
 
 namespace Roster.Mail;
 
@@ -55,17 +56,16 @@ public sealed class OutboxSender(
 
         try
         {
-            if (message.Channel == OutboxChannel.BackChannelLogout)
-                await scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken);
+            var refusal = message.Channel == OutboxChannel.BackChannelLogout
+                ? await scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken)
+                : await SendMailAsync(message, cancellationToken);
+            if (refusal is null)
+                MarkSent(message);
             else
-                await transport.SendAsync(message, cancellationToken);
-            message.SentAt = clock.GetUtcNow().UtcDateTime;
-            message.LastError = null;
-            // The body may hold a single-use link; once delivered it has no reason to stay readable here.
-            message.TextBody = "";
-            message.HtmlBody = "";
+                GiveUp(message, refusal, now);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        // A target's timeout is a cancellation to HttpClient, but not of this sender: it is retried like any failure.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             message.NextAttemptAt = now + RetryDelay(message.Attempts);
             message.LastError = e.Message;
@@ -79,12 +79,35 @@ public sealed class OutboxSender(
         return true;
     }
 
+    private async Task<Error?> SendMailAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await transport.SendAsync(message, cancellationToken);
+        return null;
+    }
+
+    private void MarkSent(OutboxMessage message)
+    {
+        message.SentAt = clock.GetUtcNow().UtcDateTime;
+        message.LastError = null;
+        // The body may hold a single-use link; once delivered it has no reason to stay readable here.
+        message.TextBody = "";
+        message.HtmlBody = "";
+    }
+
+    /// <summary>A message whose address is refused (a logout URI at a private address nobody trusted) stays refused however often it is tried.</summary>
+    private void GiveUp(OutboxMessage message, Error refusal, DateTime now)
+    {
+        message.GaveUpAt = now;
+        message.LastError = refusal.Message;
+        log.LogWarning("Gave up delivering \"{Subject}\" to {To}: {Error} Retrying cannot help; fix the address.", message.Subject, message.To, refusal.Message);
+    }
+
     private static IQueryable<OutboxMessage> Due(RosterDb db, DateTime now) => db.Database.IsNpgsql()
         ? db.Outbox.FromSql($"""
-            SELECT * FROM "Outbox" WHERE "SentAt" IS NULL AND "NextAttemptAt" <= {now}
+            SELECT * FROM "Outbox" WHERE "SentAt" IS NULL AND "GaveUpAt" IS NULL AND "NextAttemptAt" <= {now}
             ORDER BY "NextAttemptAt" LIMIT 1 FOR UPDATE SKIP LOCKED
             """)
-        : db.Outbox.Where(m => m.SentAt == null && m.NextAttemptAt <= now).OrderBy(m => m.NextAttemptAt).Take(1);
+        : db.Outbox.Where(m => m.SentAt == null && m.GaveUpAt == null && m.NextAttemptAt <= now).OrderBy(m => m.NextAttemptAt).Take(1);
 
     private TimeSpan RetryDelay(int failedAttempts)
     {

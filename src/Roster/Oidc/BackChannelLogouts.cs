@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Roster.Apps;
 using Roster.Data;
+using Roster.Hosting;
 using Roster.Mail;
 
 namespace Roster.Oidc;
@@ -9,18 +12,8 @@ namespace Roster.Oidc;
 /// survive crashes and are retried like emails. The logout token is signed at delivery time, so a retry
 /// is never refused as stale; the app's current back-channel URI is used.
 /// </summary>
-public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, IClientStore clients, TokenIssuer tokens)
+public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, IClientStore clients, TokenIssuer tokens, OutboundHttp http)
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler
-    {
-        // A logout URI answers; it does not send Roster elsewhere.
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    })
-    {
-        Timeout = TimeSpan.FromSeconds(10),
-    };
-
     private sealed record Notice(string Subject, string SessionId);
 
     public void Enqueue(string clientId, string subject, string sessionId)
@@ -38,16 +31,28 @@ public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, IClientS
         });
     }
 
-    /// <summary>Posts the logout token; throws when the app does not confirm with a 2xx, so the outbox retries.</summary>
-    public async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts the logout token. Throws when the app does not confirm with a 2xx, so the outbox retries; returns
+    /// the refusal when the URI's address may not be reached, which no retry can change.
+    /// </summary>
+    public async Task<Error?> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         var notice = JsonSerializer.Deserialize<Notice>(message.TextBody)!;
+        // Read here rather than from the cached client: whether an admin vouched for the URI decides where it may go.
+        var target = await db.Apps.AsNoTracking()
+            .Where(a => a.ClientId == message.To && a.DirectoryMode == DirectoryMode.UseRoster && a.BackChannelLogoutUri != null)
+            .Select(a => new { Uri = a.BackChannelLogoutUri!, Trusted = a.BackChannelLogoutUriTrusted })
+            .SingleOrDefaultAsync(cancellationToken);
         // An app deleted, or its logout URI removed, since: there is no one left to tell.
-        if (await clients.FindAsync(message.To, cancellationToken) is not { BackChannelLogoutUri: { } uri } client)
-            return;
+        if (target is null || await clients.FindAsync(message.To, cancellationToken) is not { } client)
+            return null;
         var token = await tokens.LogoutTokenAsync(client, notice.Subject, notice.SessionId, cancellationToken);
-        using var response = await Http.PostAsync(uri, new FormUrlEncodedContent([KeyValuePair.Create("logout_token", token)]), cancellationToken);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"{client.Name} answered the back-channel logout with {(int)response.StatusCode}.");
+        var sent = await http.PostAsync(new Uri(target.Uri), new FormUrlEncodedContent([KeyValuePair.Create("logout_token", token)]),
+            allowPrivate: target.Trusted, cancellationToken);
+        if (!sent.Succeeded)
+            return sent.Errors[0];
+        if (!sent.Value!.Succeeded)
+            throw new HttpRequestException($"{client.Name} answered the back-channel logout with {(int)sent.Value.Status}.");
+        return null;
     }
 }

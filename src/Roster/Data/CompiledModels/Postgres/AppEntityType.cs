@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -50,6 +50,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 nullable: true,
                 maxLength: 2000);
             backChannelLogoutUri.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var backChannelLogoutUriTrusted = runtimeEntityType.AddProperty(
+                "BackChannelLogoutUriTrusted",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("BackChannelLogoutUriTrusted", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<BackChannelLogoutUriTrusted>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            backChannelLogoutUriTrusted.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var clientId = runtimeEntityType.AddProperty(
                 "ClientId",

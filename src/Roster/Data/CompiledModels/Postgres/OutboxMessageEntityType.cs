@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Mail.OutboxMessage",
                 typeof(OutboxMessage),
                 baseEntityType,
-                propertyCount: 11,
+                propertyCount: 12,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -58,6 +58,15 @@ namespace Roster.Data.CompiledModels.Postgres
                 valueConverter: new RosterDb.UtcConverter());
             createdAt.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
             createdAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var gaveUpAt = runtimeEntityType.AddProperty(
+                "GaveUpAt",
+                typeof(DateTime?),
+                propertyInfo: typeof(OutboxMessage).GetProperty("GaveUpAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OutboxMessage).GetField("<GaveUpAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new RosterDb.UtcConverter());
+            gaveUpAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var htmlBody = runtimeEntityType.AddProperty(
                 "HtmlBody",

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("57807466-a34f-4f88-96c0-690af95d9b31"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("ec1c7122-0a2b-4cc3-a87c-4aad7e04449a"), entityTypeCount: 27)
         {
         }
 

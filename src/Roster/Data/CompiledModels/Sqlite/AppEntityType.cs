@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -46,6 +46,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(App).GetField("<BackChannelLogoutUri>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 2000);
+
+            var backChannelLogoutUriTrusted = runtimeEntityType.AddProperty(
+                "BackChannelLogoutUriTrusted",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("BackChannelLogoutUriTrusted", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<BackChannelLogoutUriTrusted>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var clientId = runtimeEntityType.AddProperty(
                 "ClientId",

@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Mail.OutboxMessage",
                 typeof(OutboxMessage),
                 baseEntityType,
-                propertyCount: 11,
+                propertyCount: 12,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -53,6 +53,14 @@ namespace Roster.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(OutboxMessage).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new RosterDb.UtcConverter());
             createdAt.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
+
+            var gaveUpAt = runtimeEntityType.AddProperty(
+                "GaveUpAt",
+                typeof(DateTime?),
+                propertyInfo: typeof(OutboxMessage).GetProperty("GaveUpAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OutboxMessage).GetField("<GaveUpAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new RosterDb.UtcConverter());
 
             var htmlBody = runtimeEntityType.AddProperty(
                 "HtmlBody",

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e116a8e4-d3e0-4cc3-b5b9-3450562d0cb3"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("03ab3710-456a-42a6-9ccb-40920b3df2c9"), entityTypeCount: 27)
         {
         }
 
