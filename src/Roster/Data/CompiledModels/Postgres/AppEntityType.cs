@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -41,6 +41,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 fieldInfo: typeof(App).GetField("<Access>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             access.SetSentinelFromProviderValue(0);
             access.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var apiScopes = runtimeEntityType.AddProperty(
+                "ApiScopes",
+                typeof(string),
+                propertyInfo: typeof(App).GetProperty("ApiScopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<ApiScopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 5050);
+            apiScopes.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var backChannelLogoutUri = runtimeEntityType.AddProperty(
                 "BackChannelLogoutUri",

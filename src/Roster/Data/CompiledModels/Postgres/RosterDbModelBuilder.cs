@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0ab4ffa2-ef30-440e-a072-00a2c065e91a"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("e315c508-7595-464f-a2be-7f253fdd08fd"), entityTypeCount: 27)
         {
         }
 

@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 15,
+                propertyCount: 16,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -38,6 +38,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(App).GetProperty("Access", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(App).GetField("<Access>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             access.SetSentinelFromProviderValue(0);
+
+            var apiScopes = runtimeEntityType.AddProperty(
+                "ApiScopes",
+                typeof(string),
+                propertyInfo: typeof(App).GetProperty("ApiScopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<ApiScopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 5050);
 
             var backChannelLogoutUri = runtimeEntityType.AddProperty(
                 "BackChannelLogoutUri",

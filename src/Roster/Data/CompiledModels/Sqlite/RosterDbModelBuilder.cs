@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fe57c969-1bbf-4b56-8b5e-3fb4635d9a85"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("01c10da0-eb63-4274-bfa4-0a5d4ebbc91d"), entityTypeCount: 27)
         {
         }
 
