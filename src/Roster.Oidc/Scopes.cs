@@ -14,6 +14,25 @@ public static class Scopes
     public static readonly string[] Claims =
         ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "name", "preferred_username", "picture", "email", "email_verified", "groups"];
 
+    /// <summary>The longest API scope an app may list; a requested scope longer than this cannot be granted.</summary>
+    public const int MaxApiScopeLength = 100;
+
+    /// <summary>How many API scopes an app may list.</summary>
+    public const int MaxApiScopes = 50;
+
+    /// <summary>
+    /// The longest scope parameter a client-credentials request may carry: every listed scope once, space-separated.
+    /// Anything longer repeats a scope or asks for one not listed, so it is refused before it is split.
+    /// </summary>
+    public const int MaxApiScopeParameter = MaxApiScopes * (MaxApiScopeLength + 1);
+
+    /// <summary>
+    /// RFC 6749 section 3.3: <c>scope-token = 1*( %x21 / %x23-5B / %x5D-7E )</c>, printable ASCII without space,
+    /// '"' and '\', so a scope can be echoed in an error description as is; and no longer than Roster keeps.
+    /// </summary>
+    public static bool IsApiScope(string? scope) =>
+        scope is { Length: > 0 and <= MaxApiScopeLength } && scope.All(c => c is '\x21' or >= '\x23' and <= '\x5B' or >= '\x5D' and <= '\x7E');
+
     public static IReadOnlyList<string> Parse(string? scope) =>
         (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
 

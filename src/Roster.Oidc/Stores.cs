@@ -4,7 +4,8 @@ namespace Roster.Oidc;
 
 /// <summary>
 /// A registered relying party. A confidential client proves itself with its secret; a public one
-/// (no secret) cannot keep one, so it must use PKCE.
+/// (no secret) cannot keep one, so it must use PKCE. <see cref="ApiScopes"/> are the only scopes it may
+/// give itself with client credentials, in the order its administrator listed them.
 /// </summary>
 public sealed record OidcClient(
     string ClientId,
@@ -13,7 +14,8 @@ public sealed record OidcClient(
     IReadOnlyList<string> RedirectUris,
     IReadOnlyList<string> PostLogoutRedirectUris,
     string? BackChannelLogoutUri,
-    string SigningAlgorithm);
+    string SigningAlgorithm,
+    IReadOnlyList<string> ApiScopes);
 
 /// <summary>The apps Roster signs people in to.</summary>
 public interface IClientStore

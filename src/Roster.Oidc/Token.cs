@@ -146,15 +146,28 @@ public static class Token
             return OidcResults.Error(OidcError.InvalidGrant("The refresh token was already used; every token of this sign-in is revoked."));
         }
 
-        /// <summary>RFC 6749 section 4.4: a confidential client acting for itself; no person, so no ID or refresh token.</summary>
+        /// <summary>
+        /// RFC 6749 section 4.4: a confidential client acting for itself; no person, so no ID or refresh token.
+        /// The client gets only API scopes its app lists: a resource server trusts the token's scope, so a scope
+        /// copied from the request would let a client grant itself anything. Anything unlisted, the OpenID scopes
+        /// included (they are about a person), is <c>invalid_scope</c> (section 5.2); the token has exactly what was
+        /// asked for, in the app's order. Only a well-formed scope is named in the error: nothing long is echoed.
+        /// </summary>
         public async Task<IResult> ClientCredentialsAsync()
         {
             if (!Client.IsConfidential)
                 return OidcResults.Error(OidcError.UnauthorizedClient("Only a client with a secret may use client_credentials."));
-            var requested = Scopes.Parse(Parameters["scope"]);
-            if (requested.Any(Scopes.Supported.Contains))
-                return OidcResults.Error(OidcError.InvalidScope("Client-credentials tokens act for the app, not a person: the OpenID scopes do not apply."));
-            var scope = string.Join(' ', requested);
+            // Section 3.3: with no scope parameter the client gets its app's whole list, as Auth0 does.
+            var parameter = Parameters["scope"];
+            if (parameter?.Length > Scopes.MaxApiScopeParameter)
+                return OidcResults.Error(OidcError.InvalidScope("The scope parameter is longer than all the scopes this client may request together."));
+            var requested = parameter is null ? Client.ApiScopes : Scopes.Parse(parameter);
+            if (requested.FirstOrDefault(s => !Client.ApiScopes.Contains(s)) is { } unlisted)
+                return OidcResults.Error(OidcError.InvalidScope(Scopes.IsApiScope(unlisted)
+                    ? $"This client may not request the scope \"{unlisted}\"; its app's administrator can list it under the app's API scopes."
+                    : "The scope parameter holds a malformed scope or one longer than any this client may request."));
+
+            var scope = string.Join(' ', Client.ApiScopes.Where(requested.Contains));
             var access = await Tokens.AccessTokenAsync(Client, scope, grant: null, CancellationToken);
             var body = new Dictionary<string, object>
             {

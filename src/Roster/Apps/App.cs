@@ -48,6 +48,12 @@ public sealed class App
     /// <summary>SHA-256 of the password of the app's LDAP service account (shown once); null when it has none.</summary>
     public string? LdapPasswordHash { get; set; }
 
+    /// <summary>
+    /// The API scopes the app may give itself with client credentials, space-separated in the order listed;
+    /// empty when it may have none. Each is an RFC 6749 scope-token (see <see cref="Roster.Oidc.Scopes.IsApiScope"/>).
+    /// </summary>
+    public string ApiScopes { get; set; } = "";
+
     /// <summary>RS256 (the default every client supports) or ES256.</summary>
     public string TokenSigningAlgorithm { get; set; } = "RS256";
 

@@ -9,7 +9,9 @@ using Roster.Users;
 
 namespace Roster.Apps;
 
-public sealed record SignOnSettings(string? RedirectUris, string? PostLogoutRedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm);
+/// <summary>An app's OpenID Connect settings; <see cref="ApiScopes"/> null leaves the app's API scopes as they are.</summary>
+public sealed record SignOnSettings(
+    string? RedirectUris, string? PostLogoutRedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm, IReadOnlyList<string>? ApiScopes = null);
 
 /// <summary>
 /// How an app signs people in: its OpenID Connect client settings (redirect URIs, back-channel logout URI,
@@ -29,6 +31,13 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
     public static IReadOnlyList<string> Lines(string joined) =>
         joined.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The app row's space-separated API scopes, as a list.</summary>
+    public static IReadOnlyList<string> ApiScopeList(string joined) => joined.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>API scopes as a person types them: separated by spaces or new lines.</summary>
+    public static IReadOnlyList<string> SplitApiScopes(string? text) =>
+        (text ?? "").Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+
     public async Task<Result<App>> UpdateAsync(Actor actor, Guid id, SignOnSettings settings, CancellationToken cancellationToken = default)
     {
         var found = await FindAsync(actor, id, cancellationToken);
@@ -47,6 +56,8 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         var algorithm = UserRules.Clean(settings.TokenSigningAlgorithm);
         if (!SigningAlgorithms.All.Contains(algorithm))
             errors.Add(new("app.signing_algorithm", "Choose RS256 or ES256 for the token signatures.", "TokenSigningAlgorithm"));
+        var apiScopes = settings.ApiScopes ?? ApiScopeList(app.ApiScopes);
+        errors.AddRange(ApiScopeErrors(apiScopes));
         if (errors.Count > 0)
             return Result<App>.Fail(errors);
 
@@ -55,6 +66,7 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         app.BackChannelLogoutUri = logout.Length == 0 ? null : logout;
         app.BackChannelLogoutUriTrusted = logout.Length > 0 && (byAdmin || kept && app.BackChannelLogoutUriTrusted);
         app.TokenSigningAlgorithm = algorithm;
+        app.ApiScopes = string.Join(' ', apiScopes);
         return await SaveAsync(actor, app, "sign-on settings", cancellationToken);
     }
 
@@ -162,6 +174,26 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
             redirect.GetLeftPart(UriPartial.Authority) == uri.GetLeftPart(UriPartial.Authority)))
             yield return Refused("it must share its scheme, host and port with one of the app's redirect URIs; only an admin may choose another.");
     }
+
+    /// <summary>
+    /// What is wrong with a list of API scopes: each an RFC 6749 scope-token (printable ASCII, no spaces, '"' or '\'),
+    /// listed once (scopes are case-sensitive, section 3.3), and few and short enough to be carried on every token.
+    /// A refused scope is named clipped, so pasting something huge does not come back whole.
+    /// </summary>
+    private static IEnumerable<Error> ApiScopeErrors(IReadOnlyList<string> scopes)
+    {
+        const string code = "app.api_scope", field = "ApiScopes";
+        if (scopes.Count > Scopes.MaxApiScopes)
+            yield return new(code, $"An app can have at most {Scopes.MaxApiScopes} API scopes.", field);
+        foreach (var scope in scopes.Where(s => !Scopes.IsApiScope(s)).Take(5))
+            yield return new(code, $"\"{Clip(scope)}\" cannot be an API scope: use 1 to {Scopes.MaxApiScopeLength} printable ASCII characters without spaces, '\"' or '\\'.", field);
+        foreach (var scope in scopes.Where(Scopes.IsApiScope).GroupBy(s => s, StringComparer.Ordinal).Where(g => g.Count() > 1).Take(5))
+            yield return new(code, $"The API scope \"{scope.Key}\" is listed more than once.", field);
+    }
+
+    /// <summary>At most 40 characters of <paramref name="text"/>, control characters shown as '?', so an error stays one short line.</summary>
+    private static string Clip(string? text) =>
+        new string((text ?? "").Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (text?.Length > 40 ? "…" : "");
 
     /// <summary>https, or http for the loopback addresses native apps listen on (RFC 8252 section 7.3); never a fragment (RFC 6749 section 3.1.2).</summary>
     private static bool IsCallbackUri(string value) =>

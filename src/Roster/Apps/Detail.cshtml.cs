@@ -22,6 +22,7 @@ public sealed class DetailModel(
     [BindProperty] public string? PostLogoutRedirectUris { get; set; }
     [BindProperty] public string? BackChannelLogoutUri { get; set; }
     [BindProperty] public string? TokenSigningAlgorithm { get; set; }
+    [BindProperty] public string? ApiScopes { get; set; }
 
     public string? NewSecret { get; private set; }
     public string? NewLdapPassword { get; private set; }
@@ -58,7 +59,8 @@ public sealed class DetailModel(
         await AfterAsync(id, await changes.SetOperatorsAsync(await current.GetAsync(), id, (Operators ?? "").Split([',', '\n', '\r', ';', ' ']), cancellationToken), "operators", cancellationToken);
 
     public async Task<IActionResult> OnPostSignOnAsync(Guid id, CancellationToken cancellationToken) =>
-        await AfterAsync(id, await signOn.UpdateAsync(await current.GetAsync(), id, new SignOnSettings(RedirectUris, PostLogoutRedirectUris, BackChannelLogoutUri, TokenSigningAlgorithm), cancellationToken), "sign-on", cancellationToken);
+        await AfterAsync(id, await signOn.UpdateAsync(await current.GetAsync(), id, new SignOnSettings(RedirectUris, PostLogoutRedirectUris, BackChannelLogoutUri, TokenSigningAlgorithm,
+            AppSignOn.SplitApiScopes(ApiScopes)), cancellationToken), "sign-on", cancellationToken);
 
     public async Task<IActionResult> OnPostRemoveSecretAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await signOn.RemoveSecretAsync(await current.GetAsync(), id, cancellationToken), "public", cancellationToken);
@@ -118,6 +120,7 @@ public sealed class DetailModel(
             PostLogoutRedirectUris = app.PostLogoutRedirectUris;
             BackChannelLogoutUri = app.BackChannelLogoutUri;
             TokenSigningAlgorithm = app.TokenSigningAlgorithm;
+            ApiScopes = string.Join('\n', AppSignOn.ApiScopeList(app.ApiScopes));
             Operators = string.Join(", ", await Db.AppOperators.Where(o => o.AppId == id)
                 .Join(Db.Users, o => o.UserId, u => u.Id, (_, u) => u.UserName ?? u.Email).ToListAsync(cancellationToken));
         }

@@ -246,6 +246,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             app.Property(a => a.BackChannelLogoutUri).HasMaxLength(2000);
             app.Property(a => a.PostLogoutRedirectUris).HasMaxLength(4000);
             app.Property(a => a.TokenSigningAlgorithm).HasMaxLength(16);
+            app.Property(a => a.ApiScopes).HasMaxLength(Scopes.MaxApiScopeParameter);
         });
         builder.Entity<AppGroup>(allowed =>
         {

@@ -107,6 +107,79 @@ public abstract class AppSignOnTests(RosterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.Equal("https://notes.example.org/cb", (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("redirectUris")[0].GetString());
     }
+
+    [Fact]
+    public async Task ApiScopesAreSavedFromThePageAndOnesThatAreNotScopeTokensAreRefusedKeepingWhatWasTyped()
+    {
+        var (admin, path, id) = await NewAppAsync();
+
+        var saved = await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
+        {
+            ["TokenSigningAlgorithm"] = "RS256", ["ApiScopes"] = "notes:read\r\nnotes:write  https://api.example.org/notes",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, saved.Status);
+        Assert.Equal("notes:read notes:write https://api.example.org/notes", (await StoredAsync(id)).ApiScopes);
+
+        foreach (var (typed, expected) in new[]
+        {
+            ("notes:read say\"hi\"", "cannot be an API scope"),
+            ("notes:read back\\slash", "cannot be an API scope"),
+            ("notes:read café", "cannot be an API scope"),
+            ("notes:read " + new string('x', 101), "cannot be an API scope"),
+            ("notes:read notes:read", "listed more than once"),
+            (string.Join(' ', Enumerable.Range(0, 51).Select(i => $"s{i}")), "at most 50 API scopes"),
+        })
+        {
+            var refused = await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
+            {
+                ["TokenSigningAlgorithm"] = "RS256", ["ApiScopes"] = typed,
+            });
+
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Contains(refused.Errors, e => e.Contains(expected));
+            Assert.Equal(typed, refused.Document.QuerySelector("#api-scopes")!.TextContent);
+            Assert.Equal("notes:read notes:write https://api.example.org/notes", (await StoredAsync(id)).ApiScopes);
+        }
+    }
+
+    [Fact]
+    public async Task AnAppOperatorSetsApiScopesThroughTheApiAndAMalformedOneChangesNothing()
+    {
+        var (admin, path, id) = await NewAppAsync();
+        var (operatorUser, _) = await Server.SignedInAsync(Role.User);
+        await admin.SubmitAsync(path, path + "?handler=Operators", new Dictionary<string, string> { ["Operators"] = operatorUser.UserName! });
+        using var api = await Server.ApiClientAsync(operatorUser);
+
+        using var saved = await api.PutAsJsonAsync($"/api/v1/apps/{id}/sign-on", new { apiScopes = new[] { "notes:read", "notes:write" } });
+        using var refused = await api.PutAsJsonAsync($"/api/v1/apps/{id}/sign-on", new { apiScopes = new[] { "notes:read", "admin write:all" } });
+        using var untouched = await api.PutAsJsonAsync($"/api/v1/apps/{id}/sign-on", new { tokenSigningAlgorithm = "ES256" });
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(["notes:read", "notes:write"], (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiScopes").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("app.api_scope", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, untouched.StatusCode);
+        Assert.Equal("notes:read notes:write", (await StoredAsync(id)).ApiScopes);
+    }
+
+    [Fact]
+    public async Task APersonWhoIsNotTheAppsOperatorCannotChangeItsApiScopes()
+    {
+        var (_, path, id) = await NewAppAsync();
+        var (user, browser) = await Server.SignedInAsync(Role.User);
+        using var api = await Server.ApiClientAsync(user);
+
+        using var response = await api.PutAsJsonAsync($"/api/v1/apps/{id}/sign-on", new { apiScopes = new[] { "admin" } });
+        var page = await browser.SubmitAsync("/", path + "?handler=SignOn", new Dictionary<string, string>
+        {
+            ["TokenSigningAlgorithm"] = "RS256", ["ApiScopes"] = "admin",
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Equal("", (await StoredAsync(id)).ApiScopes);
+    }
 }
 
 public sealed class AppSignOnOnSqlite(SqliteRoster fixture) : AppSignOnTests(fixture), IClassFixture<SqliteRoster>;

@@ -454,6 +454,65 @@ public abstract class OidcFlowTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task ClientCredentialsGrantExactlyTheListedApiScopesAskedForAndAllOfThemWhenNoneAreAsked()
+    {
+        var machine = await RelyingParty.RegisterAsync(Server, "Reports", apiScopes: ["reports:read", "reports:write", "audit"]);
+
+        var (narrowStatus, narrow, _) = await machine.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials", ["scope"] = "audit reports:read" });
+        var (allStatus, all, _) = await machine.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" });
+
+        Assert.Equal(HttpStatusCode.OK, narrowStatus);
+        Assert.Equal("reports:read audit", narrow.GetProperty("scope").GetString());
+        Assert.Equal("reports:read audit", new JsonWebToken(narrow.GetProperty("access_token").GetString()).GetClaim("scope").Value);
+        Assert.Equal(HttpStatusCode.OK, allStatus);
+        Assert.Equal("reports:read reports:write audit", all.GetProperty("scope").GetString());
+        Assert.Equal("reports:read reports:write audit", new JsonWebToken(all.GetProperty("access_token").GetString()).GetClaim("scope").Value);
+    }
+
+    [Theory]
+    [InlineData("reports:read admin")]
+    [InlineData("openid")]
+    [InlineData("Reports:read")]
+    public async Task ClientCredentialsAskingForAnUnlistedScopeAreRefusedAndIssueNothing(string scope)
+    {
+        var machine = await RelyingParty.RegisterAsync(Server, "Reports", apiScopes: ["reports:read"]);
+
+        var (status, body, _) = await machine.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials", ["scope"] = scope });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_scope"), (status, body.GetProperty("error").GetString()));
+        Assert.False(body.TryGetProperty("access_token", out _));
+    }
+
+    [Fact]
+    public async Task AnAppWithNoApiScopesCannotGrantItselfAdminAndAsksForNothingToGetATokenWithoutScope()
+    {
+        var machine = await RelyingParty.RegisterAsync(Server, "Backup");
+
+        var (status, body, _) = await machine.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials", ["scope"] = "admin write:all" });
+        var (plainStatus, plain, _) = await machine.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_scope"), (status, body.GetProperty("error").GetString()));
+        Assert.Contains("'admin'", body.GetProperty("error_description").GetString());
+        Assert.False(body.TryGetProperty("access_token", out _));
+        Assert.Equal(HttpStatusCode.OK, plainStatus);
+        Assert.False(plain.TryGetProperty("scope", out _));
+        Assert.False(new JsonWebToken(plain.GetProperty("access_token").GetString()).TryGetClaim("scope", out _));
+    }
+
+    [Fact]
+    public async Task AMegabyteScopeIsRefusedWithoutBeingEchoed()
+    {
+        var machine = await RelyingParty.RegisterAsync(Server, "Reports", apiScopes: ["reports:read"]);
+        var huge = "reports:read " + new string('x', 1 << 20);
+
+        var (status, body, _) = await machine.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials", ["scope"] = huge });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_scope"), (status, body.GetProperty("error").GetString()));
+        Assert.False(body.TryGetProperty("access_token", out _));
+        Assert.True(body.GetRawText().Length < 1000, "the refusal must not carry the scope back");
+    }
+
+    [Fact]
     public async Task RevokingARefreshTokenEndsItsGrantAndRevokingAnAccessTokenEndsThatToken()
     {
         var app = await RelyingParty.RegisterAsync(Server);

@@ -101,7 +101,7 @@ public sealed class OpenIdClientInteropTests(SqliteRoster fixture) : IClassFixtu
     [Fact]
     public async Task ClientCredentialsWithClientSecretPostIssueAnIntrospectableRevocableToken()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Backup");
+        var app = await RelyingParty.RegisterAsync(Server, "Backup", apiScopes: ["backup.write"]);
 
         var result = await RelyingPartyAsync("clientCredentials",
             new { issuer = Server.BaseUrl, clientId = app.ClientId, clientSecret = app.Secret, auth = "post", scope = "backup.write" }, Path.GetTempFileName());

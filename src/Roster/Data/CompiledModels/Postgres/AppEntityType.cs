@@ -42,6 +42,14 @@ namespace Roster.Data.CompiledModels.Postgres
             access.SetSentinelFromProviderValue(0);
             access.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var apiScopes = runtimeEntityType.AddProperty(
+                "ApiScopes",
+                typeof(string),
+                propertyInfo: typeof(App).GetProperty("ApiScopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<ApiScopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 5050);
+            apiScopes.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var backChannelLogoutUri = runtimeEntityType.AddProperty(
                 "BackChannelLogoutUri",
                 typeof(string),

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ec1c7122-0a2b-4cc3-a87c-4aad7e04449a"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("e315c508-7595-464f-a2be-7f253fdd08fd"), entityTypeCount: 27)
         {
         }
 

@@ -39,6 +39,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(App).GetField("<Access>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             access.SetSentinelFromProviderValue(0);
 
+            var apiScopes = runtimeEntityType.AddProperty(
+                "ApiScopes",
+                typeof(string),
+                propertyInfo: typeof(App).GetProperty("ApiScopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<ApiScopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 5050);
+
             var backChannelLogoutUri = runtimeEntityType.AddProperty(
                 "BackChannelLogoutUri",
                 typeof(string),

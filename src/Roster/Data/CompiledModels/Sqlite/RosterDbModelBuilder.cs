@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("03ab3710-456a-42a6-9ccb-40920b3df2c9"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("01c10da0-eb63-4274-bfa4-0a5d4ebbc91d"), entityTypeCount: 27)
         {
         }
 
