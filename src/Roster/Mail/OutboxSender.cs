@@ -55,10 +55,12 @@ public sealed class OutboxSender(
 
         try
         {
-            if (message.Channel == OutboxChannel.BackChannelLogout)
-                await scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken);
-            else
-                await transport.SendAsync(message, cancellationToken);
+            await (message.Channel switch
+            {
+                OutboxChannel.BackChannelLogout => scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken),
+                OutboxChannel.PasswordResetRequest => scope.ServiceProvider.GetRequiredService<Roster.Accounts.PasswordReset>().HandleRequestAsync(message, cancellationToken),
+                _ => transport.SendAsync(message, cancellationToken),
+            });
             message.SentAt = clock.GetUtcNow().UtcDateTime;
             message.LastError = null;
             // The body may hold a single-use link; once delivered it has no reason to stay readable here.
