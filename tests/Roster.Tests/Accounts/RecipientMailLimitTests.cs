@@ -8,7 +8,18 @@ using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Accounts;
 
-/// <summary>At most five reset and invitation emails per address and hour (the default), however they are asked for.</summary>
+/// <summary>The default limit, which the other tests' settings lift.</summary>
+public sealed class MailLimitOnSqlite() : RosterFixture("Sqlite")
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Roster:RateLimit:LinkEmailsPerRecipientPerHour"] = "5" };
+}
+
+public sealed class MailLimitOnPostgres() : RosterFixture("Postgres")
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Roster:RateLimit:LinkEmailsPerRecipientPerHour"] = "5" };
+}
+
+/// <summary>At most five reset and invitation emails per address and hour, however they are asked for.</summary>
 public abstract class RecipientMailLimitTests(RosterFixture fixture)
 {
     private const string Password = "the old password";
@@ -101,6 +112,6 @@ public abstract class RecipientMailLimitTests(RosterFixture fixture)
     }
 }
 
-public sealed class RecipientMailLimitOnSqlite(SqliteRoster fixture) : RecipientMailLimitTests(fixture), IClassFixture<SqliteRoster>;
+public sealed class RecipientMailLimitOnSqlite(MailLimitOnSqlite fixture) : RecipientMailLimitTests(fixture), IClassFixture<MailLimitOnSqlite>;
 
-public sealed class RecipientMailLimitOnPostgres(PostgresRoster fixture) : RecipientMailLimitTests(fixture), IClassFixture<PostgresRoster>;
+public sealed class RecipientMailLimitOnPostgres(MailLimitOnPostgres fixture) : RecipientMailLimitTests(fixture), IClassFixture<MailLimitOnPostgres>;
