@@ -2,7 +2,7 @@ using Roster.Bench;
 
 // Roster's benchmarks; bench/run builds, pins CPUs, chooses the mode and cleans up. Progress goes to stderr,
 // the markdown report to stdout. Modes: `all` (Suite: every measurement, one table and the raw JSON),
-// `footprint`, `oidc-grants`, `ldap-search`, `users-list`, and
+// `footprint`, `oidc-grants`, `ldap-search`, `users-list`, `enumeration`, and
 // `rs256` / `pbkdf2` / `bare-token`, the ceilings the others start in a child process on the server's CPU.
 switch (args.FirstOrDefault())
 {
@@ -20,7 +20,9 @@ switch (args.FirstOrDefault())
         return await BareTokenEndpoint.RunAsync(args[1..]);
     case UsersListBench.Mode:
         return await UsersListBench.RunAsync(args[1..]);
+    case EnumerationBench.Mode:
+        return await EnumerationBench.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|rs256|pbkdf2|bare-token [OPTIONS]");
+        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|enumeration|rs256|pbkdf2|bare-token [OPTIONS]");
         return 2;
 }

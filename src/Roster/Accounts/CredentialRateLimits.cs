@@ -10,6 +10,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Credential form posts (sign-in, forgot and reset password, invitations, password change) one client address may make per minute.</summary>
     public int CredentialAttemptsPerMinute { get; set; } = 20;
+
+    /// <summary>Password-reset and invitation emails one address may receive per hour, however they were asked for.</summary>
+    public int LinkEmailsPerRecipientPerHour { get; set; } = 5;
 }
 
 /// <summary>
@@ -27,6 +30,7 @@ public static class CredentialRateLimits
         var settings = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddSingleton(settings);
         services.AddSingleton<CredentialCounters>();
+        services.AddSingleton<RecipientMailLimit>();
         services.AddHostedService<CredentialCounterCleanup>();
         services.AddSingleton(new FailedTokenAttempts(settings.CredentialAttemptsPerMinute));
         return services;
@@ -63,9 +67,9 @@ public sealed class CredentialCounterCleanup(CredentialCounters counters, TimePr
 {
     protected override string What => "Old credential counts";
 
-    // The longest window any count uses: an unknown name's lockout.
+    // The longest window any count uses: an unknown name's lockout, or the hour of a recipient's emails.
     protected override Task CleanAsync(CancellationToken cancellationToken) =>
-        counters.PurgeAsync(accounts.Value.LockoutDuration + TimeSpan.FromMinutes(1), cancellationToken);
+        counters.PurgeAsync(TimeSpan.FromTicks(Math.Max(accounts.Value.LockoutDuration.Ticks, RecipientMailLimit.Window.Ticks)) + TimeSpan.FromMinutes(1), cancellationToken);
 }
 
 /// <summary>

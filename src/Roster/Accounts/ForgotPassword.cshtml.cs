@@ -7,7 +7,7 @@ using Roster.Mail;
 namespace Roster.Accounts;
 
 [AllowAnonymous]
-public sealed class ForgotPasswordModel(PasswordReset reset, IOptions<AccountOptions> options) : PageModel
+public sealed class ForgotPasswordModel(PasswordReset reset, OutboxSignal outbox, IOptions<AccountOptions> options) : PageModel
 {
     [BindProperty] public string Identifier { get; set; } = "";
 
@@ -24,7 +24,13 @@ public sealed class ForgotPasswordModel(PasswordReset reset, IOptions<AccountOpt
             Errors.Add("Enter the email or username of your account.");
             return Page();
         }
-        await reset.RequestAsync(Identifier, cancellationToken);
+        await reset.RequestAsync(Identifier, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        // The account is looked for only after this answer has left, so nothing in the answer depends on it.
+        Response.OnCompleted(() =>
+        {
+            outbox.Notify();
+            return Task.CompletedTask;
+        });
         Sent = true;
         return Page();
     }

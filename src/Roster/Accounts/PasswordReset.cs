@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Roster.Audit;
@@ -27,25 +28,56 @@ public sealed class PasswordReset(
     Roster.Oidc.AppSessions appSessions,
     Credentials credentials,
     AccountLockout lockout,
+    RecipientMailLimit recipients,
+    TimeProvider clock,
     IOptions<AccountOptions> options)
 {
     public static string PathFor(string token) => "/reset-password/" + token;
 
+    private const string RequestSubject = "Password reset request";
+
+    /// <summary>What someone typed into "Forgot password", and from where, kept until the outbox sender handles it.</summary>
+    private sealed record Request(string Identifier, string? ClientAddress);
+
     /// <summary>
-    /// Emails a reset link when the name belongs to an enabled account. The caller answers the same
-    /// whatever happens here, so nobody learns whether an account exists.
+    /// Records that someone asked for a reset link, and nothing more: one outbox row, the same for every name.
+    /// Looking for the account here would make the answer slower for names that exist, and the caller answers the
+    /// same whatever happens, so nobody learns whether an account exists. <see cref="HandleRequestAsync"/> does the rest.
     /// </summary>
-    public async Task RequestAsync(string emailOrUsername, CancellationToken cancellationToken = default)
+    public async Task RequestAsync(string emailOrUsername, string? clientAddress, CancellationToken cancellationToken = default)
     {
-        var user = await PasswordSignIn.FindByEmailOrUsernameAsync(users, emailOrUsername, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.Outbox.Add(new OutboxMessage
+        {
+            Id = Guid.CreateVersion7(),
+            Channel = OutboxChannel.PasswordResetRequest,
+            CreatedAt = now,
+            Subject = RequestSubject,
+            // In the body, which the sender empties once the request is handled: what was typed is not kept.
+            TextBody = JsonSerializer.Serialize(new Request(emailOrUsername, clientAddress)),
+            NextAttemptAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The outbox sender's half of a request: emails a reset link when the name belongs to an enabled account with
+    /// an address that has not had too many links this hour. It only adds to the unit of work, after the last
+    /// step that can fail; the sender saves it together with the request marked handled.
+    /// </summary>
+    public async Task HandleRequestAsync(OutboxMessage message, CancellationToken cancellationToken = default)
+    {
+        var request = JsonSerializer.Deserialize<Request>(message.TextBody)!;
+        var user = await PasswordSignIn.FindByEmailOrUsernameAsync(users, request.Identifier, cancellationToken);
         // An address someone else set, and its person never confirmed, is no way into the account.
         if (user is null || !user.Enabled || string.IsNullOrEmpty(user.Email) || user.EmailSetByOther)
+            return;
+        if (!await recipients.TryCountAsync(user.Email, cancellationToken))
             return;
         var lifetime = options.Value.ResetLinkLifetime;
         var token = tokens.Issue(user, AccountTokenPurpose.PasswordReset, lifetime);
         mailer.Enqueue(user.Email, MailTemplates.PasswordReset(user.Name, links.Absolute(PathFor(token)), lifetime));
-        audit.Record(AuditActions.PasswordResetRequested, Actor.Anonymous, user);
-        await db.SaveChangesAsync(cancellationToken);
+        audit.Record(AuditActions.PasswordResetRequested, Actor.Anonymous, user, clientAddress: request.ClientAddress);
     }
 
     /// <summary>
@@ -61,6 +93,8 @@ public sealed class PasswordReset(
             return UserErrors.Forbidden;
         if (!user.Enabled)
             return new Error("user.disabled", $"{user.Name} is disabled; enable the account before sending a reset link.");
+        if (email && !await recipients.TryCountAsync(user.Email!, cancellationToken))
+            return recipients.Refusal(user.Email!);
         var lifetime = options.Value.ResetLinkLifetime;
         var link = links.Absolute(PathFor(tokens.Issue(user, AccountTokenPurpose.PasswordReset, lifetime)));
         if (email)

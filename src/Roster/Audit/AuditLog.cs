@@ -12,7 +12,8 @@ public sealed class AuditLog(Lazy<RosterDb> database, TimeProvider clock, IHttpC
 {
     private RosterDb db => database.Value;
 
-    public void Record(string action, Actor actor, User? target = null, string? details = null)
+    /// <param name="clientAddress">Where the request came from, for work done after its answer; otherwise the current request's.</param>
+    public void Record(string action, Actor actor, User? target = null, string? details = null, string? clientAddress = null)
     {
         db.AuditEvents.Add(new AuditEvent
         {
@@ -23,7 +24,7 @@ public sealed class AuditLog(Lazy<RosterDb> database, TimeProvider clock, IHttpC
             ActorName = actor.Name,
             TargetId = target?.Id,
             TargetName = target?.UserName ?? target?.Email,
-            ClientAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            ClientAddress = clientAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
             Details = details,
         });
     }

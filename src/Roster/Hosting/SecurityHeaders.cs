@@ -26,6 +26,11 @@ public static class SecurityHeaders
         if (!signInOrOut && !path.StartsWithSegments("/oidc"))
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        // HTTPS as the browser saw it: directly, or as a trusted proxy reports it (UseForwardedHeaders runs first).
+        // Never on plain http, where a browser ignores it anyway (RFC 6797 section 8.1). No includeSubDomains: Roster
+        // cannot know what else is served below its host name, and would break it for a year.
+        if (context.Request.IsHttps)
+            headers.StrictTransportSecurity = "max-age=31536000";
         return next(context);
     });
 }

@@ -6,6 +6,12 @@ public enum OutboxChannel
 
     /// <summary>An OpenID Connect back-channel logout: <see cref="OutboxMessage.To"/> is the app's client id, the text body names the subject and session.</summary>
     BackChannelLogout = 1,
+
+    /// <summary>
+    /// Someone asked for a password reset: the text body holds what they typed. The sender looks for the account
+    /// and queues the email, so the answer to the request costs the same whether or not the account exists.
+    /// </summary>
+    PasswordResetRequest = 2,
 }
 
 /// <summary>

@@ -56,9 +56,12 @@ public sealed class OutboxSender(
 
         try
         {
-            var refusal = message.Channel == OutboxChannel.BackChannelLogout
-                ? await scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken)
-                : await SendMailAsync(message, cancellationToken);
+            var refusal = message.Channel switch
+            {
+                OutboxChannel.BackChannelLogout => await scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken),
+                OutboxChannel.PasswordResetRequest => await HandleResetRequestAsync(scope.ServiceProvider, message, cancellationToken),
+                _ => await SendMailAsync(message, cancellationToken),
+            };
             if (refusal is null)
                 MarkSent(message);
             else
@@ -82,6 +85,12 @@ public sealed class OutboxSender(
     private async Task<Error?> SendMailAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         await transport.SendAsync(message, cancellationToken);
+        return null;
+    }
+
+    private static async Task<Error?> HandleResetRequestAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<Roster.Accounts.PasswordReset>().HandleRequestAsync(message, cancellationToken);
         return null;
     }
 

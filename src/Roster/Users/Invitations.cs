@@ -20,6 +20,7 @@ public sealed class Invitations(
     Mailer mailer,
     Links links,
     AuditLog audit,
+    RecipientMailLimit recipients,
     IOptions<UserOptions> options)
 {
     public static string PathFor(string token) => "/accept-invitation/" + token;
@@ -37,6 +38,8 @@ public sealed class Invitations(
         var user = await PendingAsync(actor, id, cancellationToken);
         if (!user.Succeeded)
             return user;
+        if (!await recipients.TryCountAsync(user.Value!.Email!, cancellationToken))
+            return recipients.Refusal(user.Value.Email!);
         await tokens.RevokeAllAsync(user.Value!.Id, AccountTokenPurpose.Invitation, cancellationToken);
         Send(actor, user.Value);
         audit.Record(AuditActions.InvitationResent, actor, user.Value);

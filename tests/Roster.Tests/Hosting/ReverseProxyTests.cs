@@ -47,6 +47,24 @@ public sealed class ReverseProxyTests(StrictRateLimitRoster trusted, UntrustedPr
         Assert.Contains("127.0.0.1", addresses);
     }
 
+    [Fact]
+    public async Task StrictTransportSecurityIsSentOnlyWhenTheRequestWasHttpsAsATrustedProxySays()
+    {
+        using var https = new HttpClient { BaseAddress = new Uri(trusted.Server.BaseUrl) };
+        https.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        using var plain = new HttpClient { BaseAddress = new Uri(trusted.Server.BaseUrl) };
+        using var forged = new HttpClient { BaseAddress = new Uri(untrusted.Server.BaseUrl) };
+        forged.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+
+        using var behindHttps = await https.GetAsync("/login");
+        using var overHttp = await plain.GetAsync("/login");
+        using var fromUntrusted = await forged.GetAsync("/login");
+
+        Assert.Equal(["max-age=31536000"], behindHttps.Headers.GetValues("Strict-Transport-Security"));
+        Assert.False(overHttp.Headers.Contains("Strict-Transport-Security"));
+        Assert.False(fromUntrusted.Headers.Contains("Strict-Transport-Security"));
+    }
+
     private static FormClient Behind(RosterServer server, string forwardedFor)
     {
         var client = server.NewClient();

@@ -35,12 +35,13 @@ public sealed class RosterServer : IAsyncDisposable
     public string BaseUrl { get; }
     public string DataPath => dataFolder.Path;
 
-    /// <summary>Settings that keep tests fast and independent: cheap hashing, no address throttling.</summary>
+    /// <summary>Settings that keep tests fast and independent: cheap hashing, no address or recipient throttling.</summary>
     public static Dictionary<string, string?> TestSettings(string dataPath) => new()
     {
         ["Roster:DataDirectory"] = dataPath,
         ["Roster:Accounts:PasswordIterations"] = "1000",
         ["Roster:RateLimit:CredentialAttemptsPerMinute"] = "100000",
+        ["Roster:RateLimit:LinkEmailsPerRecipientPerHour"] = "100000",
         ["Roster:Smtp:RetryDelay"] = "00:00:00.250",
         ["Roster:Ldap:Listen"] = "127.0.0.1:0",
     };

@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 17,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 

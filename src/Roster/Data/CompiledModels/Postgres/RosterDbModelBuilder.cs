@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e315c508-7595-464f-a2be-7f253fdd08fd"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("35ee134a-7600-475a-8a7e-9637cac5076a"), entityTypeCount: 27)
         {
         }
 

@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 17,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 

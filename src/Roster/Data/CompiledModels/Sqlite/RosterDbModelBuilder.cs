@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("01c10da0-eb63-4274-bfa4-0a5d4ebbc91d"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("db474aa9-38a9-4446-b95d-183c2c900dfd"), entityTypeCount: 27)
         {
         }
 
