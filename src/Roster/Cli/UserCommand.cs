@@ -14,10 +14,11 @@ internal static class UserCommand
 {
     public static Command Create()
     {
-        var user = new Command("user", "List, create, invite, disable, enable and delete users, and make password reset links.");
+        var user = new Command("user", "List, create, invite, update, disable, enable and delete users, and make password reset links.");
         user.Subcommands.Add(List());
         user.Subcommands.Add(CreateUser());
         user.Subcommands.Add(Invite());
+        user.Subcommands.Add(Update());
         user.Subcommands.Add(SetEnabled("disable", "Disable a user: every session ends and no sign-in works; nothing is deleted.", false));
         user.Subcommands.Add(SetEnabled("enable", "Enable a disabled user again.", true));
         user.Subcommands.Add(Delete());
@@ -96,6 +97,23 @@ internal static class UserCommand
                 return Refused(result.Errors);
             Console.WriteLine($"Id: {result.Value!.Id}");
             return RosterCli.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Update()
+    {
+        var who = Who();
+        var email = new Option<string?>("--email") { Description = "A new email address; it gets a confirmation link and the old one a notice." };
+        var username = new Option<string?>("--username") { Description = "A new username." };
+        var name = new Option<string?>("--name") { Description = "A new full name." };
+        var role = new Option<Role?>("--role") { Description = "A new role: User, UserManager, MailManager, Admin or Owner." };
+        var command = new Command("update", "Change a user's email, username, name or role; all of them or none.") { who, email, username, name, role };
+        command.SetAction((parse, cancellationToken) => WithUserAsync(parse.GetValue(who)!, async (services, user, ct) =>
+        {
+            var patch = new UserPatch(parse.GetValue(name), parse.GetValue(email), Username: parse.GetValue(username), Role: parse.GetValue(role));
+            var result = await services.GetRequiredService<UserChanges>().PatchAsync(Actor.Operator, user.Id, patch, ct);
+            return result.Succeeded ? RosterCli.Ok : Refused(result.Errors);
         }, cancellationToken));
         return command;
     }

@@ -8,6 +8,9 @@ using Roster.Hosting;
 
 namespace Roster.Users;
 
+/// <summary>Only the fields given change; all of them or none.</summary>
+public sealed record UserPatch(string? Name = null, string? Email = null, bool? EmailVisible = null, string? Username = null, Role? Role = null, bool? Enabled = null);
+
 public sealed record ProfileChange(string Name, string Email, bool EmailVisible, string? Username = null, AvatarUpload? NewAvatar = null, bool RemoveAvatar = false);
 
 /// <summary>
@@ -51,6 +54,26 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, Credential
         user.EmailVisible = change.EmailVisible;
         await SetAvatarAsync(user, change, cancellationToken);
         return await SaveAsync(actor, user, AuditActions.UserUpdated, changed.Count == 0 ? "nothing changed" : "changed " + string.Join(", ", changed), cancellationToken);
+    }
+
+    /// <summary>The API's PATCH and the CLI's <c>user update</c>: several fields at once, in one transaction, each through its own rule.</summary>
+    public async Task<Result<User>> PatchAsync(Actor actor, Guid id, UserPatch patch, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+            return UserErrors.NotFound;
+        var result = Result<User>.Ok(user);
+        if (patch.Name is not null || patch.Email is not null || patch.EmailVisible is not null || patch.Username is not null)
+            result = await UpdateProfileAsync(actor, id, new ProfileChange(
+                patch.Name ?? user.Name, patch.Email ?? user.Email ?? "", patch.EmailVisible ?? user.EmailVisible, patch.Username), cancellationToken);
+        if (result.Succeeded && patch.Role is { } role)
+            result = await SetRoleAsync(actor, id, role, cancellationToken);
+        if (result.Succeeded && patch.Enabled is { } enabled)
+            result = await SetEnabledAsync(actor, id, enabled, cancellationToken);
+        if (result.Succeeded)
+            await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     public async Task<Result<User>> SetRoleAsync(Actor actor, Guid id, Role role, CancellationToken cancellationToken = default)

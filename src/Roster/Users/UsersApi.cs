@@ -59,25 +59,11 @@ public static class UsersApi
             return ApiResults.From(result, user => Results.Created($"/api/v1/users/{user.Id}", ToDto(user, actor)));
         }).RequireAuthorization(Permissions.ManageUsers).WithName("InviteUser");
 
-        users.MapPatch("/{id:guid}", async (Guid id, PatchUserRequest request, CurrentActor current, RosterDb db, UserChanges changes, CancellationToken cancellationToken) =>
+        users.MapPatch("/{id:guid}", async (Guid id, PatchUserRequest request, CurrentActor current, UserChanges changes, CancellationToken cancellationToken) =>
         {
             var actor = await current.GetAsync();
-            await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
-            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
-            if (user is null)
-                return ApiResults.Problem([UserErrors.NotFound]);
-            Result<User> result = Result<User>.Ok(user);
-            if (request.Name is not null || request.Email is not null || request.EmailVisible is not null || request.Username is not null)
-                result = await changes.UpdateProfileAsync(actor, id, new ProfileChange(
-                    request.Name ?? user.Name, request.Email ?? user.Email ?? "", request.EmailVisible ?? user.EmailVisible, request.Username), cancellationToken);
-            if (result.Succeeded && request.Role is { } role)
-                result = await changes.SetRoleAsync(actor, id, role, cancellationToken);
-            if (result.Succeeded && request.Enabled is { } enabled)
-                result = await changes.SetEnabledAsync(actor, id, enabled, cancellationToken);
-            if (!result.Succeeded)
-                return ApiResults.Problem(result.Errors);
-            await transaction.CommitAsync(cancellationToken);
-            return Results.Ok(ToDto(result.Value!, actor));
+            var result = await changes.PatchAsync(actor, id, new UserPatch(request.Name, request.Email, request.EmailVisible, request.Username, request.Role, request.Enabled), cancellationToken);
+            return ApiResults.From(result, user => Results.Ok(ToDto(user, actor)));
         }).RequireAuthorization(Permissions.ManageUsers).WithName("UpdateUser");
 
         users.MapPost("/{id:guid}/disable", async (Guid id, CurrentActor current, UserChanges changes, CancellationToken cancellationToken) =>

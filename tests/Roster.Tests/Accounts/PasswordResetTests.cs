@@ -74,14 +74,16 @@ public abstract class PasswordResetTests(RosterFixture fixture)
             Assert.Equal(HttpStatusCode.OK, (await browser.SubmitAsync("/forgot-password", new Dictionary<string, string> { ["Identifier"] = identifier })).Status);
             return trace.CommandsFor(marker);
         }
-        // EF Core looks again whether anyone listens to its diagnostics only every so often: ask until the trace sees.
-        await Eventually.GetAsync(async () => (await AskAsync("warming@example.org")).Count > 0 ? "" : null, "the SQL trace to see commands");
-
-        var known = await AskAsync(user.Email!);
-        var unknown = await AskAsync("nobody" + Guid.NewGuid().ToString("N")[..8] + "@example.org");
+        // EF Core looks again whether anyone listens to its diagnostics only every so often, and other test classes'
+        // servers run meanwhile: ask until the trace saw both answers' commands.
+        var (known, unknown) = await Eventually.GetAsync(async () =>
+        {
+            var known = await AskAsync(user.Email!);
+            var unknown = await AskAsync("nobody" + Guid.NewGuid().ToString("N")[..8] + "@example.org");
+            return known.Count > 0 && unknown.Count > 0 ? Tuple.Create(known, unknown) : null;
+        }, "the SQL trace to see both answers' commands");
 
         // The same statements in the same order: nothing the answer waits for depends on the account. The link still comes.
-        Assert.NotEmpty(known);
         Assert.Equal(unknown, known);
         await Eventually.MailAsync(MailFolder, user.Email!);
     }
