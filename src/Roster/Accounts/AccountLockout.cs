@@ -26,13 +26,13 @@ public sealed class AccountLockout(CredentialCounters counters, IOptions<Account
 
     /// <summary>
     /// Counts a failed credential of <paramref name="user"/> and says whether the account is now locked. The
-    /// lock is the account's lockout end, which the caller saves; <see cref="User.AccessFailedCount"/> mirrors the count.
+    /// lock is the account's lockout end, which the caller saves. Nothing else of the account is written, so a
+    /// failure for a real name costs what one for an unknown name does (Identity's own count stays unused).
     /// </summary>
     public async Task<bool> RecordFailureAsync(User user, CredentialKind kind, CancellationToken cancellationToken = default)
     {
         var count = await counters.CountAsync(FailuresKey(user, kind), Settings.LockoutDuration, cancellationToken);
-        user.AccessFailedCount = count % Settings.MaxFailedAttempts;
-        if (user.AccessFailedCount != 0)
+        if (count % Settings.MaxFailedAttempts != 0)
             return false;
         user.LockoutEnd = clock.GetUtcNow() + Settings.LockoutDuration;
         return true;
@@ -41,8 +41,9 @@ public sealed class AccountLockout(CredentialCounters counters, IOptions<Account
     /// <summary>After a credential of this kind was right: its count starts again. The other kind's count stays.</summary>
     public async Task ResetAsync(User user, CredentialKind kind, CancellationToken cancellationToken = default)
     {
-        await counters.ForgetAsync(FailuresKey(user, kind), cancellationToken);
-        user.AccessFailedCount = 0;
+        // Looked at first: most sign-ins follow no failure, and a read costs less than a write.
+        if (await FailuresAsync(user, kind, cancellationToken) > 0)
+            await counters.ForgetAsync(FailuresKey(user, kind), cancellationToken);
     }
 
     /// <summary>Ends a lock early (an admin's unlock, a password reset): both counts start again.</summary>
@@ -50,7 +51,6 @@ public sealed class AccountLockout(CredentialCounters counters, IOptions<Account
     {
         await counters.ForgetAsync(FailuresKey(user, CredentialKind.Password), cancellationToken);
         await counters.ForgetAsync(FailuresKey(user, CredentialKind.SecondFactor), cancellationToken);
-        user.AccessFailedCount = 0;
         user.LockoutEnd = null;
     }
 
@@ -67,6 +67,10 @@ public sealed class AccountLockout(CredentialCounters counters, IOptions<Account
         await counters.CountAsync(UnknownLockKey(normalizedName), Settings.LockoutDuration, cancellationToken);
         return true;
     }
+
+    /// <summary>The failures counted for the account in the current window, as the lockout sees them.</summary>
+    public Task<int> FailuresAsync(User user, CredentialKind kind, CancellationToken cancellationToken = default) =>
+        counters.PeekAsync(FailuresKey(user, kind), Settings.LockoutDuration, cancellationToken);
 
     private static string FailuresKey(User user, CredentialKind kind) =>
         (kind == CredentialKind.Password ? "account:" : "second-factor:") + user.Id.ToString("N");

@@ -148,6 +148,8 @@ public sealed class PasswordSignIn(
     private async Task<SignInOutcome> CheckUnknownAsync(string identifier, string password, CancellationToken cancellationToken)
     {
         SpendHashingTime(password);
+        // The look-up a real account's wrong password makes for a temporary password, so both take as long.
+        await tokens.FindUsableAsync(password, AccountTokenPurpose.TemporaryPassword, cancellationToken);
         var normalized = users.NormalizeName(identifier.Trim()) ?? "";
         if (await lockout.IsUnknownNameLockedOutAsync(normalized, cancellationToken))
             return new(SignInStatus.LockedOut);

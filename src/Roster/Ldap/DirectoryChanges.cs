@@ -40,23 +40,27 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (Saved(eventData.Context) && eventData.Context!.Database.IsNpgsql())
-            eventData.Context.Database.ExecuteSqlRaw(Announce);
+        if (Saved(eventData.Context))
+            eventData.Context!.Database.ExecuteSqlRaw(Announcement(eventData.Context));
         return result;
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (Saved(eventData.Context) && eventData.Context!.Database.IsNpgsql())
-            await eventData.Context.Database.ExecuteSqlRawAsync(Announce, cancellationToken);
+        if (Saved(eventData.Context))
+            await eventData.Context!.Database.ExecuteSqlRawAsync(Announcement(eventData.Context), cancellationToken);
         return result;
     }
 
     /// <summary>
-    /// Tells the other instances on the same PostgreSQL (<see cref="DirectoryChangeListener"/>). Inside a
-    /// transaction PostgreSQL delivers it at commit, and not at all on rollback, so nobody reloads too early.
+    /// Tells the other processes on the same database (<see cref="DirectoryChangeListener"/>): on PostgreSQL a
+    /// NOTIFY, which a transaction delivers at commit and not at all on rollback; on SQLite, where the other
+    /// process is the command line writing to the same file, a version number in the settings that the
+    /// server reads twice a second.
     /// </summary>
-    private const string Announce = "SELECT pg_notify('" + DirectoryChangeListener.Channel + "', '')";
+    private static string Announcement(DbContext context) => context.Database.IsNpgsql()
+        ? "SELECT pg_notify('" + DirectoryChangeListener.Channel + "', '')"
+        : $"""INSERT INTO "Settings" ("Key", "Value") VALUES ('{DirectoryChangeListener.VersionKey}', '1') ON CONFLICT ("Key") DO UPDATE SET "Value" = CAST("Value" AS INTEGER) + 1""";
 
     // Counted before the save and again once it is committed: a search in between reloads what is not yet
     // committed, and the next one reloads again, so none keeps serving what was there before the change.

@@ -61,6 +61,64 @@ public abstract class MigrationTests(string provider)
     }
 
     [Fact]
+    public async Task UpgradingOverAccountsThatShareANameIgnoringCaseStopsWithAReportAndChangesNothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = Services(database);
+        var db = Context(services);
+        await MigrateToJustBeforeAsync(db, Roster.Data.Migrations.M0013_IdentifierIntegrity.Id);
+        // What older versions left behind: a rename that kept its old normalised name.
+        var first = await InsertUserAsync(db, "shared", "SHARED", "one@example.org", "ONE@EXAMPLE.ORG");
+        var second = await InsertUserAsync(db, "Shared", "OLD-NAME", "two@example.org", "TWO@EXAMPLE.ORG");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => DatabaseSetup.MigrateAsync(services));
+
+        Assert.Contains(first.ToString(), refused.Message);
+        Assert.Contains(second.ToString(), refused.Message);
+        Assert.Contains(Roster.Data.Migrations.M0013_IdentifierIntegrity.Id, await db.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task UpgradingRepairsNormalisedNamesThatOlderVersionsLeftBehind()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = Services(database);
+        var db = Context(services);
+        await MigrateToJustBeforeAsync(db, Roster.Data.Migrations.M0013_IdentifierIntegrity.Id);
+        // Two people who swapped names: the repair must not trip over the unique index half-way.
+        var first = await InsertUserAsync(db, "bravo", "ALPHA", "bravo@example.org", "ALPHA@EXAMPLE.ORG");
+        var second = await InsertUserAsync(db, "alpha", "BRAVO", "alpha@example.org", "BRAVO@EXAMPLE.ORG");
+
+        await DatabaseSetup.MigrateAsync(services);
+
+        db.ChangeTracker.Clear();
+        var stored = await db.Users.AsNoTracking().OrderBy(u => u.UserName).Select(u => new { u.Id, u.NormalizedUserName, u.NormalizedEmail }).ToListAsync();
+        Assert.Equal([new { Id = second, NormalizedUserName = (string?)"ALPHA", NormalizedEmail = (string?)"ALPHA@EXAMPLE.ORG" },
+            new { Id = first, NormalizedUserName = (string?)"BRAVO", NormalizedEmail = (string?)"BRAVO@EXAMPLE.ORG" }], stored);
+    }
+
+    private static async Task MigrateToJustBeforeAsync(RosterDb db, string migration)
+    {
+        var all = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(all[all.IndexOf(migration) - 1]);
+    }
+
+    private async Task<Guid> InsertUserAsync(RosterDb db, string userName, string normalizedUserName, string email, string normalizedEmail)
+    {
+        var id = Guid.CreateVersion7();
+        object key = provider == "Sqlite" ? id.ToString().ToUpperInvariant() : id;
+        var now = DateTime.UtcNow;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Users" ("Id", "Name", "Role", "Enabled", "CreatedAt", "UpdatedAt", "UserName", "NormalizedUserName",
+                "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash", "SecurityStamp", "PhoneNumberConfirmed",
+                "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount", "EmailVisible", "InvitationPending")
+            VALUES ({key}, {userName}, {0}, {true}, {now}, {now}, {userName}, {normalizedUserName},
+                {email}, {normalizedEmail}, {true}, {"hash"}, {"stamp"}, {false}, {false}, {true}, {0}, {true}, {false})
+            """);
+        return id;
+    }
+
+    [Fact]
     public async Task MigratingTwiceChangesNothing()
     {
         await using var database = await TestDatabase.CreateAsync(provider);

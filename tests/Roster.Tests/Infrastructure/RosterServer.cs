@@ -122,6 +122,13 @@ public sealed class RosterServer : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<RosterDb>().Users.AsNoTracking().SingleAsync(u => u.Id == id);
     }
 
+    /// <summary>The wrong passwords the lockout counts for the account now.</summary>
+    public async Task<int> FailuresAsync(User user)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AccountLockout>().FailuresAsync(user, CredentialKind.Password);
+    }
+
     public async Task<User?> FindStoredUserAsync(Guid id)
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -61,7 +61,7 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
         Assert.All(new[] { wrong, unknown, off }, refused => Assert.Equal(49, refused.ExitCode));
         Assert.Contains("Invalid credentials", wrong.Errors);
         // The failed bind counts toward the account's lockout, as a failed web sign-in does.
-        Assert.Equal(1, (await Server.StoredUserAsync(user.Id)).AccessFailedCount);
+        Assert.Equal(1, await Server.FailuresAsync(user));
         // ldapsearch without -D binds anonymously first, which Roster refuses unless configured to allow it.
         Assert.Equal(48, anonymous.ExitCode);
     }
