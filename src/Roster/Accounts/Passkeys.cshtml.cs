@@ -53,6 +53,8 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
         var me = await MeAsync();
         if (string.IsNullOrEmpty(CredentialJson))
             return await ShowAsync("The browser sent no passkey. Adding one needs JavaScript and a passkey-capable browser or device.");
+        if (NameProblem(PasskeyName) is { } problem)
+            return await ShowAsync(problem);
         var attestation = await signIn.PerformPasskeyAttestationAsync(CredentialJson);
         if (!attestation.Succeeded)
             return await ShowAsync($"The passkey could not be added: {attestation.Failure?.Message}");
@@ -72,6 +74,8 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
             return await ShowAsync("There is no such passkey.");
         if (Clean(PasskeyName) is not { } name)
             return await ShowAsync("Enter a name for the passkey.");
+        if (NameProblem(name) is { } problem)
+            return await ShowAsync(problem);
         passkey.Name = name;
         await users.AddOrUpdatePasskeyAsync(me, passkey);
         return Redirect("/account/passkeys?done=renamed");
@@ -91,7 +95,14 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
     private async Task<UserPasskeyInfo?> FindAsync(User me) =>
         (await users.GetPasskeysAsync(me)).FirstOrDefault(p => IdOf(p) == PasskeyId);
 
-    private static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim()[..Math.Min(name.Trim().Length, 100)];
+    private static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+
+    /// <summary>Too long or with hidden characters: refused with a reason, never cut to fit.</summary>
+    private static string? NameProblem(string? name) =>
+        Clean(name) is not { } clean ? null
+        : clean.Length > 100 ? $"A passkey name can have at most 100 characters; this one has {clean.Length}."
+        : Roster.Users.UserRules.HasHiddenCharacters(clean) ? "A passkey name cannot contain control characters or invisible formatting characters."
+        : null;
 
     private async Task<PageResult> ShowAsync(string error)
     {

@@ -23,6 +23,7 @@ public sealed class NewUsers(
     UserManager<User> users,
     UserRules rules,
     Invitations invitations,
+    RecipientMailLimit recipients,
     Mailer mailer,
     Links links,
     AuditLog audit,
@@ -65,6 +66,9 @@ public sealed class NewUsers(
             return Result<User>.Fail(errors);
 
         var user = NewAccount(request.Email, username, request.Name, request.Role);
+        // Counted before the transaction: the count lives outside it (and SQLite has one writer).
+        if (request.Notify && !await recipients.TryCountAsync(user.Email!, cancellationToken))
+            return recipients.Refusal(user.Email!);
         user.InvitationPending = request.Notify;
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         var created = await users.CreateAsync(user, Passwords.Unusable());

@@ -312,6 +312,18 @@ public abstract class IdentityIntegrityTests(RosterFixture fixture)
         Assert.Null((await browser.GetAsync("/users/create")).Document.QuerySelector("input[maxlength]"));
     }
 
+    [Fact]
+    public async Task AnOverlongPasskeyNameIsRefusedNotCut()
+    {
+        var (_, browser) = await Server.SignedInAsync(Role.User);
+
+        var page = await browser.SubmitAsync("/account/passkeys", "/account/passkeys?handler=Add",
+            new Dictionary<string, string> { ["CredentialJson"] = "{}", ["PasskeyName"] = new string('k', 101) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Contains("A passkey name can have at most 100 characters; this one has 101.", page.Errors);
+    }
+
     [Theory]
     [InlineData("name", "Null\0Byte")]
     [InlineData("name", "Escape\u001b[31m")]
