@@ -170,6 +170,8 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
                     var group = field.Contains("policy") ? policy : plain;
                     var seen = await ChangeUserAsync(field, surface, actor, target, group);
                     matrix.Add(field, surface, row, column, rule == 'Y' || rule == 'P' && surface == "page", seen);
+                    if (column == "self")
+                        actor.Dispose();
                 }
         output.WriteLine($"{matrix.Count} cells in {clock.Elapsed.TotalSeconds:0.0} s");
         output.WriteLine(matrix.Grids());
@@ -189,15 +191,13 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
                     var seen = await ChangeGroupAsync(field, surface, actor, await NewGroupAsync(Server, policy: column == "policy"));
                     matrix.Add(field, surface, row, column, rule == 'Y', seen);
                 }
+        output.WriteLine($"{matrix.Count} cells");
         output.WriteLine(matrix.Grids());
         Assert.True(matrix.Mismatches.Count == 0, matrix.Report());
     }
 
-    /// <summary>
-    /// A [Fact] of the SQLite class only: the command line runs the same services on either database, and
-    /// its processes (about a second each) are the slow part of this matrix.
-    /// </summary>
-    protected async Task TheOperatorChangesEveryFieldOfEveryRoleFromTheCommandLineButLeavesTheLastOwnerAsync()
+    [Fact]
+    public async Task TheOperatorChangesEveryFieldOfEveryRoleFromTheCommandLineButLeavesTheLastOwner()
     {
         // A database of its own, so that its first owner is the only one until this test makes another.
         await using var database = await TestDatabase.CreateAsync(Server.App.Configuration["Roster:Database:Provider"]!);
@@ -243,6 +243,7 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
             foreach (var (column, seen) in await cli.ChangeMembersAsync(targets, field, ["group", verb, cli.Group.ToString(), .. everyone]))
                 Record(column, [(field, seen)]);
 
+        output.WriteLine($"{matrix.Count} cells from 19 processes");
         output.WriteLine(matrix.Grids());
         Assert.True(matrix.Mismatches.Count == 0, matrix.Report());
     }
@@ -456,8 +457,14 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
         return new Party(user, browser, token, api);
     }
 
-    private sealed record Party(User User, FormClient? Browser, string? FormToken, HttpClient Api)
+    private sealed record Party(User User, FormClient? Browser, string? FormToken, HttpClient Api) : IDisposable
     {
+        public void Dispose()
+        {
+            Browser?.Dispose();
+            Api.Dispose();
+        }
+
         /// <summary>A form post as the page's own form makes it; a redirect (not to sign-in) is the page's "done".</summary>
         public async Task<Answer> PostAsync(string path, Dictionary<string, string> fields)
         {
@@ -511,6 +518,7 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
     /// <summary>Observed cells, printed in the layout of the rule tables; a cell that disagrees with its rule is marked "!".</summary>
     private sealed class Matrix
     {
+        private static readonly List<string> ColumnOrder = ["last-owner", "plain", "policy", .. Enum.GetNames<Role>(), "self"];
         private readonly List<(string Field, string Surface, string Row, string Column, bool Expected, Seen Seen)> cells = [];
 
         public int Count => cells.Count;
@@ -530,7 +538,7 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
             var text = new StringBuilder();
             foreach (var table in cells.GroupBy(c => (c.Field, c.Surface)))
             {
-                var columns = table.Select(c => c.Column).Distinct().ToList();
+                var columns = table.Select(c => c.Column).Distinct().OrderBy(c => ColumnOrder.IndexOf(c)).ToList();
                 text.AppendLine($"{table.Key.Field} ({table.Key.Surface})").AppendLine($"{"",-13}{string.Join("", columns.Select(c => $"{c,-13}"))}");
                 foreach (var row in table.GroupBy(c => c.Row))
                     text.AppendLine($"{row.Key,-13}" + string.Join("", columns.Select(column =>
@@ -542,13 +550,7 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
     }
 }
 
+// No PostgreSQL twin: every rule here lives in provider-neutral services, a twin would add about 35 s
+// (and the CLI's processes again), and PostgreSQL's own part, the owner-change lock, has LastOwnerOnPostgres.
 public sealed class FieldAuthorizationOnSqlite(SqliteRoster fixture, ITestOutputHelper output)
-    : FieldAuthorizationMatrixTests(fixture, output), IClassFixture<SqliteRoster>
-{
-    [Fact]
-    public Task TheOperatorChangesEveryFieldOfEveryRoleFromTheCommandLineButLeavesTheLastOwner() =>
-        TheOperatorChangesEveryFieldOfEveryRoleFromTheCommandLineButLeavesTheLastOwnerAsync();
-}
-
-public sealed class FieldAuthorizationOnPostgres(PostgresRoster fixture, ITestOutputHelper output)
-    : FieldAuthorizationMatrixTests(fixture, output), IClassFixture<PostgresRoster>;
+    : FieldAuthorizationMatrixTests(fixture, output), IClassFixture<SqliteRoster>;
