@@ -89,6 +89,7 @@ public static class AccountsSetup
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<Credentials>();
+        services.AddScoped<PasskeyCredentials>();
         services.AddScoped<FirstOwner>();
         services.AddScoped<ApiTokens>();
         return services;

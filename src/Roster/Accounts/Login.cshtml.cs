@@ -12,8 +12,7 @@ public sealed class LoginModel(
     DashboardSessions sessions,
     SecurityPolicy policy,
     SignInManager<User> signIn,
-    Roster.Audit.AuditLog audit,
-    Roster.Data.RosterDb db,
+    PasskeyCredentials passkeys,
     IOptions<AccountOptions> options) : PageModel
 {
     [BindProperty] public string CredentialJson { get; set; } = "";
@@ -58,9 +57,7 @@ public sealed class LoginModel(
             Errors.Add(user is { Enabled: false } ? "This account is disabled. Ask an administrator to enable it again." : "That passkey did not sign you in. Try again, or use your password.");
             return Page();
         }
-        await signIn.UserManager.AddOrUpdatePasskeyAsync(user, assertion.Passkey!);
-        audit.Record(Roster.Audit.AuditActions.PasskeySignIn, Roster.Users.Actor.For(user), user);
-        await db.SaveChangesAsync(cancellationToken);
+        await passkeys.SignedInAsync(user, assertion.Passkey!, cancellationToken);
         await sessions.SignInAsync(user, remember: false);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }

@@ -13,11 +13,7 @@ namespace Roster.Accounts;
 [AllowAnonymous]
 public sealed class LoginTwoFactorModel(
     DashboardSessions sessions,
-    PasswordSignIn passwordSignIn,
     TwoFactor twoFactor,
-    AccountLockout lockout,
-    AuditLog audit,
-    RosterDb db,
     IOptions<AccountOptions> options) : PageModel
 {
     [BindProperty] public string Code { get; set; } = "";
@@ -32,23 +28,12 @@ public sealed class LoginTwoFactorModel(
     {
         if (await sessions.PendingTwoFactorAsync(HttpContext) is not var (user, remember))
             return RedirectToPage("/Accounts/Login");
-        // The same lockout as passwords: guessing codes costs the account its sign-ins for a while.
-        if (lockout.IsLockedOut(user))
-            return Refuse(LockedOut);
-        var factor = await twoFactor.VerifyAsync(user, Code, cancellationToken);
-        if (factor == SecondFactor.Invalid)
+        switch (await twoFactor.SignInAsync(user, Code, cancellationToken))
         {
-            audit.Record(AuditActions.SecondFactorFailed, Actor.Anonymous, user);
-            var locked = await passwordSignIn.RecordFailureAsync(user, CredentialKind.SecondFactor, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            return Refuse(locked ? LockedOut : "That code is not right. Enter the 6 digits your authenticator app shows now, or a recovery code.");
-        }
-        await lockout.ResetAsync(user, CredentialKind.SecondFactor, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        if (factor == SecondFactor.RecoveryCode)
-        {
-            audit.Record(AuditActions.RecoveryCodeUsed, Actor.For(user), user);
-            await db.SaveChangesAsync(cancellationToken);
+            case SecondFactor.LockedOut:
+                return Refuse(LockedOut);
+            case SecondFactor.Invalid:
+                return Refuse("That code is not right. Enter the 6 digits your authenticator app shows now, or a recovery code.");
         }
         await sessions.CompleteTwoFactorAsync(HttpContext, user, remember);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

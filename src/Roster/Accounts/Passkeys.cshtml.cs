@@ -9,7 +9,7 @@ using Roster.Users;
 namespace Roster.Accounts;
 
 /// <summary>/account/passkeys: add a passkey (WebAuthn, through ASP.NET Core Identity), rename or remove one.</summary>
-public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> users, AuditLog audit, RosterDb db) : PageModel
+public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> users, PasskeyCredentials passkeys) : PageModel
 {
     [BindProperty] public string CredentialJson { get; set; } = "";
     [BindProperty] public string PasskeyName { get; set; } = "";
@@ -21,7 +21,7 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
 
     public static string IdOf(UserPasskeyInfo passkey) => Base64Url.EncodeToString(passkey.CredentialId);
 
-    public static string NameOf(UserPasskeyInfo passkey) => string.IsNullOrWhiteSpace(passkey.Name) ? "Passkey" : passkey.Name;
+    public static string NameOf(UserPasskeyInfo passkey) => PasskeyCredentials.NameOf(passkey);
 
     public async Task OnGetAsync(string? done)
     {
@@ -53,18 +53,13 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
         var me = await MeAsync();
         if (string.IsNullOrEmpty(CredentialJson))
             return await ShowAsync("The browser sent no passkey. Adding one needs JavaScript and a passkey-capable browser or device.");
-        if (NameProblem(PasskeyName) is { } problem)
-            return await ShowAsync(problem);
+        if (PasskeyCredentials.NameProblem(PasskeyName) is { } problem)
+            return await ShowAsync(problem.Message);
         var attestation = await signIn.PerformPasskeyAttestationAsync(CredentialJson);
         if (!attestation.Succeeded)
             return await ShowAsync($"The passkey could not be added: {attestation.Failure?.Message}");
-        attestation.Passkey.Name = Clean(PasskeyName) ?? "Passkey";
-        var added = await users.AddOrUpdatePasskeyAsync(me, attestation.Passkey);
-        if (!added.Succeeded)
-            return await ShowAsync(string.Join(" ", added.Errors.Select(e => e.Description)));
-        audit.Record(AuditActions.PasskeyAdded, Actor.For(me), me, attestation.Passkey.Name);
-        await db.SaveChangesAsync(cancellationToken);
-        return Redirect("/account/passkeys?done=added");
+        var added = await passkeys.AddAsync(me, attestation.Passkey, PasskeyName, cancellationToken);
+        return added.Succeeded ? Redirect("/account/passkeys?done=added") : await ShowAsync(string.Join(" ", added.Errors.Select(e => e.Message)));
     }
 
     public async Task<IActionResult> OnPostRenameAsync(CancellationToken cancellationToken)
@@ -72,13 +67,8 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
         var me = await MeAsync();
         if (await FindAsync(me) is not { } passkey)
             return await ShowAsync("There is no such passkey.");
-        if (Clean(PasskeyName) is not { } name)
-            return await ShowAsync("Enter a name for the passkey.");
-        if (NameProblem(name) is { } problem)
-            return await ShowAsync(problem);
-        passkey.Name = name;
-        await users.AddOrUpdatePasskeyAsync(me, passkey);
-        return Redirect("/account/passkeys?done=renamed");
+        var renamed = await passkeys.RenameAsync(me, passkey, PasskeyName);
+        return renamed.Succeeded ? Redirect("/account/passkeys?done=renamed") : await ShowAsync(string.Join(" ", renamed.Errors.Select(e => e.Message)));
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken)
@@ -86,23 +76,12 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
         var me = await MeAsync();
         if (await FindAsync(me) is not { } passkey)
             return await ShowAsync("There is no such passkey.");
-        await users.RemovePasskeyAsync(me, passkey.CredentialId);
-        audit.Record(AuditActions.PasskeyRemoved, Actor.For(me), me, NameOf(passkey));
-        await db.SaveChangesAsync(cancellationToken);
+        await passkeys.RemoveAsync(me, passkey, cancellationToken);
         return Redirect("/account/passkeys?done=removed");
     }
 
     private async Task<UserPasskeyInfo?> FindAsync(User me) =>
         (await users.GetPasskeysAsync(me)).FirstOrDefault(p => IdOf(p) == PasskeyId);
-
-    private static string? Clean(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
-
-    /// <summary>Too long or with hidden characters: refused with a reason, never cut to fit.</summary>
-    private static string? NameProblem(string? name) =>
-        Clean(name) is not { } clean ? null
-        : clean.Length > 100 ? $"A passkey name can have at most 100 characters; this one has {clean.Length}."
-        : Roster.Users.UserRules.HasHiddenCharacters(clean) ? "A passkey name cannot contain control characters or invisible formatting characters."
-        : null;
 
     private async Task<PageResult> ShowAsync(string error)
     {

@@ -34,6 +34,9 @@ public enum SecondFactor
     Invalid,
     AuthenticatorCode,
     RecoveryCode,
+
+    /// <summary>Refused without looking: too many wrong codes (or passwords) locked the account.</summary>
+    LockedOut,
 }
 
 /// <summary>
@@ -48,6 +51,8 @@ public sealed class TwoFactor(
     AuditLog audit,
     Mailer mailer,
     Links links,
+    PasswordSignIn passwordSignIn,
+    AccountLockout lockout,
     TimeProvider clock)
 {
     public const int RecoveryCodeCount = 10;
@@ -105,7 +110,32 @@ public sealed class TwoFactor(
     public Task<int> RecoveryCodesLeftAsync(User user, CancellationToken cancellationToken) =>
         db.RecoveryCodes.CountAsync(c => c.UserId == user.Id && c.UsedAt == null, cancellationToken);
 
-    /// <summary>Checks a code from the authenticator app, or else a recovery code, and spends it. Failures count toward lockout.</summary>
+    /// <summary>
+    /// The second step of signing in: the same lockout as passwords, a count of wrong codes of its own (a right
+    /// password never resets it), and every failure and recovery code audited.
+    /// </summary>
+    public async Task<SecondFactor> SignInAsync(User user, string? code, CancellationToken cancellationToken)
+    {
+        if (lockout.IsLockedOut(user))
+            return SecondFactor.LockedOut;
+        var factor = await VerifyAsync(user, code, cancellationToken);
+        if (factor == SecondFactor.Invalid)
+        {
+            audit.Record(AuditActions.SecondFactorFailed, Actor.Anonymous, user);
+            var locked = await passwordSignIn.RecordFailureAsync(user, CredentialKind.SecondFactor, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            return locked ? SecondFactor.LockedOut : SecondFactor.Invalid;
+        }
+        await lockout.ResetAsync(user, CredentialKind.SecondFactor, cancellationToken);
+        if (factor == SecondFactor.RecoveryCode)
+        {
+            audit.Record(AuditActions.RecoveryCodeUsed, Actor.For(user), user);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return factor;
+    }
+
+    /// <summary>Checks a code from the authenticator app, or else a recovery code, and spends it.</summary>
     public async Task<SecondFactor> VerifyAsync(User user, string? code, CancellationToken cancellationToken)
     {
         var cleaned = Clean(code);
