@@ -7,7 +7,7 @@ using Roster.Mail;
 namespace Roster.Accounts;
 
 [AllowAnonymous]
-public sealed class ForgotPasswordModel(PasswordReset reset, OutboxSignal outbox, IOptions<AccountOptions> options) : PageModel
+public sealed class ForgotPasswordModel(PasswordReset reset, IOptions<AccountOptions> options) : PageModel
 {
     [BindProperty] public string Identifier { get; set; } = "";
 
@@ -25,12 +25,8 @@ public sealed class ForgotPasswordModel(PasswordReset reset, OutboxSignal outbox
             return Page();
         }
         await reset.RequestAsync(Identifier, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
-        // The account is looked for only after this answer has left, so nothing in the answer depends on it.
-        Response.OnCompleted(() =>
-        {
-            outbox.Notify();
-            return Task.CompletedTask;
-        });
+        // The sender is not woken: it finds the request at its next look (within 2 s), so the account is looked
+        // for well after this answer has reached the person, and its work cannot overlap the answer's last bytes.
         Sent = true;
         return Page();
     }
