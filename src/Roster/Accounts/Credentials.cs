@@ -46,7 +46,6 @@ public sealed class Credentials(
             return errors;
         var before = user.UserName;
         user.UserName = username;
-        user.NormalizedUserName = users.NormalizeName(username);
         audit.Record(AuditActions.UsernameChanged, actor, user, before is null ? $"chose {username}" : $"{before} → {username}");
         return [];
     }
@@ -68,7 +67,6 @@ public sealed class Credentials(
             return errors;
         var before = user.Email;
         user.Email = email;
-        user.NormalizedEmail = users.NormalizeEmail(email);
         user.EmailConfirmed = false;
         user.EmailSetByOther = !actor.IsSelf(user);
         // A link sent to the old address would confirm the new one; the next reset link goes where the account now points.
