@@ -32,7 +32,7 @@ public static class AccountsSetup
             .AddDefaultTokenProviders();
         // A passkey answers only Roster's own origin: the configured public URL, or, without one, the address
         // the browser used, which the browser itself vouches for in the signed client data.
-        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<Hosting.InstanceOptions>>((passkeys, instance) =>
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<Kernel.InstanceOptions>>((passkeys, instance) =>
             passkeys.ValidateOrigin = context =>
             {
                 var publicUrl = instance.Value.PublicUrl;
@@ -41,6 +41,13 @@ public static class AccountsSetup
                     : new Uri(publicUrl).GetLeftPart(UriPartial.Authority);
                 return ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, expected, StringComparison.OrdinalIgnoreCase));
             });
+        services.Configure<UserOptions>(configuration.GetSection(UserOptions.Section));
+        services.AddScoped<UserRules>();
+        services.AddScoped<CurrentActor>();
+        services.AddScoped<IPasswordValidator<User>, PasswordRules>();
+        services.AddScoped<IUserClaimsPrincipalFactory<User>, RoleClaimsFactory>();
+        services.Remove(services.Single(d => d.ServiceType == typeof(IUserValidator<User>)));
+        services.AddScoped<IUserValidator<User>, UserValidator>();
         services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = settings.PasswordIterations);
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)

@@ -41,7 +41,7 @@ public sealed class App
 
     /// <summary>
     /// Whether an admin set the current back-channel logout URI, and so vouched for it: only then may
-    /// Roster deliver to a loopback or private address (<see cref="Roster.Hosting.OutboundHttp"/>).
+    /// Roster deliver to a loopback or private address (<see cref="Roster.Kernel.OutboundHttp"/>).
     /// </summary>
     public bool BackChannelLogoutUriTrusted { get; set; }
 

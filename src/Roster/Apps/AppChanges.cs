@@ -3,6 +3,7 @@ using Roster.Audit;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Apps;
 

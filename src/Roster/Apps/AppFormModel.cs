@@ -5,6 +5,7 @@ using Roster.Data;
 using Roster.Groups;
 using Roster.Hosting;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Apps;
 

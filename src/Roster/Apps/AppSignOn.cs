@@ -6,6 +6,7 @@ using Roster.Data;
 using Roster.Hosting;
 using Roster.Oidc;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Apps;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Users;
 using Roster.Data;
 using Roster.Groups;
+using Roster.Accounts;
 
 namespace Roster.Apps;
 

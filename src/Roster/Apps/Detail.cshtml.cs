@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Apps;
 

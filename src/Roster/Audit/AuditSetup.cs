@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Audit;
 

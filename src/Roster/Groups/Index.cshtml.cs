@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Groups;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Launcher;
 

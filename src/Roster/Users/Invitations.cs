@@ -21,7 +21,7 @@ public sealed class Invitations(
     Links links,
     AuditLog audit,
     RecipientMailLimit recipients,
-    IOptions<UserOptions> options)
+    IOptions<Roster.Accounts.UserOptions> options)
 {
     public static string PathFor(string token) => "/accept-invitation/" + token;
 

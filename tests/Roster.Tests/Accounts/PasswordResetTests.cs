@@ -121,7 +121,7 @@ public abstract class PasswordResetTests(RosterFixture fixture)
         var email = "quiet" + Guid.NewGuid().ToString("N")[..8] + "@example.org";
         await using (var scope = Server.App.Services.CreateAsyncScope())
             Assert.True((await scope.ServiceProvider.GetRequiredService<Roster.Users.NewUsers>().InviteAsync(
-                Roster.Users.Actor.Operator, new Roster.Users.NewInvitation(email, "Quiet Person", Role.User, Notify: false))).Succeeded);
+                Roster.Kernel.Actor.Operator, new Roster.Users.NewInvitation(email, "Quiet Person", Role.User, Notify: false))).Succeeded);
         var added = await Server.QueryAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Email == email));
         var link = await RequestResetLinkAsync(added);
 

@@ -34,7 +34,7 @@ public sealed class ApiTokenRateLimitTests(StrictRateLimitRoster fixture) : ICla
     [Fact]
     public async Task WrongApiTokensFromOneAddressAreThrottledEvenBeforeARightOne()
     {
-        var (user, _) = await fixture.Server.SignedInAsync(Roster.Accounts.Role.User);
+        var (user, _) = await fixture.Server.SignedInAsync(Roster.Kernel.Role.User);
         using var good = await fixture.Server.ApiClientAsync(user);
         using var bad = new HttpClient { BaseAddress = new Uri(fixture.Server.BaseUrl) };
         bad.DefaultRequestHeaders.Authorization = new("Bearer", "rst_guessed");

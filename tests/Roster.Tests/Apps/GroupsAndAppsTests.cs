@@ -173,11 +173,11 @@ public abstract class GroupsAndAppsTests(RosterFixture fixture)
         await using var scope = Server.App.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var groups = services.GetRequiredService<Roster.Groups.GroupChanges>();
-        var group = (await groups.CreateAsync(Roster.Users.Actor.Operator, "rule-" + Unique(), "")).Value!;
-        await groups.AddMembersAsync(Roster.Users.Actor.Operator, group.Id, [member.UserName!, disabledMember.UserName!, invited.UserName!]);
+        var group = (await groups.CreateAsync(Roster.Kernel.Actor.Operator, "rule-" + Unique(), "")).Value!;
+        await groups.AddMembersAsync(Roster.Kernel.Actor.Operator, group.Id, [member.UserName!, disabledMember.UserName!, invited.UserName!]);
         var apps = services.GetRequiredService<AppChanges>();
-        var restricted = (await apps.RegisterAsync(Roster.Users.Actor.Operator, new AppSettings("Rule" + Unique(), "https://rule.example.org", "", DirectoryMode.UseRoster, AppAccess.Groups, [group.Id]))).Value!;
-        var open = (await apps.RegisterAsync(Roster.Users.Actor.Operator, new AppSettings("Open" + Unique(), "https://open.example.org", "", DirectoryMode.UseRoster, AppAccess.Everyone, []))).Value!;
+        var restricted = (await apps.RegisterAsync(Roster.Kernel.Actor.Operator, new AppSettings("Rule" + Unique(), "https://rule.example.org", "", DirectoryMode.UseRoster, AppAccess.Groups, [group.Id]))).Value!;
+        var open = (await apps.RegisterAsync(Roster.Kernel.Actor.Operator, new AppSettings("Open" + Unique(), "https://open.example.org", "", DirectoryMode.UseRoster, AppAccess.Everyone, []))).Value!;
         var access = services.GetRequiredService<AppAccessPolicy>();
         var db = services.GetRequiredService<Roster.Data.RosterDb>();
         var direct = services.GetRequiredService<Roster.Data.DirectConnections>();

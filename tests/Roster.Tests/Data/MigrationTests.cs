@@ -139,7 +139,7 @@ public abstract class MigrationTests(string provider)
             .Build();
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .Configure<Roster.Hosting.InstanceOptions>(configuration.GetSection("Roster"))
+            .Configure<Roster.Kernel.InstanceOptions>(configuration.GetSection("Roster"))
             .AddLogging()
             .AddRosterDatabase(configuration)
             .BuildServiceProvider();

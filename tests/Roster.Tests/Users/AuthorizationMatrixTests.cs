@@ -264,14 +264,14 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
     {
         await using var scope = fixture.Server.App.Services.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<Roster.Groups.GroupChanges>()
-            .CreateAsync(Roster.Users.Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..10], "");
+            .CreateAsync(Roster.Kernel.Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..10], "");
         return created.Value!.Id;
     }
 
     private async Task<Guid> NewAppAsync()
     {
         await using var scope = fixture.Server.App.Services.CreateAsyncScope();
-        var created = await scope.ServiceProvider.GetRequiredService<Roster.Apps.AppChanges>().RegisterAsync(Roster.Users.Actor.Operator,
+        var created = await scope.ServiceProvider.GetRequiredService<Roster.Apps.AppChanges>().RegisterAsync(Roster.Kernel.Actor.Operator,
             new Roster.Apps.AppSettings("App", "https://app.example.org", "", Roster.Apps.DirectoryMode.UseRoster, Roster.Apps.AppAccess.Everyone, []));
         return created.Value!.Id;
     }

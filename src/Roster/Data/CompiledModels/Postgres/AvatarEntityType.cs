@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using Roster.Users;
+using Roster.Accounts;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -18,7 +19,7 @@ namespace Roster.Data.CompiledModels.Postgres
         public static RuntimeEntityType Create(RuntimeModel model, RuntimeEntityType baseEntityType = null)
         {
             var runtimeEntityType = model.AddEntityType(
-                "Roster.Users.Avatar",
+                "Roster.Accounts.Avatar",
                 typeof(Avatar),
                 baseEntityType,
                 propertyCount: 4,

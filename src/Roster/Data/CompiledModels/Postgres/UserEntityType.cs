@@ -18,7 +18,7 @@ namespace Roster.Data.CompiledModels.Postgres
         public static RuntimeEntityType Create(RuntimeModel model, RuntimeEntityType baseEntityType = null)
         {
             var runtimeEntityType = model.AddEntityType(
-                "Roster.Accounts.User",
+                "Roster.Kernel.User",
                 typeof(User),
                 baseEntityType,
                 propertyCount: 24,

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Roster.Users;
+using Roster.Accounts;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -17,7 +18,7 @@ namespace Roster.Data.CompiledModels.Sqlite
         public static RuntimeEntityType Create(RuntimeModel model, RuntimeEntityType baseEntityType = null)
         {
             var runtimeEntityType = model.AddEntityType(
-                "Roster.Users.Avatar",
+                "Roster.Accounts.Avatar",
                 typeof(Avatar),
                 baseEntityType,
                 propertyCount: 4,

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
-using Roster.Accounts;
 
-namespace Roster.Users;
+namespace Roster.Accounts;
 
 /// <summary>
 /// PRODUCT.md section 1 as code: one policy per capability for endpoints, and the rules that depend on

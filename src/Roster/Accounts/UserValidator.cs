@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
-using Roster.Accounts;
 
-namespace Roster.Users;
+namespace Roster.Accounts;
 
 /// <summary>
 /// Replaces Identity's user validator, which insists on a username: an invited person may choose theirs

@@ -1,7 +1,10 @@
 using Microsoft.Net.Http.Headers;
 using Roster.Hosting;
 
-namespace Roster.Users;
+namespace Roster.Accounts;
+
+/// <summary>An uploaded image whose bytes were checked to be one of the accepted formats.</summary>
+public sealed record AvatarUpload(string ContentType, byte[] Data);
 
 /// <summary>Avatar and icon images: PNG, JPEG, WEBP or GIF, recognised by their first bytes (never by file name), at most 5 MB.</summary>
 public static class Avatars

@@ -1,4 +1,4 @@
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>Where this instance keeps its files and how the outside world reaches it (section "Roster").</summary>
 public sealed class InstanceOptions

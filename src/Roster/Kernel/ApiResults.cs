@@ -1,4 +1,4 @@
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>Turns refusals into RFC 9457 problem details, in one place for the whole API.</summary>
 public static class ApiResults

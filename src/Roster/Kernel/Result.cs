@@ -1,4 +1,4 @@
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>Why an operation was refused: a stable code for programs, a sentence for people, and the form field it concerns.</summary>
 public sealed record Error(string Code, string Message, string? Field = null);

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 public static class PageResults
 {

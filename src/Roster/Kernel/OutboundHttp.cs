@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>What a target answered: its status and at most <see cref="OutboundHttp.MaxResponseBytes"/> of its body.</summary>
 public sealed record OutboundResponse(HttpStatusCode Status, string Body, bool Truncated)

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>
 /// The one way Roster makes and keeps bearer secrets (reset and invitation links, API tokens, client

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 public enum AddressKind
 {

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
-using Roster.Accounts;
 
-namespace Roster.Users;
+namespace Roster.Accounts;
 
 /// <summary>
 /// Identity checks the length; this refuses what length cannot catch: passwords from breach lists and
@@ -35,7 +34,7 @@ public sealed class PasswordRules : IPasswordValidator<User>
 
     private static HashSet<string> LoadCommonPasswords()
     {
-        using var stream = typeof(PasswordRules).Assembly.GetManifestResourceStream("Roster.Users.common-passwords.txt")
+        using var stream = typeof(PasswordRules).Assembly.GetManifestResourceStream("Roster.Accounts.common-passwords.txt")
             ?? throw new InvalidOperationException("The common password list is not embedded.");
         using var reader = new StreamReader(stream);
         var set = new HashSet<string>(StringComparer.Ordinal);

@@ -3,10 +3,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Data;
-using Roster.Accounts;
 using Roster.Hosting;
 
-namespace Roster.Users;
+namespace Roster.Accounts;
 
 /// <summary>The identifier rules of PRODUCT.md section 3, checked the same way for every surface.</summary>
 public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<UserOptions> options)

@@ -1,4 +1,4 @@
-namespace Roster.Users;
+namespace Roster.Accounts;
 
 /// <summary>A user's picture, kept in the database so every instance serves the same one.</summary>
 public sealed class Avatar

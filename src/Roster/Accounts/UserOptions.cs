@@ -1,4 +1,4 @@
-namespace Roster.Users;
+namespace Roster.Accounts;
 
 public sealed class UserOptions
 {

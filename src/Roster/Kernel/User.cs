@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace Roster.Accounts;
+namespace Roster.Kernel;
 
 /// <summary>The roles of PRODUCT.md section 1, ordered so that a higher value may do everything a lower one may.</summary>
 public enum Role

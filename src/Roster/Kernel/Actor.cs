@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Roster.Accounts;
 
-namespace Roster.Users;
+namespace Roster.Kernel;
 
 /// <summary>
 /// Who is acting: a signed-in person with their current role, nobody (a visitor), or the operator at the

@@ -7,8 +7,9 @@ using Roster.Data;
 using Roster.Hosting;
 using Roster.Mail;
 using Roster.Users;
+using Roster.Accounts;
 
-namespace Roster.Accounts;
+namespace Roster.Users;
 
 /// <summary>The signed-in person's own account.</summary>
 [RequestSizeLimit(Avatars.MaxBytes * 2)]

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>
 /// Absolute links for emails and the CLI: the configured public URL, else the address this server

@@ -1,4 +1,4 @@
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>
 /// An error page with a message of its own, for endpoints that are not pages (the OpenID Connect

@@ -1,4 +1,4 @@
-namespace Roster.Hosting;
+namespace Roster.Kernel;
 
 /// <summary>
 /// Housekeeping that deletes what is no longer needed, every hour. The first run waits a minute: start-up is

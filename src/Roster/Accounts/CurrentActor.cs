@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
-using Roster.Accounts;
 
-namespace Roster.Users;
+namespace Roster.Accounts;
 
 /// <summary>The signed-in person of this request as an <see cref="Actor"/>, read once per request.</summary>
 public sealed class CurrentActor(IHttpContextAccessor http, UserManager<User> users)
