@@ -23,7 +23,7 @@ public sealed class Credentials(
     Mailer mailer,
     Links links,
     AuditLog audit,
-    Roster.Oidc.AppSessions appSessions,
+    IAppSessions appSessions,
     IOptions<AccountOptions> options,
     TimeProvider clock)
 {

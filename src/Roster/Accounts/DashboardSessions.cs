@@ -18,7 +18,7 @@ namespace Roster.Accounts;
 /// back-channel logouts) and when the person authenticated (<c>auth_time</c>, for <c>max_age</c>).
 /// Signing in, refreshing the cookie and signing out all go through here.
 /// </summary>
-public sealed class DashboardSessions(SignInManager<User> signIn, AppSessions apps, AuditLog audit, RosterDb db, TimeProvider clock)
+public sealed class DashboardSessions(SignInManager<User> signIn, IAppSessions apps, AuditLog audit, RosterDb db, TimeProvider clock)
 {
     public const string SessionIdClaim = "sid";
     public const string AuthTimeClaim = "auth_time";

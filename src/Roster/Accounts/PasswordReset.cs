@@ -25,7 +25,7 @@ public sealed class PasswordReset(
     Mailer mailer,
     Links links,
     AuditLog audit,
-    Roster.Oidc.AppSessions appSessions,
+    IAppSessions appSessions,
     Credentials credentials,
     AccountLockout lockout,
     RecipientMailLimit recipients,

@@ -12,7 +12,7 @@ internal static class AdminCredentialsCommand
         {
             var credentials = await services.GetRequiredService<FirstOwner>().SetupCredentialsAsync(ct);
             if (credentials is null)
-                return RosterCli.Fail("The first owner's password has been changed since setup, so there is no setup password to show. " +
+                return Exit.Fail("The first owner's password has been changed since setup, so there is no setup password to show. " +
                     "Sign in with the current password, or run `roster owner-login` for a one-time password.");
 
             Console.WriteLine($"Email: {credentials.Email}");

@@ -49,21 +49,21 @@ internal static class AppCommand
             var wanted = (parse.GetValue(groups) ?? []).Select(g => g.ToUpperInvariant()).ToList();
             var ids = await db.Groups.Where(g => wanted.Contains(g.NormalizedName)).Select(g => g.Id).ToListAsync(ct);
             if (ids.Count != wanted.Count)
-                return RosterCli.Fail($"Unknown group among {string.Join(", ", parse.GetValue(groups)!)}; nothing was registered.");
+                return Exit.Fail($"Unknown group among {string.Join(", ", parse.GetValue(groups)!)}; nothing was registered.");
             var settings = new AppSettings(parse.GetValue(name), parse.GetValue(url), parse.GetValue(description),
                 parse.GetValue(ownUsers) ? DirectoryMode.OwnUsers : DirectoryMode.UseRoster, ids.Count > 0 ? AppAccess.Groups : AppAccess.Everyone, ids);
             // One transaction: an app whose redirect URIs are refused is not left half registered.
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var result = await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator, settings, ct);
             if (!result.Succeeded)
-                return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+                return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
             var app = result.Value!;
             var signOn = services.GetRequiredService<AppSignOn>();
             var uris = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(string.Join('\n', parse.GetValue(redirectUris) ?? []),
                 string.Join('\n', parse.GetValue(postLogoutUris) ?? []), parse.GetValue(backChannel), parse.GetValue(algorithm) ?? Roster.Oidc.SigningAlgorithms.RS256,
                 AppSignOn.SplitApiScopes(parse.GetValue(apiScopes))), ct);
             if (!uris.Succeeded)
-                return RosterCli.Fail(string.Join(" ", uris.Errors.Select(e => e.Message)));
+                return Exit.Fail(string.Join(" ", uris.Errors.Select(e => e.Message)));
             var secret = parse.GetValue(confidential) ? await signOn.NewSecretAsync(Actor.Operator, app.Id, ct) : null;
             await transaction.CommitAsync(ct);
             Console.WriteLine($"Id: {app.Id}");
@@ -80,9 +80,9 @@ internal static class AppCommand
         {
             var (id, problem) = await FindAsync(services, parse.GetValue(target)!, ct);
             if (problem is not null)
-                return RosterCli.Fail(problem);
+                return Exit.Fail(problem);
             var result = await services.GetRequiredService<AppChanges>().DeleteAsync(Actor.Operator, id, ct);
-            return result.Succeeded ? RosterCli.Ok : RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+            return result.Succeeded ? RosterCli.Ok : Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
         }, cancellationToken));
         app.Subcommands.Add(delete);
 
@@ -93,7 +93,7 @@ internal static class AppCommand
         {
             var (id, problem) = await FindAsync(services, parse.GetValue(signOnTarget)!, ct);
             if (problem is not null)
-                return RosterCli.Fail(problem);
+                return Exit.Fail(problem);
             var current = await services.GetRequiredService<RosterDb>().Apps.AsNoTracking().SingleAsync(a => a.Id == id, ct);
             string Given(Option<string[]> option, string existing) => parse.GetResult(option) is null ? existing : string.Join('\n', parse.GetValue(option) ?? []);
             var settings = new SignOnSettings(Given(redirectUris, current.RedirectUris), Given(postLogoutUris, current.PostLogoutRedirectUris),
@@ -101,7 +101,7 @@ internal static class AppCommand
                 parse.GetResult(apiScopes) is null ? null : AppSignOn.SplitApiScopes(parse.GetValue(apiScopes)));
             var result = await services.GetRequiredService<AppSignOn>().UpdateAsync(Actor.Operator, id, settings, ct);
             if (!result.Succeeded)
-                return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+                return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
             Console.WriteLine($"Client ID: {result.Value!.ClientId}");
             foreach (var uri in AppSignOn.Lines(result.Value.RedirectUris))
                 Console.WriteLine($"Redirect URI: {uri}");
@@ -121,10 +121,10 @@ internal static class AppCommand
         {
             var (id, problem) = await FindAsync(services, parse.GetValue(secretTarget)!, ct);
             if (problem is not null)
-                return RosterCli.Fail(problem);
+                return Exit.Fail(problem);
             var result = await services.GetRequiredService<AppSignOn>().NewSecretAsync(Actor.Operator, id, ct);
             if (!result.Succeeded)
-                return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+                return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
             Console.WriteLine($"Client secret: {result.Value}");
             return RosterCli.Ok;
         }, cancellationToken));
@@ -136,10 +136,10 @@ internal static class AppCommand
         {
             var (id, problem) = await FindAsync(services, parse.GetValue(ldapTarget)!, ct);
             if (problem is not null)
-                return RosterCli.Fail(problem);
+                return Exit.Fail(problem);
             var result = await services.GetRequiredService<AppSignOn>().NewLdapPasswordAsync(Actor.Operator, id, ct);
             if (!result.Succeeded)
-                return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+                return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
             var clientId = await services.GetRequiredService<RosterDb>().Apps.Where(a => a.Id == id).Select(a => a.ClientId).SingleAsync(ct);
             Console.WriteLine($"Bind DN: {services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Roster.Ldap.LdapSettings>>().Value.ServiceAccountDn(clientId)}");
             Console.WriteLine($"Password: {result.Value}");

@@ -60,7 +60,7 @@ internal static class GroupCommand
             var found = await services.GetRequiredService<UserList>().FindByNamesAsync(names, ct);
             var unknown = names.Where(n => !found.ContainsKey(n)).ToList();
             if (unknown.Count > 0)
-                return RosterCli.Fail($"No account matches {string.Join(", ", unknown)}. Nobody was removed.");
+                return Exit.Fail($"No account matches {string.Join(", ", unknown)}. Nobody was removed.");
             return Report(await services.GetRequiredService<GroupChanges>().RemoveMembersAsync(Actor.Operator, id, [.. found.Values.Select(u => u.Id)], ct));
         }, cancellationToken));
         group.Subcommands.Add(remove);
@@ -75,14 +75,14 @@ internal static class GroupCommand
             var id = Guid.TryParse(nameOrId, out var parsed) ? parsed
                 : await db.Groups.Where(g => g.NormalizedName == normalized).Select(g => g.Id).SingleOrDefaultAsync(ct);
             return id == Guid.Empty || !await db.Groups.AnyAsync(g => g.Id == id, ct)
-                ? RosterCli.Fail($"There is no group called \"{nameOrId}\".")
+                ? Exit.Fail($"There is no group called \"{nameOrId}\".")
                 : await body(services, id, ct);
         }, cancellationToken);
 
     private static int Report(Result<Group> result)
     {
         if (!result.Succeeded)
-            return RosterCli.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
+            return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
         Console.WriteLine($"Id: {result.Value!.Id}");
         return RosterCli.Ok;
     }

@@ -13,7 +13,7 @@ internal static class OwnerLoginCommand
         {
             var issued = await services.GetRequiredService<OwnerLogin>().IssueAsync(parse.GetValue(owner), ct);
             if (!issued.Succeeded)
-                return RosterCli.Fail(string.Join(" ", issued.Errors.Select(e => e.Message)));
+                return Exit.Fail(string.Join(" ", issued.Errors.Select(e => e.Message)));
             Console.WriteLine($"Username: {issued.Value!.Username}");
             Console.WriteLine($"One-time password: {issued.Value.Password}");
             Console.WriteLine($"Valid until: {issued.Value.ExpiresAt:yyyy-MM-dd HH:mm} UTC, for one sign-in.");

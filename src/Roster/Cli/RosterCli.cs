@@ -13,7 +13,6 @@ namespace Roster.Cli;
 public static class RosterCli
 {
     public const int Ok = 0;
-    public const int Failure = 1;
     public const int Usage = 2;
 
     /// <summary>How list commands print JSON: camelCase names, enums as their names.</summary>
@@ -70,12 +69,12 @@ public static class RosterCli
             await using var app = builder.Build();
             await using var scope = app.Services.CreateAsyncScope();
             if (requireSchema && (await scope.ServiceProvider.GetRequiredService<RosterDb>().Database.GetPendingMigrationsAsync(cancellationToken)).Any())
-                return Fail("The database has no Roster schema yet, or an older one. Start Roster once, or run 'roster migrate'.");
+                return Exit.Fail("The database has no Roster schema yet, or an older one. Start Roster once, or run 'roster migrate'.");
             return await body(scope.ServiceProvider, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Fail(e.GetBaseException().Message);
+            return Exit.Fail(e.GetBaseException().Message);
         }
     }
 
@@ -83,11 +82,5 @@ public static class RosterCli
     {
         Console.Error.WriteLine($"roster: {reason}");
         return Task.FromResult(Usage);
-    }
-
-    public static int Fail(string reason)
-    {
-        Console.Error.WriteLine($"roster: {reason.ReplaceLineEndings(" ")}");
-        return Failure;
     }
 }

@@ -168,8 +168,8 @@ internal static class UserCommand
             var user = Guid.TryParse(who, out var id)
                 ? await services.GetRequiredService<RosterDb>().Users.SingleOrDefaultAsync(u => u.Id == id, ct)
                 : await PasswordSignIn.FindByEmailOrUsernameAsync(users, who, ct);
-            return user is null ? RosterCli.Fail($"No user has the id, username or email \"{who}\".") : await body(services, user, ct);
+            return user is null ? Exit.Fail($"No user has the id, username or email \"{who}\".") : await body(services, user, ct);
         }, cancellationToken);
 
-    private static int Refused(IReadOnlyList<Error> errors) => RosterCli.Fail(string.Join(" ", errors.Select(e => e.Message)));
+    private static int Refused(IReadOnlyList<Error> errors) => Exit.Fail(string.Join(" ", errors.Select(e => e.Message)));
 }

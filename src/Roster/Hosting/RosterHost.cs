@@ -124,7 +124,7 @@ public static class RosterHost
         catch (Exception e) when (e is InvalidOperationException or OptionsValidationException or DbException or IOException)
         {
             // Start-up problems are configuration problems: one line that says what to fix, not a stack trace.
-            return Cli.RosterCli.Fail("Roster could not start: " + e.GetBaseException().Message);
+            return Exit.Fail("Roster could not start: " + e.GetBaseException().Message);
         }
         try
         {
@@ -133,7 +133,7 @@ public static class RosterHost
         catch (IOException e)
         {
             // Most often the port is taken by another program.
-            return Cli.RosterCli.Fail($"Roster could not listen: {e.Message} Choose another address with --urls (e.g. --urls http://localhost:8080).");
+            return Exit.Fail($"Roster could not listen: {e.Message} Choose another address with --urls (e.g. --urls http://localhost:8080).");
         }
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

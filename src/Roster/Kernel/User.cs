@@ -36,6 +36,9 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>Name, username and email in lower case, computed by the database; what the users list searches.</summary>
     public string? SearchText { get; private set; }
 
+    /// <summary>How the database computes <see cref="SearchText"/>.</summary>
+    public const string SearchTextSql = """lower("Name" || ' ' || coalesce("UserName", '') || ' ' || coalesce("Email", ''))""";
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

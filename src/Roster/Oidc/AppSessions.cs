@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
 using Roster.Data;
 
 namespace Roster.Oidc;
@@ -8,7 +9,7 @@ namespace Roster.Oidc;
 /// its grants and queues a back-channel logout for every app that asked for one (Back-Channel Logout 1.0
 /// section 2.7): on sign-out, disabling, deletion, and sessions revoked.
 /// </summary>
-public sealed class AppSessions(RosterDb db, BackChannelLogouts logouts, TimeProvider clock)
+public sealed class AppSessions(RosterDb db, BackChannelLogouts logouts, TimeProvider clock) : IAppSessions
 {
     /// <summary>Ends the apps' side of one dashboard session. Joins the caller's unit of work: nothing is revoked or sent unless the caller saves.</summary>
     public Task EndSessionAsync(Guid userId, string sessionId, CancellationToken cancellationToken) =>

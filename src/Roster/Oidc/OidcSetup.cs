@@ -18,7 +18,7 @@ public static class OidcSetup
         services.AddScoped<IGrantStore, GrantStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<ISignInHandOff, SignInHandOff>();
-        services.AddScoped<AppSessions>();
+        services.AddScoped<IAppSessions, AppSessions>();
         services.AddScoped<BackChannelLogouts>();
         services.AddHostedService<GrantCleanup>();
         return services;

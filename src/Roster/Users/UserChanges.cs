@@ -17,7 +17,7 @@ public sealed record ProfileChange(string Name, string Email, bool EmailVisible,
 /// Changes to an existing account, each checked against who is acting. The last-owner guardrail lives
 /// here, so no surface can delete, disable or demote the last owner.
 /// </summary>
-public sealed class UserChanges(RosterDb db, UserManager<User> users, Credentials credentials, AccountLockout lockout, AuditLog audit, AppSessions appSessions, TimeProvider clock)
+public sealed class UserChanges(RosterDb db, UserManager<User> users, Credentials credentials, AccountLockout lockout, AuditLog audit, IAppSessions appSessions, TimeProvider clock)
 {
     public async Task<Result<User>> UpdateProfileAsync(Actor actor, Guid id, ProfileChange change, CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,7 @@ namespace Roster.Users;
 /// </summary>
 public static class UserSearch
 {
-    public const string Expression = """lower("Name" || ' ' || coalesce("UserName", '') || ' ' || coalesce("Email", ''))""";
+    public const string Expression = User.SearchTextSql;
 
     /// <summary>The SQLite table that indexes <see cref="User.SearchText"/> by trigrams, and the triggers that keep it current.</summary>
     public const string SqliteTable = "UserSearch";

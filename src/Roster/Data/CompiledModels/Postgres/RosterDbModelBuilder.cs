@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("35ee134a-7600-475a-8a7e-9637cac5076a"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("c99af11a-119b-47f6-a1a5-6bb3ae9febc4"), entityTypeCount: 27)
         {
         }
 
@@ -25,12 +25,12 @@ namespace Roster.Data.CompiledModels.Postgres
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
             var accountToken = AccountTokenEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
+            var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var setting = SettingEntityType.Create(this);
             var twoFactorKey = TwoFactorKeyEntityType.Create(this);
-            var user = UserEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var app = AppEntityType.Create(this);
             var appGroup = AppGroupEntityType.Create(this);
@@ -40,11 +40,11 @@ namespace Roster.Data.CompiledModels.Postgres
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
+            var user = UserEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
-            var avatar = AvatarEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -53,6 +53,7 @@ namespace Roster.Data.CompiledModels.Postgres
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, user);
             AccountTokenEntityType.CreateForeignKey1(accountToken, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, user);
+            AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
             TwoFactorKeyEntityType.CreateForeignKey1(twoFactorKey, user);
@@ -66,7 +67,6 @@ namespace Roster.Data.CompiledModels.Postgres
             GroupMemberEntityType.CreateForeignKey2(groupMember, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
-            AvatarEntityType.CreateForeignKey1(avatar, user);
 
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);
@@ -75,12 +75,12 @@ namespace Roster.Data.CompiledModels.Postgres
             IdentityUserTokenEntityType.CreateAnnotations(identityUserToken);
             AccountTokenEntityType.CreateAnnotations(accountToken);
             ApiTokenEntityType.CreateAnnotations(apiToken);
+            AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             SettingEntityType.CreateAnnotations(setting);
             TwoFactorKeyEntityType.CreateAnnotations(twoFactorKey);
-            UserEntityType.CreateAnnotations(user);
             UserSessionEntityType.CreateAnnotations(userSession);
             AppEntityType.CreateAnnotations(app);
             AppGroupEntityType.CreateAnnotations(appGroup);
@@ -90,11 +90,11 @@ namespace Roster.Data.CompiledModels.Postgres
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
+            UserEntityType.CreateAnnotations(user);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
-            AvatarEntityType.CreateAnnotations(avatar);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             AddAnnotation("ProductVersion", "10.0.14");

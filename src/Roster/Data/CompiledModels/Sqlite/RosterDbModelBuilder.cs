@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("db474aa9-38a9-4446-b95d-183c2c900dfd"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("411d80ca-b3c6-4348-be42-68860e270d69"), entityTypeCount: 27)
         {
         }
 
@@ -24,12 +24,12 @@ namespace Roster.Data.CompiledModels.Sqlite
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
             var accountToken = AccountTokenEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
+            var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var setting = SettingEntityType.Create(this);
             var twoFactorKey = TwoFactorKeyEntityType.Create(this);
-            var user = UserEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var app = AppEntityType.Create(this);
             var appGroup = AppGroupEntityType.Create(this);
@@ -39,11 +39,11 @@ namespace Roster.Data.CompiledModels.Sqlite
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
+            var user = UserEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
-            var avatar = AvatarEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -52,6 +52,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, user);
             AccountTokenEntityType.CreateForeignKey1(accountToken, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, user);
+            AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
             TwoFactorKeyEntityType.CreateForeignKey1(twoFactorKey, user);
@@ -65,7 +66,6 @@ namespace Roster.Data.CompiledModels.Sqlite
             GroupMemberEntityType.CreateForeignKey2(groupMember, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
-            AvatarEntityType.CreateForeignKey1(avatar, user);
 
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);
@@ -74,12 +74,12 @@ namespace Roster.Data.CompiledModels.Sqlite
             IdentityUserTokenEntityType.CreateAnnotations(identityUserToken);
             AccountTokenEntityType.CreateAnnotations(accountToken);
             ApiTokenEntityType.CreateAnnotations(apiToken);
+            AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             SettingEntityType.CreateAnnotations(setting);
             TwoFactorKeyEntityType.CreateAnnotations(twoFactorKey);
-            UserEntityType.CreateAnnotations(user);
             UserSessionEntityType.CreateAnnotations(userSession);
             AppEntityType.CreateAnnotations(app);
             AppGroupEntityType.CreateAnnotations(appGroup);
@@ -89,11 +89,11 @@ namespace Roster.Data.CompiledModels.Sqlite
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
+            UserEntityType.CreateAnnotations(user);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
-            AvatarEntityType.CreateAnnotations(avatar);
 
             AddAnnotation("ProductVersion", "10.0.14");
         }

@@ -4,7 +4,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Roster.Accounts;
+using Roster.Kernel;
 
 #pragma warning disable 219, 612, 618
 #nullable disable

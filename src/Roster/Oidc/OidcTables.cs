@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Roster.Apps;
+
+namespace Roster.Oidc;
+
+// This feature's tables, applied by RosterDb from the assembly.
+
+internal sealed class OidcSigningKeyConfiguration : IEntityTypeConfiguration<OidcSigningKey>
+{
+    public void Configure(EntityTypeBuilder<OidcSigningKey> key)
+    {
+        key.ToTable("OidcSigningKeys");
+        key.HasKey(k => k.KeyId);
+        key.Property(k => k.KeyId).HasMaxLength(64);
+        key.Property(k => k.Algorithm).HasMaxLength(16);
+    }
+}
+
+internal sealed class OidcGrantConfiguration : IEntityTypeConfiguration<OidcGrant>
+{
+    public void Configure(EntityTypeBuilder<OidcGrant> grant)
+    {
+        grant.ToTable("OidcGrants");
+        grant.Property(g => g.ClientId).HasMaxLength(64);
+        grant.Property(g => g.SessionId).HasMaxLength(64);
+        grant.Property(g => g.Scope).HasMaxLength(200);
+        grant.Property(g => g.Nonce).HasMaxLength(512);
+        grant.Property(g => g.CodeHash).HasMaxLength(64);
+        grant.Property(g => g.RedirectUri).HasMaxLength(2000);
+        grant.Property(g => g.CodeChallenge).HasMaxLength(64);
+        // Unique, so a code can only ever name one grant.
+        grant.HasIndex(g => g.CodeHash).IsUnique();
+        grant.HasIndex(g => new { g.UserId, g.SessionId });
+        grant.HasIndex(g => g.AppId);
+        grant.HasOne<App>().WithMany().HasForeignKey(g => g.AppId).OnDelete(DeleteBehavior.Cascade);
+        grant.HasOne<User>().WithMany().HasForeignKey(g => g.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OidcRevokedTokenConfiguration : IEntityTypeConfiguration<OidcRevokedToken>
+{
+    public void Configure(EntityTypeBuilder<OidcRevokedToken> token)
+    {
+        token.ToTable("OidcRevokedTokens");
+        token.HasKey(t => t.TokenId);
+        token.Property(t => t.TokenId).HasMaxLength(64);
+    }
+}
