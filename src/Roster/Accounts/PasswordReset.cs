@@ -5,6 +5,7 @@ using Roster.Audit;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Mail;
+using Roster.Outbox;
 using Roster.Users;
 
 namespace Roster.Accounts;

@@ -6,7 +6,7 @@ using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
 using Roster.Audit;
-using Roster.Mail;
+using Roster.Outbox;
 using Roster.Oidc;
 using Roster.Users;
 

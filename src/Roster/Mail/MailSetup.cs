@@ -1,3 +1,5 @@
+using Roster.Outbox;
+
 namespace Roster.Mail;
 
 public static class MailSetup

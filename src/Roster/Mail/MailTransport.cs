@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Roster.Hosting;
+using Roster.Outbox;
 
 namespace Roster.Mail;
 

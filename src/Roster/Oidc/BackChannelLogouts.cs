@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
 using Roster.Hosting;
-using Roster.Mail;
+using Roster.Outbox;
 
 namespace Roster.Oidc;
 

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("35ee134a-7600-475a-8a7e-9637cac5076a"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("3706568e-8878-4e8d-a8f7-dbe058102ad6"), entityTypeCount: 27)
         {
         }
 
@@ -40,10 +40,10 @@ namespace Roster.Data.CompiledModels.Postgres
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
-            var outboxMessage = OutboxMessageEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
+            var outboxMessage = OutboxMessageEntityType.Create(this);
             var avatar = AvatarEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
@@ -90,10 +90,10 @@ namespace Roster.Data.CompiledModels.Postgres
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
-            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
+            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             AvatarEntityType.CreateAnnotations(avatar);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);

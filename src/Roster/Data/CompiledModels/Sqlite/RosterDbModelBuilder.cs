@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("db474aa9-38a9-4446-b95d-183c2c900dfd"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("c5b34de6-3dd9-4576-bcd0-aece638f860a"), entityTypeCount: 27)
         {
         }
 
@@ -39,10 +39,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
-            var outboxMessage = OutboxMessageEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
+            var outboxMessage = OutboxMessageEntityType.Create(this);
             var avatar = AvatarEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
@@ -89,10 +89,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
-            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
+            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             AvatarEntityType.CreateAnnotations(avatar);
 
             AddAnnotation("ProductVersion", "10.0.14");

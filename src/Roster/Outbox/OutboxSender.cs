@@ -2,8 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Data;
 using Roster.Hosting;
+using Roster.Mail;
 
-namespace Roster.Mail;
+namespace Roster.Outbox;
 
 /// <summary>
 /// Delivers the outbox, oldest due message first, retrying failures with exponential backoff. A message
