@@ -31,7 +31,7 @@ public sealed class PasswordReset(
     AccountLockout lockout,
     RecipientMailLimit recipients,
     TimeProvider clock,
-    IOptions<AccountOptions> options)
+    IOptions<AccountOptions> options) : IOutboxChannel
 {
     public static string PathFor(string token) => "/reset-password/" + token;
 
@@ -61,12 +61,20 @@ public sealed class PasswordReset(
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    OutboxChannel IOutboxChannel.Channel => OutboxChannel.PasswordResetRequest;
+
+    async Task<Error?> IOutboxChannel.DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await HandleRequestAsync(message, cancellationToken);
+        return null;
+    }
+
     /// <summary>
     /// The outbox sender's half of a request: emails a reset link when the name belongs to an enabled account with
     /// an address that has not had too many links this hour. It only adds to the unit of work, after the last
     /// step that can fail; the sender saves it together with the request marked handled.
     /// </summary>
-    public async Task HandleRequestAsync(OutboxMessage message, CancellationToken cancellationToken = default)
+    private async Task HandleRequestAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         var request = JsonSerializer.Deserialize<Request>(message.TextBody)!;
         var user = await PasswordSignIn.FindByEmailOrUsernameAsync(users, request.Identifier, cancellationToken);

@@ -12,8 +12,10 @@ namespace Roster.Oidc;
 /// survive crashes and are retried like emails. The logout token is signed at delivery time, so a retry
 /// is never refused as stale; the app's current back-channel URI is used.
 /// </summary>
-public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, IClientStore clients, TokenIssuer tokens, OutboundHttp http)
+public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, IClientStore clients, TokenIssuer tokens, OutboundHttp http) : IOutboxChannel
 {
+    public OutboxChannel Channel => OutboxChannel.BackChannelLogout;
+
     private sealed record Notice(string Subject, string SessionId);
 
     public void Enqueue(string clientId, string subject, string sessionId)

@@ -56,8 +56,8 @@ public sealed class OutboxSignal : SaveChangesInterceptor
 
     private void Saving(DbContext? context)
     {
-        // A reset request wakes the sender only once its answer has left (ForgotPasswordModel): the sender's work
-        // depends on whether the account exists, and on a busy core it would otherwise slow that very answer.
+        // A reset request does not wake the sender, which finds it at its next poll (ForgotPasswordModel): the sender's
+        // work depends on whether the account exists, and on a busy core it would otherwise slow that very answer.
         if (context is not null && context.ChangeTracker.Entries<OutboxMessage>()
                 .Any(e => e.State == EntityState.Added && e.Entity.Channel != OutboxChannel.PasswordResetRequest))
             queuing.AddOrUpdate(context, true);
