@@ -30,7 +30,7 @@ public sealed class PasswordReset(
     Credentials credentials,
     AccountLockout lockout,
     RecipientMailLimit recipients,
-    TimeProvider clock,
+    OutboxQueue outbox,
     IOptions<AccountOptions> options) : IOutboxChannel
 {
     public static string PathFor(string token) => "/reset-password/" + token;
@@ -47,17 +47,8 @@ public sealed class PasswordReset(
     /// </summary>
     public async Task RequestAsync(string emailOrUsername, string? clientAddress, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.Outbox.Add(new OutboxMessage
-        {
-            Id = Guid.CreateVersion7(),
-            Channel = OutboxChannel.PasswordResetRequest,
-            CreatedAt = now,
-            Subject = RequestSubject,
-            // In the body, which the sender empties once the request is handled: what was typed is not kept.
-            TextBody = JsonSerializer.Serialize(new Request(emailOrUsername, clientAddress)),
-            NextAttemptAt = now,
-        });
+        // In the body, which the sender empties once the request is handled: what was typed is not kept.
+        outbox.Add(db, OutboxChannel.PasswordResetRequest, to: "", RequestSubject, JsonSerializer.Serialize(new Request(emailOrUsername, clientAddress)));
         await db.SaveChangesAsync(cancellationToken);
     }
 

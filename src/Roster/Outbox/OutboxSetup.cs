@@ -8,6 +8,7 @@ public static class OutboxSetup
     public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
+        services.AddSingleton<OutboxQueue>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxSignal>());
         services.AddHostedService<OutboxSender>();
