@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
 using Roster.Data;
+using Roster.Outbox;
 
 namespace Roster.Accounts;
 
@@ -95,6 +96,7 @@ public static class AccountsSetup
         services.AddScoped<SecurityPolicy>();
         services.AddScoped<AccountTokens>();
         services.AddScoped<PasswordReset>();
+        services.AddOutboxChannel<PasswordReset>();
         services.AddScoped<Credentials>();
         services.AddScoped<PasskeyCredentials>();
         services.AddScoped<FirstOwner>();

@@ -5,6 +5,7 @@ using Roster.Audit;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Mail;
+using Roster.Outbox;
 using Roster.Users;
 
 namespace Roster.Accounts;
@@ -29,8 +30,8 @@ public sealed class PasswordReset(
     Credentials credentials,
     AccountLockout lockout,
     RecipientMailLimit recipients,
-    TimeProvider clock,
-    IOptions<AccountOptions> options)
+    OutboxQueue outbox,
+    IOptions<AccountOptions> options) : IOutboxChannel
 {
     public static string PathFor(string token) => "/reset-password/" + token;
 
@@ -46,18 +47,17 @@ public sealed class PasswordReset(
     /// </summary>
     public async Task RequestAsync(string emailOrUsername, string? clientAddress, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.Outbox.Add(new OutboxMessage
-        {
-            Id = Guid.CreateVersion7(),
-            Channel = OutboxChannel.PasswordResetRequest,
-            CreatedAt = now,
-            Subject = RequestSubject,
-            // In the body, which the sender empties once the request is handled: what was typed is not kept.
-            TextBody = JsonSerializer.Serialize(new Request(emailOrUsername, clientAddress)),
-            NextAttemptAt = now,
-        });
+        // In the body, which the sender empties once the request is handled: what was typed is not kept.
+        outbox.Add(db, OutboxChannel.PasswordResetRequest, to: "", RequestSubject, JsonSerializer.Serialize(new Request(emailOrUsername, clientAddress)));
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    OutboxChannel IOutboxChannel.Channel => OutboxChannel.PasswordResetRequest;
+
+    async Task<Error?> IOutboxChannel.DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await HandleRequestAsync(message, cancellationToken);
+        return null;
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public sealed class PasswordReset(
     /// an address that has not had too many links this hour. It only adds to the unit of work, after the last
     /// step that can fail; the sender saves it together with the request marked handled.
     /// </summary>
-    public async Task HandleRequestAsync(OutboxMessage message, CancellationToken cancellationToken = default)
+    private async Task HandleRequestAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         var request = JsonSerializer.Deserialize<Request>(message.TextBody)!;
         var user = await PasswordSignIn.FindByEmailOrUsernameAsync(users, request.Identifier, cancellationToken);

@@ -6,7 +6,7 @@ using Roster.Accounts;
 using Roster.Apps;
 using Roster.Audit;
 using Roster.Groups;
-using Roster.Mail;
+using Roster.Outbox;
 using Roster.Oidc;
 
 namespace Roster.Data;
@@ -100,13 +100,6 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
         // the app's services has no passkeys in its model, and must not get a half-mapped entity here.
         if (builder.Model.FindEntityType(typeof(IdentityUserPasskey<Guid>)) is not null)
             builder.Entity<IdentityUserPasskey<Guid>>().ToTable("UserPasskeys");
-
-        builder.Entity<OutboxMessage>(message =>
-        {
-            message.ToTable("Outbox");
-            message.Property(m => m.To).HasMaxLength(256);
-            message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
-        });
 
         builder.Entity<DataProtectionKey>(key => key.Property(k => k.FriendlyName).HasMaxLength(256));
     }

@@ -9,6 +9,7 @@ using Roster.Audit;
 using Roster.Data;
 using Roster.Mail;
 using Roster.Oidc;
+using Roster.Outbox;
 using Roster.Ldap;
 using Roster.Users;
 using System.Text.Json.Serialization;
@@ -38,6 +39,8 @@ public static class RosterHost
         services.AddSingleton<OutboundHttp>();
         services.AddAudit();
         services.AddRosterDatabase(configuration);
+        // Here rather than in AddMail: mail, back-channel logouts and reset requests all queue on it.
+        services.AddOutbox(configuration);
         services.AddMail(configuration);
         services.AddAccounts(configuration);
         services.AddUsers(configuration);

@@ -1,3 +1,5 @@
+using Roster.Outbox;
+
 namespace Roster.Mail;
 
 public static class MailSetup
@@ -6,10 +8,8 @@ public static class MailSetup
     {
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddSingleton<MailTransport>();
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(provider => provider.GetRequiredService<OutboxSignal>());
+        services.AddOutboxChannel<MailTransport>();
         services.AddScoped<Mailer>();
-        services.AddHostedService<OutboxSender>();
         return services;
     }
 }

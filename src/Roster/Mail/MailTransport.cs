@@ -5,12 +5,22 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Roster.Hosting;
+using Roster.Outbox;
 
 namespace Roster.Mail;
 
 /// <summary>Hands one message to the configured SMTP server, or, with none configured, writes it as an .eml file.</summary>
-public sealed partial class MailTransport(IOptions<SmtpOptions> smtpOptions, IOptions<InstanceOptions> instance, ILogger<MailTransport> log)
+public sealed partial class MailTransport(IOptions<SmtpOptions> smtpOptions, IOptions<InstanceOptions> instance, ILogger<MailTransport> log) : IOutboxChannel
 {
+    OutboxChannel IOutboxChannel.Channel => OutboxChannel.Email;
+
+    /// <summary>A failure throws and is retried: no address is refused for good here.</summary>
+    async Task<Error?> IOutboxChannel.DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await SendAsync(message, cancellationToken);
+        return null;
+    }
+
     public string MailFolder => Path.Combine(instance.Value.DataPath, "mail");
 
     public async Task SendAsync(OutboxMessage message, CancellationToken cancellationToken)

@@ -14,9 +14,7 @@ public sealed class SmtpOptions
     public bool StartTls { get; set; } = true;
     public string From { get; set; } = "Roster <roster@localhost>";
 
-    /// <summary>First retry delay after a failed delivery; each further failure doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
+    // RetryDelay and MaxRetryDelay in this section are the outbox's, for every channel: see OutboxOptions.
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }

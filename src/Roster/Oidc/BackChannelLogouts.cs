@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
 using Roster.Hosting;
-using Roster.Mail;
+using Roster.Outbox;
 
 namespace Roster.Oidc;
 
@@ -12,24 +12,14 @@ namespace Roster.Oidc;
 /// survive crashes and are retried like emails. The logout token is signed at delivery time, so a retry
 /// is never refused as stale; the app's current back-channel URI is used.
 /// </summary>
-public sealed class BackChannelLogouts(RosterDb db, TimeProvider clock, IClientStore clients, TokenIssuer tokens, OutboundHttp http)
+public sealed class BackChannelLogouts(RosterDb db, OutboxQueue outbox, IClientStore clients, TokenIssuer tokens, OutboundHttp http) : IOutboxChannel
 {
+    public OutboxChannel Channel => OutboxChannel.BackChannelLogout;
+
     private sealed record Notice(string Subject, string SessionId);
 
-    public void Enqueue(string clientId, string subject, string sessionId)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.Outbox.Add(new OutboxMessage
-        {
-            Id = Guid.CreateVersion7(),
-            Channel = OutboxChannel.BackChannelLogout,
-            CreatedAt = now,
-            To = clientId,
-            Subject = "Back-channel logout",
-            TextBody = JsonSerializer.Serialize(new Notice(subject, sessionId)),
-            NextAttemptAt = now,
-        });
-    }
+    public void Enqueue(string clientId, string subject, string sessionId) =>
+        outbox.Add(db, OutboxChannel.BackChannelLogout, clientId, "Back-channel logout", JsonSerializer.Serialize(new Notice(subject, sessionId)));
 
     /// <summary>
     /// Posts the logout token. Throws when the app does not confirm with a 2xx, so the outbox retries; returns

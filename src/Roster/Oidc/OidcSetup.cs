@@ -1,5 +1,6 @@
 using Roster.Accounts;
 using Roster.Hosting;
+using Roster.Outbox;
 
 namespace Roster.Oidc;
 
@@ -20,6 +21,7 @@ public static class OidcSetup
         services.AddScoped<ISignInHandOff, SignInHandOff>();
         services.AddScoped<IAppSessions, AppSessions>();
         services.AddScoped<BackChannelLogouts>();
+        services.AddOutboxChannel<BackChannelLogouts>();
         services.AddHostedService<GrantCleanup>();
         return services;
     }

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Roster.Accounts;
-using Roster.Mail;
+using Roster.Outbox;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Accounts;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
-using Roster.Mail;
+using Roster.Outbox;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Accounts;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Roster.Outbox;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Mail;
@@ -49,7 +50,7 @@ public sealed class OutboxCrashTests
             Assert.Equal(Messages, received.Select(m => m.MessageId).Distinct().Count());
             Assert.All(received, m => Assert.Equal("Reset your Roster password", m.Subject));
             await using var db = database.Connect();
-            Assert.Equal(Messages, await db.Outbox.CountAsync(m => m.Channel == Roster.Mail.OutboxChannel.Email && m.SentAt != null));
+            Assert.Equal(Messages, await db.Outbox.CountAsync(m => m.Channel == OutboxChannel.Email && m.SentAt != null));
             Assert.Equal(0, await db.Outbox.CountAsync(m => m.TextBody != ""));
         }
     }

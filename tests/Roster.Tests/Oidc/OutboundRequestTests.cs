@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Roster.Accounts;
 using Roster.Apps;
 using Roster.Data;
-using Roster.Mail;
+using Roster.Outbox;
 using Roster.Oidc;
 using Roster.Tests.Infrastructure;
 

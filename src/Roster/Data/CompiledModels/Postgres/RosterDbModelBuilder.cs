@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c99af11a-119b-47f6-a1a5-6bb3ae9febc4"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("4287f23f-a906-4e4f-8167-f5d6eb19ebc1"), entityTypeCount: 27)
         {
         }
 
@@ -41,10 +41,10 @@ namespace Roster.Data.CompiledModels.Postgres
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var user = UserEntityType.Create(this);
-            var outboxMessage = OutboxMessageEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
+            var outboxMessage = OutboxMessageEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -91,10 +91,10 @@ namespace Roster.Data.CompiledModels.Postgres
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             UserEntityType.CreateAnnotations(user);
-            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
+            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             AddAnnotation("ProductVersion", "10.0.14");

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("411d80ca-b3c6-4348-be42-68860e270d69"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("a7649b44-9a74-4bc7-a88f-8c4bc79cc103"), entityTypeCount: 27)
         {
         }
 
@@ -40,10 +40,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var user = UserEntityType.Create(this);
-            var outboxMessage = OutboxMessageEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
+            var outboxMessage = OutboxMessageEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -90,10 +90,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             UserEntityType.CreateAnnotations(user);
-            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
+            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
 
             AddAnnotation("ProductVersion", "10.0.14");
         }

@@ -1,4 +1,4 @@
-namespace Roster.Mail;
+namespace Roster.Outbox;
 
 public enum OutboxChannel
 {

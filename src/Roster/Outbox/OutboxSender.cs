@@ -3,19 +3,18 @@ using Microsoft.Extensions.Options;
 using Roster.Data;
 using Roster.Hosting;
 
-namespace Roster.Mail;
+namespace Roster.Outbox;
 
 /// <summary>
-/// Delivers the outbox, oldest due message first, retrying failures with exponential backoff. A message
-/// is marked sent in the same step that sends it, so after a crash only a message caught between the
-/// SMTP server's acceptance and the commit can go out twice; none can be lost.
+/// Delivers the outbox, oldest due message first, through the <see cref="IOutboxChannel"/> its feature registered,
+/// retrying failures with exponential backoff. A message is marked sent in the same step that sends it, so after a
+/// crash only a message caught between the receiver's acceptance and the commit can go out twice; none can be lost.
 /// </summary>
 public sealed class OutboxSender(
     IServiceScopeFactory scopes,
     OutboxSignal signal,
-    MailTransport transport,
     TimeProvider clock,
-    IOptions<SmtpOptions> options,
+    IOptions<OutboxOptions> options,
     ILogger<OutboxSender> log) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
@@ -56,22 +55,23 @@ public sealed class OutboxSender(
 
         try
         {
-            var refusal = message.Channel switch
+            var handlers = scope.ServiceProvider.GetServices<IOutboxChannel>().Where(c => c.Channel == message.Channel).ToList();
+            if (handlers is not [var handler])
             {
-                OutboxChannel.BackChannelLogout => await scope.ServiceProvider.GetRequiredService<Roster.Oidc.BackChannelLogouts>().DeliverAsync(message, cancellationToken),
-                OutboxChannel.PasswordResetRequest => await HandleResetRequestAsync(scope.ServiceProvider, message, cancellationToken),
-                _ => await SendMailAsync(message, cancellationToken),
-            };
-            if (refusal is null)
-                MarkSent(message);
-            else
+                // A bug in the host's setup, not in the message: it waits, with backoff, for a build that registers one.
+                ScheduleRetry(message, now, $"{handlers.Count} handlers are registered for the outbox channel {message.Channel}; there must be one.");
+                log.LogError("Could not deliver \"{Subject}\" to {To} (attempt {Attempt}): {Error} Next try at {Next:u}.",
+                    message.Subject, message.To, message.Attempts + 1, message.LastError, message.NextAttemptAt);
+            }
+            else if (await handler.DeliverAsync(message, cancellationToken) is { } refusal)
                 GiveUp(message, refusal, now);
+            else
+                MarkSent(message);
         }
         // A target's timeout is a cancellation to HttpClient, but not of this sender: it is retried like any failure.
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            message.NextAttemptAt = now + RetryDelay(message.Attempts);
-            message.LastError = e.Message;
+            ScheduleRetry(message, now, e.Message);
             log.LogWarning("Could not deliver \"{Subject}\" to {To} (attempt {Attempt}): {Error}. Next try at {Next:u}.",
                 message.Subject, message.To, message.Attempts + 1, e.Message, message.NextAttemptAt);
         }
@@ -82,16 +82,10 @@ public sealed class OutboxSender(
         return true;
     }
 
-    private async Task<Error?> SendMailAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private void ScheduleRetry(OutboxMessage message, DateTime now, string error)
     {
-        await transport.SendAsync(message, cancellationToken);
-        return null;
-    }
-
-    private static async Task<Error?> HandleResetRequestAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
-    {
-        await services.GetRequiredService<Roster.Accounts.PasswordReset>().HandleRequestAsync(message, cancellationToken);
-        return null;
+        message.NextAttemptAt = now + RetryDelay(message.Attempts);
+        message.LastError = error;
     }
 
     private void MarkSent(OutboxMessage message)
