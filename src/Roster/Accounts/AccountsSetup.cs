@@ -44,6 +44,7 @@ public static class AccountsSetup
             });
         services.Configure<UserOptions>(configuration.GetSection(UserOptions.Section));
         services.AddScoped<UserRules>();
+        services.AddScoped<AccountLookup>();
         services.AddScoped<CurrentActor>();
         services.AddScoped<IPasswordValidator<User>, PasswordRules>();
         services.AddScoped<IUserClaimsPrincipalFactory<User>, RoleClaimsFactory>();

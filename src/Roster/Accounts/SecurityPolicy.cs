@@ -20,7 +20,7 @@ public sealed record TwoFactorPolicy(bool RequiredForAdmins, IReadOnlyList<Guid>
 /// the policy covers who have not set it up are sent to set it up after their next password sign-in,
 /// and can do nothing else until they have.
 /// </summary>
-public sealed class SecurityPolicy(RosterDb db, AuditLog audit)
+public sealed class SecurityPolicy(RosterDb db, IPolicyGroups groups, AuditLog audit)
 {
     private const string AdminsKey = "TwoFactor.RequiredForAdmins";
     private const string GroupsKey = "TwoFactor.RequiredForGroups";
@@ -37,14 +37,14 @@ public sealed class SecurityPolicy(RosterDb db, AuditLog audit)
     {
         var policy = await TwoFactorAsync(cancellationToken);
         return policy.RequiredForAdmins && Permissions.IsAdmin(user.Role) ||
-            policy.RequiredForGroups.Count > 0 && await db.GroupMembers.AnyAsync(m => m.UserId == user.Id && policy.RequiredForGroups.Contains(m.GroupId), cancellationToken);
+            policy.RequiredForGroups.Count > 0 && await groups.AnyHasMemberAsync(policy.RequiredForGroups, user.Id, cancellationToken);
     }
 
     public async Task<Result<TwoFactorPolicy>> SetTwoFactorAsync(Actor actor, TwoFactorPolicy policy, CancellationToken cancellationToken)
     {
         if (!Permissions.IsAdmin(actor.Role))
             return UserErrors.Forbidden;
-        var known = await db.Groups.Where(g => policy.RequiredForGroups.Contains(g.Id)).Select(g => g.Name).ToListAsync(cancellationToken);
+        var known = await groups.NamesAsync(policy.RequiredForGroups, cancellationToken);
         if (known.Count != policy.RequiredForGroups.Distinct().Count())
             return new Error("policy.groups_unknown", "One of the chosen groups no longer exists. Reload and choose again.", "Groups");
         await SaveAsync(AdminsKey, policy.RequiredForAdmins ? "true" : "false", cancellationToken);

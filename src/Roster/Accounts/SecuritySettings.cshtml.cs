@@ -10,7 +10,7 @@ namespace Roster.Accounts;
 
 /// <summary>/settings/security: who must use two-factor authentication. Admins only.</summary>
 [Authorize(Policy = Permissions.Administer)]
-public sealed class SecuritySettingsModel(SecurityPolicy policy, RosterDb db, CurrentActor current) : PageModel
+public sealed class SecuritySettingsModel(SecurityPolicy policy, IPolicyGroups groups, CurrentActor current) : PageModel
 {
     [BindProperty] public bool RequiredForAdmins { get; set; }
     [BindProperty] public List<Guid> Groups { get; set; } = [];
@@ -35,8 +35,7 @@ public sealed class SecuritySettingsModel(SecurityPolicy policy, RosterDb db, Cu
 
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
-        AllGroups = (await db.Groups.AsNoTracking().OrderBy(g => g.Name).Select(g => new { g.Id, g.Name }).ToListAsync(cancellationToken))
-            .Select(g => (g.Id, g.Name)).ToList();
+        AllGroups = [.. await groups.AllAsync(cancellationToken)];
         return true;
     }
 }

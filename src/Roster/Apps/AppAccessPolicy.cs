@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
+using Roster.Groups;
 using Roster.Users;
 
 namespace Roster.Apps;
@@ -10,7 +11,7 @@ namespace Roster.Apps;
 /// alike. Disabled accounts may use nothing; admins may use everything; everyone else follows the app's
 /// access rule.
 /// </summary>
-public sealed class AppAccessPolicy(Lazy<RosterDb> database)
+public sealed class AppAccessPolicy(Lazy<RosterDb> database) : IGroupAccessRules
 {
     private RosterDb db => database.Value;
 
@@ -65,4 +66,7 @@ public sealed class AppAccessPolicy(Lazy<RosterDb> database)
         Permissions.IsAdmin(actor.Role) ? db.Apps
         : actor.User is { } user ? db.Apps.Where(app => db.AppOperators.Any(o => o.AppId == app.Id && o.UserId == user.Id))
         : db.Apps.Where(_ => false);
+
+    public async Task<IReadOnlyList<string>> AppNamesAsync(Guid groupId, CancellationToken cancellationToken) =>
+        await db.AppGroups.Where(a => a.GroupId == groupId).Join(db.Apps, a => a.AppId, a => a.Id, (_, app) => app.Name).ToListAsync(cancellationToken);
 }

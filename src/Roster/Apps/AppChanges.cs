@@ -12,7 +12,7 @@ public sealed record AppSettings(
     IReadOnlyCollection<Guid> Groups, AvatarUpload? Icon = null, bool RemoveIcon = false);
 
 /// <summary>Registering, configuring and deleting apps. Admins do all of it; an app's operators configure that app only.</summary>
-public sealed class AppChanges(RosterDb db, AppAccessPolicy access, UserList users, AuditLog audit, Roster.Oidc.ClientCache clients, TimeProvider clock)
+public sealed class AppChanges(RosterDb db, AppAccessPolicy access, AccountLookup users, AuditLog audit, ClientCache clients, TimeProvider clock)
 {
     private static readonly Error NotFound = new("not_found", "There is no such app.");
 

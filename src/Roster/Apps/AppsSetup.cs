@@ -8,20 +8,20 @@ namespace Roster.Apps;
 
 public static class AppsSetup
 {
-    public static IServiceCollection AddGroupsAndApps(this IServiceCollection services) => services
-        .AddScoped<GroupChanges>()
+    public static IServiceCollection AddApps(this IServiceCollection services) => services
         .AddScoped<AppChanges>()
         .AddScoped<AppAccessPolicy>()
+        .AddScoped<IGroupAccessRules>(s => s.GetRequiredService<AppAccessPolicy>())
+        .AddSingleton<ClientCache>()
         .AddScoped<AppSignOn>();
 
-    public static IEndpointRouteBuilder MapGroupsAndApps(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapApps(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/app-icon/{id:guid}", async (Guid id, RosterDb db, HttpContext context, CancellationToken cancellationToken) =>
         {
             var icon = await db.AppIcons.AsNoTracking().SingleOrDefaultAsync(i => i.AppId == id, cancellationToken);
             return Avatars.Serve(context, icon?.ContentType, icon?.Data, icon?.UpdatedAt ?? default);
         });
-        endpoints.MapGroupsApi();
         endpoints.MapAppsApi();
         return endpoints;
     }

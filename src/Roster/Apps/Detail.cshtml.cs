@@ -9,12 +9,8 @@ namespace Roster.Apps;
 
 /// <summary>One app's settings: admins and this app's operators.</summary>
 public sealed class DetailModel(
-    RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer,
-    Microsoft.Extensions.Options.IOptions<Roster.Ldap.LdapSettings> ldap) : AppFormModel(db)
+    RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer) : AppFormModel(db)
 {
-    /// <summary>What the app's administrator types into its LDAP settings.</summary>
-    public Roster.Ldap.LdapSettings Ldap => ldap.Value;
-
     /// <summary>What the app's administrator types into its OpenID Connect settings.</summary>
     public string Issuer => issuer.Value;
 

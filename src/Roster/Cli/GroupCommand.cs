@@ -5,6 +5,7 @@ using Roster.Data;
 using Roster.Groups;
 using Roster.Hosting;
 using Roster.Users;
+using Roster.Accounts;
 
 namespace Roster.Cli;
 
@@ -57,7 +58,7 @@ internal static class GroupCommand
         remove.SetAction((parse, cancellationToken) => WithGroupAsync(parse.GetValue(removeTarget)!, async (services, id, ct) =>
         {
             var names = parse.GetValue(removed)!;
-            var found = await services.GetRequiredService<UserList>().FindByNamesAsync(names, ct);
+            var found = await services.GetRequiredService<AccountLookup>().FindByNamesAsync(names, ct);
             var unknown = names.Where(n => !found.ContainsKey(n)).ToList();
             if (unknown.Count > 0)
                 return Exit.Fail($"No account matches {string.Join(", ", unknown)}. Nobody was removed.");

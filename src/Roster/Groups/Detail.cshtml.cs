@@ -8,7 +8,7 @@ using Roster.Users;
 
 namespace Roster.Groups;
 
-public sealed class DetailModel(RosterDb db, GroupChanges changes, CurrentActor current) : PageModel
+public sealed class DetailModel(RosterDb db, GroupChanges changes, IGroupAccessRules accessRules, CurrentActor current) : PageModel
 {
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Description { get; set; }
@@ -65,7 +65,7 @@ public sealed class DetailModel(RosterDb db, GroupChanges changes, CurrentActor 
         MayManage = Permissions.MayManageUsers((await current.GetAsync()).Role);
         Members = await db.GroupMembers.Where(m => m.GroupId == id).Join(db.Users, m => m.UserId, u => u.Id, (_, u) => u)
             .AsNoTracking().OrderBy(u => u.Name).ToListAsync(cancellationToken);
-        Apps = await db.AppGroups.Where(a => a.GroupId == id).Join(db.Apps, a => a.AppId, a => a.Id, (_, a) => a.Name).ToListAsync(cancellationToken);
+        Apps = [.. await accessRules.AppNamesAsync(id, cancellationToken)];
         if (fillForm)
         {
             Name = group.Name;

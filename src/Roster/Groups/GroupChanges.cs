@@ -8,7 +8,7 @@ using Roster.Users;
 namespace Roster.Groups;
 
 /// <summary>Creating, renaming and deleting groups and changing who is in them: user managers and above.</summary>
-public sealed class GroupChanges(RosterDb db, UserList users, SecurityPolicy policy, AuditLog audit, TimeProvider clock)
+public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolicy policy, IGroupAccessRules accessRules, AuditLog audit, TimeProvider clock)
 {
     public const int MaxNameLength = 64;
     private static readonly Error Forbidden = UserErrors.Forbidden;
@@ -54,7 +54,7 @@ public sealed class GroupChanges(RosterDb db, UserList users, SecurityPolicy pol
             return NotFound;
         if (await MembersLockedAsync(actor, group, cancellationToken) is { } locked)
             return locked;
-        var apps = await db.AppGroups.Where(a => a.GroupId == id).Join(db.Apps, a => a.AppId, a => a.Id, (_, app) => app.Name).ToListAsync(cancellationToken);
+        var apps = await accessRules.AppNamesAsync(id, cancellationToken);
         if (apps.Count > 0)
             return new Error("group.in_use", $"The group {group.Name} decides who may use {string.Join(", ", apps)}. Remove it from those apps' access first.");
         db.Groups.Remove(group);

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Accounts;
 using Roster.Apps;
+using Roster.Groups;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Mail;
@@ -44,7 +45,8 @@ public static class RosterHost
         services.AddMail(configuration);
         services.AddAccounts(configuration);
         services.AddUsers(configuration);
-        services.AddGroupsAndApps();
+        services.AddGroups();
+        services.AddApps();
         services.AddOidc(configuration);
         services.AddLdap(configuration);
         services.AddCredentialRateLimits(configuration);
@@ -100,7 +102,8 @@ public static class RosterHost
         app.MapRazorPages();
         app.MapHealthCheck();
         app.MapUsers();
-        app.MapGroupsAndApps();
+        app.MapGroups();
+        app.MapApps();
         app.MapOidc();
         app.MapAudit();
         app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();

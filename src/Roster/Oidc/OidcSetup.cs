@@ -14,7 +14,6 @@ public static class OidcSetup
         services.AddSingleton<ISigningKeyStore, SigningKeyStore>();
         services.AddSingleton<IRefreshTokenKeyStore, RefreshTokenKeyStore>();
         services.AddSingleton<ICredentialThrottle>(provider => provider.GetRequiredService<FailedTokenAttempts>());
-        services.AddSingleton<ClientCache>();
         services.AddScoped<IClientStore, ClientStore>();
         services.AddScoped<IGrantStore, GrantStore>();
         services.AddScoped<IUserDirectory, UserDirectory>();

@@ -34,21 +34,6 @@ public sealed class UserList(RosterDb db, IOptions<UserOptions> options)
 {
     public const int MaxPageSize = 500;
 
-    /// <summary>Accounts named by id, username or email, keyed by the name as given.</summary>
-    public async Task<Dictionary<string, User>> FindByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken = default)
-    {
-        var upper = names.Select(n => n.ToUpperInvariant()).ToList();
-        var ids = names.Select(n => Guid.TryParse(n, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToList();
-        var matches = await db.Users.Where(u => upper.Contains(u.NormalizedUserName!) || upper.Contains(u.NormalizedEmail!) || ids.Contains(u.Id))
-            .ToListAsync(cancellationToken);
-        var found = new Dictionary<string, User>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in names)
-            if (matches.FirstOrDefault(u => string.Equals(u.UserName, name, StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(u.Email, name, StringComparison.OrdinalIgnoreCase) || u.Id.ToString() == name.ToLowerInvariant()) is { } user)
-                found[name] = user;
-        return found;
-    }
-
     public async Task<UserPage> QueryAsync(Actor viewer, UserQuery query, CancellationToken cancellationToken = default)
     {
         var pageSize = Math.Clamp(query.PageSize ?? options.Value.PageSize, 1, MaxPageSize);

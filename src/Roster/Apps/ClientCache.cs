@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace Roster.Oidc;
+using Roster.Oidc;
+
+namespace Roster.Apps;
 
 /// <summary>
 /// Clients as recently read, for a few seconds: the token endpoint reads its client on every request,
