@@ -141,7 +141,7 @@ internal static class AppCommand
             if (!result.Succeeded)
                 return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
             var clientId = await services.GetRequiredService<RosterDb>().Apps.Where(a => a.Id == id).Select(a => a.ClientId).SingleAsync(ct);
-            Console.WriteLine($"Bind DN: {services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Roster.Ldap.LdapSettings>>().Value.ServiceAccountDn(clientId)}");
+            Console.WriteLine($"Bind DN: {services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Roster.DirectoryServer.LdapSettings>>().Value.ServiceAccountDn(clientId)}");
             Console.WriteLine($"Password: {result.Value}");
             return RosterCli.Ok;
         }, cancellationToken));

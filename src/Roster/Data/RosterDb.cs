@@ -8,6 +8,7 @@ using Roster.Audit;
 using Roster.Groups;
 using Roster.Outbox;
 using Roster.Oidc;
+using Roster.OidcProvider;
 
 namespace Roster.Data;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Roster.Ldap;
 using Roster.Tests.Infrastructure;
+using Roster.DirectoryServer;
 
 namespace Roster.Tests.Ldap;
 

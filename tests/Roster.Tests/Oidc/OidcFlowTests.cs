@@ -559,7 +559,7 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         Server.Clock.Advance(TimeSpan.FromMinutes(2));
         await Server.QueryAsync(async db =>
         {
-            await Roster.Oidc.GrantCleanup.PurgeAsync(db, Server.Clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+            await Roster.OidcProvider.GrantCleanup.PurgeAsync(db, Server.Clock.GetUtcNow().UtcDateTime, CancellationToken.None);
             return true;
         });
 

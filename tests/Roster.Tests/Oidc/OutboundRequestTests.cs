@@ -12,6 +12,7 @@ using Roster.Data;
 using Roster.Outbox;
 using Roster.Oidc;
 using Roster.Tests.Infrastructure;
+using Roster.OidcProvider;
 
 namespace Roster.Tests.Oidc;
 

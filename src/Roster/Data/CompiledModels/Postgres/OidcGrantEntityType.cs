@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using Roster.Oidc;
+using Roster.OidcProvider;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -18,7 +18,7 @@ namespace Roster.Data.CompiledModels.Postgres
         public static RuntimeEntityType Create(RuntimeModel model, RuntimeEntityType baseEntityType = null)
         {
             var runtimeEntityType = model.AddEntityType(
-                "Roster.Oidc.OidcGrant",
+                "Roster.OidcProvider.OidcGrant",
                 typeof(OidcGrant),
                 baseEntityType,
                 propertyCount: 17,

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4287f23f-a906-4e4f-8167-f5d6eb19ebc1"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("a4cbe756-17a2-412b-ad15-3eafdc802e8e"), entityTypeCount: 27)
         {
         }
 

@@ -3,7 +3,7 @@ using System;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Roster.Oidc;
+using Roster.OidcProvider;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -16,7 +16,7 @@ namespace Roster.Data.CompiledModels.Sqlite
         public static RuntimeEntityType Create(RuntimeModel model, RuntimeEntityType baseEntityType = null)
         {
             var runtimeEntityType = model.AddEntityType(
-                "Roster.Oidc.OidcRevokedToken",
+                "Roster.OidcProvider.OidcRevokedToken",
                 typeof(OidcRevokedToken),
                 baseEntityType,
                 propertyCount: 2,

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a7649b44-9a74-4bc7-a88f-8c4bc79cc103"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("337331b5-cb91-4d53-b3e2-251a99d158a0"), entityTypeCount: 27)
         {
         }
 

@@ -4,8 +4,9 @@ using Roster.Audit;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Users;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>
 /// Grants and their codes (as hashes) in the database. Single use is a conditional update, so of two

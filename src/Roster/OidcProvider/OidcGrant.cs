@@ -1,4 +1,6 @@
-namespace Roster.Oidc;
+using Roster.Oidc;
+
+namespace Roster.OidcProvider;
 
 /// <summary>
 /// One authorization: a person let an app sign them in from one dashboard session. Holds the code (as

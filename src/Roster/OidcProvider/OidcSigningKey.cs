@@ -1,4 +1,6 @@
-namespace Roster.Oidc;
+using Roster.Oidc;
+
+namespace Roster.OidcProvider;
 
 /// <summary>A row of the signing key ring; the private key is protected with the data-protection key ring.</summary>
 public sealed class OidcSigningKey

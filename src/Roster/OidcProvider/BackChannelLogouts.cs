@@ -4,8 +4,9 @@ using Roster.Apps;
 using Roster.Data;
 using Roster.Hosting;
 using Roster.Outbox;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>
 /// Back-channel logout notices (Back-Channel Logout 1.0 section 2.5), carried by the outbox so they

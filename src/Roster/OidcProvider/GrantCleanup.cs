@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
 using Roster.Hosting;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>
 /// Deletes what can no longer be used: revoked grants, grants whose code expired unredeemed or whose

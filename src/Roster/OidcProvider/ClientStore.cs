@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>Apps that sign people in through Roster, as OpenID Connect clients. Apps with their own accounts are not clients.</summary>
 public sealed class ClientStore(Lazy<RosterDb> database, ClientCache cache) : IClientStore

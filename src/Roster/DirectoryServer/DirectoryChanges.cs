@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
+using Roster.Ldap;
 
-namespace Roster.Ldap;
+namespace Roster.DirectoryServer;
 
 /// <summary>
 /// Counts changes to what LDAP shows, so <see cref="LdapDirectory"/> knows when its snapshot is out of date:

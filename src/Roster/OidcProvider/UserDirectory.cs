@@ -2,8 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
 using Roster.Hosting;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>People as apps see them, behind the one access rule: <see cref="AppAccessPolicy"/> decides who may use which app.</summary>
 public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy access, Links links) : IUserDirectory

@@ -1,7 +1,8 @@
 using Roster.Accounts;
 using Roster.Hosting;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>The provider's way into the dashboard: its session cookie, its sign-in and sign-out pages, and its error page.</summary>
 public sealed class SignInHandOff(DashboardSessions sessions) : ISignInHandOff

@@ -1,8 +1,9 @@
 using Roster.Accounts;
 using Roster.Hosting;
 using Roster.Outbox;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>Roster as an OpenID Connect provider: the protocol from Roster.Oidc, on Roster's database, sessions and pages.</summary>
 public static class OidcSetup

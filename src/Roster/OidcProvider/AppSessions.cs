@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>
 /// The apps a person is signed in to through Roster, per dashboard session. Ending a session revokes

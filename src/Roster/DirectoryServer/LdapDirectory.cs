@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 using Roster.Accounts;
 using Roster.Apps;
 using Roster.Data;
+using Roster.Ldap;
 
-namespace Roster.Ldap;
+namespace Roster.DirectoryServer;
 
 /// <summary>A person bound with their own password (or a temporary one): they see every listed person and group.</summary>
 public sealed record PersonIdentity(DistinguishedName Dn, Guid UserId) : BoundIdentity(Dn);

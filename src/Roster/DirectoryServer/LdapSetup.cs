@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using Roster.Ldap;
 
-namespace Roster.Ldap;
+namespace Roster.DirectoryServer;
 
 /// <summary>Roster as an LDAP directory: the protocol from Roster.Ldap over Roster's people, groups and apps.</summary>
 public static class LdapSetup

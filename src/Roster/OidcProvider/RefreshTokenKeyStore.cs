@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>
 /// The refresh-token key as a setting, encrypted with the data-protection key ring like the signing keys.

@@ -1,7 +1,8 @@
 using Npgsql;
 using Roster.Data;
+using Roster.Ldap;
 
-namespace Roster.Ldap;
+namespace Roster.DirectoryServer;
 
 /// <summary>
 /// Several instances on one PostgreSQL serve one directory. Each announces its committed directory changes

@@ -3,8 +3,9 @@ using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
+using Roster.Ldap;
 
-namespace Roster.Ldap;
+namespace Roster.DirectoryServer;
 
 /// <summary>
 /// The directory as LDAP serves it, read from the database in one go and kept in memory, so a search is a

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
+using Roster.Oidc;
 
-namespace Roster.Oidc;
+namespace Roster.OidcProvider;
 
 /// <summary>
 /// The signing keys in the database, shared by every instance. Private keys are encrypted with the
