@@ -41,11 +41,11 @@ public sealed class DashboardSessions(SignInManager<User> signIn, IAppSessions a
         var now = clock.GetUtcNow();
         var context = signIn.Context;
         var current = SessionOf(context.User);
-        var again = current is not null && current.Subject == user.Id.ToString();
+        var again = current is not null && current.Subject == Subject.Of(user.Id);
         var sessionId = again && await IsOpenAsync(current!.SessionId) ? current!.SessionId : null;
         if (sessionId is null)
         {
-            if (current is not null && !again && Guid.TryParse(current.Subject, out var previousId) && await db.Users.FindAsync(previousId) is { } previous)
+            if (current is not null && !again && Subject.TryRead(current.Subject, out var previousId) && await db.Users.FindAsync(previousId) is { } previous)
                 await EndAsync(previous, current.SessionId, CancellationToken.None);
             sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             db.UserSessions.Add(new UserSession

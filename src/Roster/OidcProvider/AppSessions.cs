@@ -28,6 +28,6 @@ public sealed class AppSessions(RosterDb db, BackChannelLogouts logouts, TimePro
             grant.RevokedAt = now;
         // One notice per app and session, however many times the app signed the person in from it.
         foreach (var (clientId, userId, sessionId) in grants.Select(g => (g.ClientId, g.UserId, g.SessionId)).Distinct())
-            logouts.Enqueue(clientId, userId.ToString(), sessionId);
+            logouts.Enqueue(clientId, Subject.Of(userId), sessionId);
     }
 }

@@ -33,14 +33,15 @@ public sealed class GrantStore(Lazy<RosterDb> database, DirectConnections connec
     public async Task AddAsync(Grant grant, string code, string redirectUri, string? codeChallenge, DateTimeOffset codeExpiresAt, CancellationToken cancellationToken)
     {
         var app = await db.Apps.Where(a => a.ClientId == grant.ClientId).Select(a => new { a.Id, a.Name }).SingleAsync(cancellationToken);
-        var user = await db.Users.SingleAsync(u => u.Id == Guid.Parse(grant.Subject), cancellationToken);
+        var userId = Subject.Read(grant.Subject);
+        var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
         audit.Record(AuditActions.AppSignIn, Actor.For(user), user, app.Name);
         db.OidcGrants.Add(new OidcGrant
         {
             Id = grant.Id,
             AppId = app.Id,
             ClientId = grant.ClientId,
-            UserId = Guid.Parse(grant.Subject),
+            UserId = userId,
             SessionId = grant.SessionId,
             Scope = grant.Scope,
             Nonce = grant.Nonce,
@@ -123,5 +124,5 @@ public sealed class GrantStore(Lazy<RosterDb> database, DirectConnections connec
     private static DateTimeOffset At(DateTime utc) => new(utc, TimeSpan.Zero);
 
     private static Grant ToGrant(OidcGrant row) =>
-        new(row.Id, row.ClientId, row.UserId.ToString(), row.SessionId, row.Scope, At(row.AuthTime), row.Nonce);
+        new(row.Id, row.ClientId, Subject.Of(row.UserId), row.SessionId, row.Scope, At(row.AuthTime), row.Nonce);
 }

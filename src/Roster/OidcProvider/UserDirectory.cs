@@ -12,11 +12,11 @@ public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy acces
     private RosterDb db => database.Value;
 
     public async Task<bool> MayUseAsync(string subject, OidcClient client, CancellationToken cancellationToken) =>
-        Guid.TryParse(subject, out var id) && await access.MayUseAsync(id, client.ClientId, cancellationToken);
+        Subject.TryRead(subject, out var id) && await access.MayUseAsync(id, client.ClientId, cancellationToken);
 
     public async Task<OidcUser?> FindUsableAsync(string subject, OidcClient client, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(subject, out var id))
+        if (!Subject.TryRead(subject, out var id))
             return null;
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null || !await access.UsableBy(user).AnyAsync(app => app.ClientId == client.ClientId, cancellationToken))
@@ -28,6 +28,6 @@ public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy acces
         var avatar = await db.Avatars.Where(a => a.UserId == id).Select(a => (DateTime?)a.UpdatedAt).SingleOrDefaultAsync(cancellationToken);
         // The version in the address changes with the picture, so apps that cache by URL pick up a new one.
         var picture = avatar is { } updated ? links.Absolute($"/avatar/{id}?v={updated.Ticks:x}") : null;
-        return new OidcUser(user.Id.ToString(), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups);
+        return new OidcUser(Subject.Of(user.Id), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups);
     }
 }
