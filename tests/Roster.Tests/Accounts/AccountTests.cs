@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 
@@ -68,29 +67,6 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
         using var fromAnApp = await new HttpClient().GetAsync($"{Server.BaseUrl}/avatar/{user.Id}");
         Assert.Equal("image/gif", fromAnApp.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await Server.NewClient().GetAsync($"/avatar/{Guid.NewGuid()}")).Status);
-    }
-
-    [Fact]
-    public async Task AnInvitationCanBeResentWhichRetiresTheOldLinkAndWithdrawnWhichRemovesTheAccount()
-    {
-        var (_, admin) = await Server.SignedInAsync(Role.Admin);
-        var email = $"pending{Guid.NewGuid().ToString("N")[..6]}@example.org";
-        var invited = await admin.SubmitAsync("/users/invite", new Dictionary<string, string> { ["Email"] = email, ["Name"] = "Pending Person", ["Role"] = "User", ["Notify"] = "true" });
-        var userPath = invited.Location!.Split('?')[0];
-        var mailFolder = Path.Combine(Server.DataPath, "mail");
-        var first = (await Eventually.MailAsync(mailFolder, email)).Link("/accept-invitation/");
-
-        await admin.SubmitAsync(userPath, userPath + "?handler=Resend", new Dictionary<string, string>());
-        await Eventually.MailAsync(mailFolder, email, index: 1);
-        // The folder has no order of its own: the new link is the one that is not the first.
-        var second = ReceivedMail.ReadFolder(mailFolder).Where(m => m.To.Contains(email)).Select(m => m.Link("/accept-invitation/")).Single(l => l != first);
-        using var visitor = Server.NewClient();
-        Assert.Contains("expired, was already used or was withdrawn", (await visitor.GetAsync(new Uri(first).PathAndQuery)).Errors.Single());
-        Assert.Empty((await visitor.GetAsync(new Uri(second).PathAndQuery)).Errors);
-
-        await admin.SubmitAsync(userPath, userPath + "?handler=Revoke", new Dictionary<string, string>());
-        Assert.False(await Server.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email)));
-        Assert.NotEmpty((await visitor.GetAsync(new Uri(second).PathAndQuery)).Errors);
     }
 
     [Fact]
