@@ -17,7 +17,7 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
         await otherDevice.SignInAsync(user.UserName!, Password);
 
         var wrong = await browser.SubmitAsync("/account", "/account?handler=Password",
-            new Dictionary<string, string> { ["CurrentPassword"] = "not it", ["NewPassword"] = "my next password", ["Confirm"] = "my next password" });
+            new Dictionary<string, string> { ["CurrentPassword"] = "not it", ["NewPassword"] = "my next password", ["Confirm"] = "my next password" }, expect: HttpStatusCode.BadRequest);
         Assert.Contains("The current password is not right.", wrong.Errors);
         Assert.Equal(user.PasswordHash, (await Server.StoredUserAsync(user.Id)).PasswordHash);
 
@@ -25,7 +25,7 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
             new Dictionary<string, string> { ["CurrentPassword"] = Password, ["NewPassword"] = "my next password", ["Confirm"] = "my next password" });
         Assert.Equal(HttpStatusCode.Redirect, changed.Status);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account")).Status);
-        Assert.Equal(HttpStatusCode.Redirect, (await otherDevice.GetAsync("/")).Status);
+        await otherDevice.GetAsync("/", expect: HttpStatusCode.Redirect);
         var notice = await Eventually.MailAsync(Path.Combine(Server.DataPath, "mail"), user.Email!);
         Assert.Equal("Your Roster password was changed", notice.Subject);
     }
@@ -66,7 +66,7 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
         // Apps show it from the OpenID Connect "picture" claim, fetched without a Roster session.
         using var fromAnApp = await new HttpClient().GetAsync($"{Server.BaseUrl}/avatar/{user.Id}");
         Assert.Equal("image/gif", fromAnApp.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.NotFound, (await Server.NewClient().GetAsync($"/avatar/{Guid.NewGuid()}")).Status);
+        await Server.NewClient().GetAsync($"/avatar/{Guid.NewGuid()}", expect: HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public abstract class AppTests(RosterFixture fixture)
         var page = await browser.SubmitAsync("/apps", new Dictionary<string, string>
         {
             ["Name"] = "Broken", ["LaunchUrl"] = url, ["DirectoryMode"] = "UseRoster", ["Access"] = "Everyone",
-        });
+        }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains(page.Errors, e => e.Contains("is not a web address"));
@@ -46,7 +46,7 @@ public abstract class AppTests(RosterFixture fixture)
         var page = await browser.SubmitAsync("/apps", new Dictionary<string, string>
         {
             ["Name"] = "Lonely", ["LaunchUrl"] = "https://lonely.example.org", ["DirectoryMode"] = "UseRoster", ["Access"] = "Groups",
-        });
+        }, expect: HttpStatusCode.BadRequest);
 
         Assert.Contains(page.Errors, e => e.Contains("Choose at least one group"));
         Assert.Equal(before, await CountsAsync());

@@ -24,7 +24,7 @@ public abstract class GroupTests(RosterFixture fixture)
         var (_, browser) = await Server.SignedInAsync(Role.UserManager);
         var before = await CountsAsync();
 
-        var page = await browser.SubmitAsync("/groups", new Dictionary<string, string> { ["Name"] = name, ["Description"] = "kept" });
+        var page = await browser.SubmitAsync("/groups", new Dictionary<string, string> { ["Name"] = name, ["Description"] = "kept" }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains(page.Errors, e => e.Contains("letters, digits, dots (.) and hyphens (-)"));
@@ -40,7 +40,7 @@ public abstract class GroupTests(RosterFixture fixture)
         await browser.SubmitAsync("/groups", new Dictionary<string, string> { ["Name"] = name });
         var before = await CountsAsync();
 
-        var page = await browser.SubmitAsync("/groups", new Dictionary<string, string> { ["Name"] = name.ToUpperInvariant() });
+        var page = await browser.SubmitAsync("/groups", new Dictionary<string, string> { ["Name"] = name.ToUpperInvariant() }, expect: HttpStatusCode.BadRequest);
 
         Assert.Contains(page.Errors, e => e.Contains("There is already a group called"));
         Assert.Equal(before, await CountsAsync());
@@ -55,7 +55,7 @@ public abstract class GroupTests(RosterFixture fixture)
         var groupPath = created.Location!.Split('?')[0];
         var before = await CountsAsync();
 
-        var page = await browser.SubmitAsync(groupPath, groupPath + "?handler=Add", new Dictionary<string, string> { ["Add"] = $"{known.UserName}, nobody-{Unique()}" });
+        var page = await browser.SubmitAsync(groupPath, groupPath + "?handler=Add", new Dictionary<string, string> { ["Add"] = $"{known.UserName}, nobody-{Unique()}" }, expect: HttpStatusCode.BadRequest);
 
         Assert.Contains(page.Errors, e => e.Contains("Nobody was added"));
         Assert.Equal(before, await CountsAsync());
@@ -75,7 +75,7 @@ public abstract class GroupTests(RosterFixture fixture)
         });
         var before = await CountsAsync();
 
-        var page = await browser.SubmitAsync(groupPath, groupPath + "?handler=Delete", new Dictionary<string, string>());
+        var page = await browser.SubmitAsync(groupPath, groupPath + "?handler=Delete", new Dictionary<string, string>(), expect: HttpStatusCode.BadRequest);
         using var api = await Server.ApiClientAsync(manager);
         using var viaApi = await api.DeleteAsync($"/api/v1/groups/{groupId}");
 
