@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 
@@ -18,7 +17,7 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
         await otherDevice.SignInAsync(user.UserName!, Password);
 
         var wrong = await browser.SubmitAsync("/account", "/account?handler=Password",
-            new Dictionary<string, string> { ["CurrentPassword"] = "not it", ["NewPassword"] = "my next password", ["Confirm"] = "my next password" });
+            new Dictionary<string, string> { ["CurrentPassword"] = "not it", ["NewPassword"] = "my next password", ["Confirm"] = "my next password" }, expect: HttpStatusCode.BadRequest);
         Assert.Contains("The current password is not right.", wrong.Errors);
         Assert.Equal(user.PasswordHash, (await Server.StoredUserAsync(user.Id)).PasswordHash);
 
@@ -26,7 +25,7 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
             new Dictionary<string, string> { ["CurrentPassword"] = Password, ["NewPassword"] = "my next password", ["Confirm"] = "my next password" });
         Assert.Equal(HttpStatusCode.Redirect, changed.Status);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account")).Status);
-        Assert.Equal(HttpStatusCode.Redirect, (await otherDevice.GetAsync("/")).Status);
+        await otherDevice.GetAsync("/", expect: HttpStatusCode.Redirect);
         var notice = await Eventually.MailAsync(Path.Combine(Server.DataPath, "mail"), user.Email!);
         Assert.Equal("Your Roster password was changed", notice.Subject);
     }
@@ -67,30 +66,7 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
         // Apps show it from the OpenID Connect "picture" claim, fetched without a Roster session.
         using var fromAnApp = await new HttpClient().GetAsync($"{Server.BaseUrl}/avatar/{user.Id}");
         Assert.Equal("image/gif", fromAnApp.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.NotFound, (await Server.NewClient().GetAsync($"/avatar/{Guid.NewGuid()}")).Status);
-    }
-
-    [Fact]
-    public async Task AnInvitationCanBeResentWhichRetiresTheOldLinkAndWithdrawnWhichRemovesTheAccount()
-    {
-        var (_, admin) = await Server.SignedInAsync(Role.Admin);
-        var email = $"pending{Guid.NewGuid().ToString("N")[..6]}@example.org";
-        var invited = await admin.SubmitAsync("/users/invite", new Dictionary<string, string> { ["Email"] = email, ["Name"] = "Pending Person", ["Role"] = "User", ["Notify"] = "true" });
-        var userPath = invited.Location!.Split('?')[0];
-        var mailFolder = Path.Combine(Server.DataPath, "mail");
-        var first = (await Eventually.MailAsync(mailFolder, email)).Link("/accept-invitation/");
-
-        await admin.SubmitAsync(userPath, userPath + "?handler=Resend", new Dictionary<string, string>());
-        await Eventually.MailAsync(mailFolder, email, index: 1);
-        // The folder has no order of its own: the new link is the one that is not the first.
-        var second = ReceivedMail.ReadFolder(mailFolder).Where(m => m.To.Contains(email)).Select(m => m.Link("/accept-invitation/")).Single(l => l != first);
-        using var visitor = Server.NewClient();
-        Assert.Contains("expired, was already used or was withdrawn", (await visitor.GetAsync(new Uri(first).PathAndQuery)).Errors.Single());
-        Assert.Empty((await visitor.GetAsync(new Uri(second).PathAndQuery)).Errors);
-
-        await admin.SubmitAsync(userPath, userPath + "?handler=Revoke", new Dictionary<string, string>());
-        Assert.False(await Server.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email)));
-        Assert.NotEmpty((await visitor.GetAsync(new Uri(second).PathAndQuery)).Errors);
+        await Server.NewClient().GetAsync($"/avatar/{Guid.NewGuid()}", expect: HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public abstract class BruteForceTests(RosterFixture fixture)
         page = await browser.SubmitAsync("/login/two-factor", new Dictionary<string, string> { ["Code"] = right });
 
         Assert.Contains("locked", Assert.Single(page.Errors));
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/")).Status);
+        await browser.GetAsync("/", expect: HttpStatusCode.Redirect);
         Assert.Equal(5, await Server.QueryAsync(db => db.AuditEvents.CountAsync(e => e.Action == "two-factor.failed" && e.TargetId == user.Id)));
         await AssertLockVisibleAsync(user);
     }

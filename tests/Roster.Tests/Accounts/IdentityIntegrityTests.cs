@@ -63,7 +63,7 @@ public abstract class IdentityIntegrityTests(RosterFixture fixture)
         var shared = Unique("shared") + "@example.org";
 
         var taken = await firstBrowser.SubmitAsync("/account", "/account?handler=Profile", Profile(first, email: shared));
-        var clash = await secondBrowser.SubmitAsync("/account", "/account?handler=Profile", Profile(second, email: shared.ToUpperInvariant()));
+        var clash = await secondBrowser.SubmitAsync("/account", "/account?handler=Profile", Profile(second, email: shared.ToUpperInvariant()), expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(HttpStatusCode.Redirect, taken.Status);
         Assert.Equal(HttpStatusCode.BadRequest, clash.Status);
@@ -97,7 +97,7 @@ public abstract class IdentityIntegrityTests(RosterFixture fixture)
     {
         var (user, browser) = await Server.SignedInAsync(Role.User);
 
-        var page = await browser.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=Profile", Profile(user, username: Unique("renamed")));
+        var page = await browser.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=Profile", Profile(user, username: Unique("renamed")), expect: HttpStatusCode.BadRequest);
 
         Assert.NotEqual(HttpStatusCode.Redirect, page.Status);
         Assert.Equal(user.UserName, (await Server.StoredUserAsync(user.Id)).UserName);
@@ -119,7 +119,7 @@ public abstract class IdentityIntegrityTests(RosterFixture fixture)
         var link = new Uri((await Eventually.MailAsync(MailFolder, address)).Link("/confirm-email/")).PathAndQuery;
         // Someone else holding the link cannot confirm it.
         var (_, stranger) = await Server.SignedInAsync(Role.User);
-        Assert.Equal(HttpStatusCode.BadRequest, (await stranger.SubmitAsync(link, new Dictionary<string, string>())).Status);
+        await stranger.SubmitAsync(link, new Dictionary<string, string>(), expect: HttpStatusCode.BadRequest);
         Assert.False((await Server.StoredUserAsync(user.Id)).EmailConfirmed);
 
         Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync(link, new Dictionary<string, string>())).Status);
@@ -278,7 +278,7 @@ public abstract class IdentityIntegrityTests(RosterFixture fixture)
             await browser.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
             {
                 ["CurrentPassword"] = "not my password", ["NewPassword"] = "a new long password", ["Confirm"] = "a new long password",
-            });
+            }, expect: HttpStatusCode.BadRequest);
         var turnOff = await browser.SubmitAsync("/account/two-factor", "/account/two-factor?handler=TurnOff", new Dictionary<string, string> { ["Password"] = Password });
 
         Assert.True((await Server.StoredUserAsync(user.Id)).LockoutEnd > Server.Clock.GetUtcNow());
@@ -304,7 +304,7 @@ public abstract class IdentityIntegrityTests(RosterFixture fixture)
         };
         form[field] = value;
 
-        var page = await browser.SubmitAsync("/users/create", form);
+        var page = await browser.SubmitAsync("/users/create", form, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.NotEmpty(page.Errors);
@@ -318,7 +318,7 @@ public abstract class IdentityIntegrityTests(RosterFixture fixture)
         var (_, browser) = await Server.SignedInAsync(Role.User);
 
         var page = await browser.SubmitAsync("/account/passkeys", "/account/passkeys?handler=Add",
-            new Dictionary<string, string> { ["CredentialJson"] = "{}", ["PasskeyName"] = new string('k', 101) });
+            new Dictionary<string, string> { ["CredentialJson"] = "{}", ["PasskeyName"] = new string('k', 101) }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains("A passkey name can have at most 100 characters; this one has 101.", page.Errors);

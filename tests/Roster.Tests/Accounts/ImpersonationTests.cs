@@ -53,8 +53,8 @@ public abstract class ImpersonationTests(RosterFixture fixture)
         var (_, manager) = await Server.SignedInAsync(Role.UserManager);
         var (_, admin) = await Server.SignedInAsync(Role.Admin);
 
-        var byManager = await manager.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=TemporaryPassword", new Dictionary<string, string>());
-        var forOwner = await admin.SubmitAsync($"/user/{owner.Id}", $"/user/{owner.Id}?handler=TemporaryPassword", new Dictionary<string, string>());
+        var byManager = await manager.SubmitAsync($"/user/{user.Id}", $"/user/{user.Id}?handler=TemporaryPassword", new Dictionary<string, string>(), expect: HttpStatusCode.Forbidden);
+        var forOwner = await admin.SubmitAsync($"/user/{owner.Id}", $"/user/{owner.Id}?handler=TemporaryPassword", new Dictionary<string, string>(), expect: HttpStatusCode.Forbidden);
 
         Assert.Equal(HttpStatusCode.Forbidden, byManager.Status);
         Assert.Equal(HttpStatusCode.Forbidden, forOwner.Status);

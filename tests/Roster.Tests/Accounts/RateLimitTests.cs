@@ -18,8 +18,8 @@ public sealed class RateLimitTests(StrictRateLimitRoster fixture) : IClassFixtur
         for (var attempt = 0; attempt < 3; attempt++)
             statuses.Add((await browser.SignInAsync("someone", "a guessed password")).Status);
 
-        var throttledSignIn = await browser.SignInAsync("someone", "a guessed password");
-        var throttledReset = await browser.SubmitAsync("/forgot-password", new Dictionary<string, string> { ["Identifier"] = "someone" });
+        var throttledSignIn = await browser.SignInAsync("someone", "a guessed password", expect: HttpStatusCode.TooManyRequests);
+        var throttledReset = await browser.SubmitAsync("/forgot-password", new Dictionary<string, string> { ["Identifier"] = "someone" }, expect: HttpStatusCode.TooManyRequests);
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, throttledSignIn.Status);

@@ -33,7 +33,7 @@ public sealed class TotpTests
     }
 
     [Fact]
-    public void Base32IsRfc4648()
+    public void Base32EncodingMatchesTheRfc4648TestVectors()
     {
         Assert.Equal("MZXW6YTBOI", Totp.ToBase32("foobar"u8.ToArray()));
         Assert.Equal("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", Totp.ToBase32("12345678901234567890"u8.ToArray()));

@@ -32,7 +32,7 @@ public abstract class TwoFactorPolicyTests(RosterFixture fixture)
 
         using var browser = Server.NewClient();
         Assert.Equal("/account/two-factor", (await browser.SignInAsync(member.UserName!, Password)).Location);
-        Assert.Equal("/account/two-factor", (await browser.GetAsync("/users")).Location);
+        Assert.Equal("/account/two-factor", (await browser.GetAsync("/users", expect: HttpStatusCode.Redirect)).Location);
         var setUp = await browser.GetAsync("/account/two-factor");
         Assert.Contains("requires two-factor authentication", setUp.Notice);
         var refused = await browser.SubmitAsync("/account/two-factor", "/account/two-factor?handler=TurnOff", new Dictionary<string, string> { ["Password"] = Password });

@@ -39,7 +39,7 @@ public abstract class AppSignOnTests(RosterFixture fixture)
         var page = await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
         {
             ["RedirectUris"] = "https://notes.example.org/ok\n" + uri, ["TokenSigningAlgorithm"] = "RS256",
-        });
+        }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains(page.Errors, e => e.Contains(expected));
@@ -133,7 +133,7 @@ public abstract class AppSignOnTests(RosterFixture fixture)
             var refused = await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
             {
                 ["TokenSigningAlgorithm"] = "RS256", ["ApiScopes"] = typed,
-            });
+            }, expect: HttpStatusCode.BadRequest);
 
             Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
             Assert.Contains(refused.Errors, e => e.Contains(expected));
@@ -174,7 +174,7 @@ public abstract class AppSignOnTests(RosterFixture fixture)
         var page = await browser.SubmitAsync("/", path + "?handler=SignOn", new Dictionary<string, string>
         {
             ["TokenSigningAlgorithm"] = "RS256", ["ApiScopes"] = "admin",
-        });
+        }, expect: HttpStatusCode.Forbidden);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);

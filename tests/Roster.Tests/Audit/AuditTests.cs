@@ -42,11 +42,22 @@ public sealed class AuditTests(SqliteRoster fixture) : IClassFixture<SqliteRoste
     public async Task AFutureDateRangeFindsNothing()
     {
         var (_, browser) = await Server.SignedInAsync(Role.Admin);
-        var tomorrow = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd");
+        using (var stranger = Server.NewClient())
+            await stranger.SignInAsync("nobody-" + Guid.NewGuid().ToString("N")[..6], "wrong password");
+        // The server's clock, not the machine's: events are stamped by it.
+        var future = Server.Clock.GetUtcNow().AddDays(2).ToString("yyyy-MM-dd");
 
-        var page = await browser.GetAsync($"/audit?from={tomorrow}");
+        var unfiltered = await browser.GetAsync("/audit?action=sign-in.failed");
+        var page = await browser.GetAsync($"/audit?action=sign-in.failed&from={future}");
 
-        Assert.Empty(page.Document.QuerySelectorAll("tbody tr"));
+        // The audit page itself (an error page has no rows either), with the date it was asked for, and no events
+        // where the same search without the date finds some.
+        Assert.NotEmpty(unfiltered.Document.QuerySelectorAll("table.list tbody tr"));
+        Assert.Equal("Audit log", page.Document.QuerySelector("h1")?.TextContent);
+        Assert.Equal(future, page.Document.QuerySelector("input#from")?.GetAttribute("value"));
+        Assert.NotNull(page.Document.QuerySelector("table.list thead"));
+        Assert.Empty(page.Document.QuerySelectorAll("table.list tbody tr"));
+        Assert.Null(page.Document.QuerySelector("nav.pages a"));
     }
 
     [Fact]

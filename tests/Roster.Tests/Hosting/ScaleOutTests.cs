@@ -121,7 +121,7 @@ public sealed class ScaleOutTests(TwoInstances instances) : IClassFixture<TwoIns
         using var owner = await OwnerOnAsync(B);
         var disabled = await owner.SubmitAsync($"/user/{person.Id}", $"/user/{person.Id}?handler=Disable", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.Redirect, disabled.Status);
-        var next = await onA.GetAsync("/account");
+        var next = await onA.GetAsync("/account", expect: HttpStatusCode.Redirect);
         Assert.Equal(HttpStatusCode.Redirect, next.Status);
         Assert.StartsWith("/login", new Uri(new Uri(A.Url), next.Location).AbsolutePath);
     }
@@ -267,7 +267,7 @@ public sealed class ScaleOutTests(TwoInstances instances) : IClassFixture<TwoIns
     private static async Task<string> CodeAsync(FormClient signedIn, string clientId)
     {
         var page = await signedIn.GetAsync("/oidc/authorize?response_type=code&scope=openid&state=s" +
-            $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(TwoInstances.RedirectUri)}");
+            $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(TwoInstances.RedirectUri)}", expect: HttpStatusCode.Redirect);
         Assert.Equal(HttpStatusCode.Redirect, page.Status);
         return HttpUtility.ParseQueryString(new Uri(page.Location!).Query)["code"] ?? throw new InvalidOperationException($"No code in {page.Location}");
     }

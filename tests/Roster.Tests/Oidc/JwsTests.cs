@@ -26,7 +26,7 @@ public sealed class JwsTests
 
     [Theory]
     [MemberData(nameof(Algorithms))]
-    public async Task A_signed_token_validates_with_its_key_and_carries_the_header_and_claims_as_written(string algorithm)
+    public async Task ASignedTokenValidatesWithItsKeyAndCarriesTheHeaderAndClaimsAsWritten(string algorithm)
     {
         var key = KeyFor(algorithm);
 
@@ -50,7 +50,7 @@ public sealed class JwsTests
 
     [Theory]
     [MemberData(nameof(Algorithms))]
-    public async Task A_token_with_one_changed_claim_no_longer_validates(string algorithm)
+    public async Task ATokenWithOneChangedClaimNoLongerValidates(string algorithm)
     {
         var key = KeyFor(algorithm);
         var parts = Jws.Sign(key, algorithm, "at+jwt", Claims).Split('.');
@@ -65,6 +65,6 @@ public sealed class JwsTests
     }
 
     [Fact]
-    public void A_key_of_the_wrong_kind_for_the_algorithm_signs_nothing() =>
+    public void AKeyOfTheWrongKindForTheAlgorithmSignsNothing() =>
         Assert.Throws<NotSupportedException>(() => Jws.Sign(KeyFor(SigningAlgorithms.ES256), SigningAlgorithms.RS256, "at+jwt", Claims));
 }

@@ -161,12 +161,12 @@ public abstract class OidcFlowTests(RosterFixture fixture)
 
         foreach (var wrong in new[] { "https://evil.example.org/callback", app.RedirectUri + "/more", app.RedirectUri.ToUpperInvariant() })
         {
-            var page = await browser.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["redirect_uri"] = wrong }));
+            var page = await browser.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["redirect_uri"] = wrong }), expect: HttpStatusCode.BadRequest);
             Assert.Equal(HttpStatusCode.BadRequest, page.Status);
             Assert.Null(page.Location);
             Assert.Contains("not registered", page.Text);
         }
-        var unknown = await browser.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["client_id"] = "nosuchclient" }));
+        var unknown = await browser.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["client_id"] = "nosuchclient" }), expect: HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
         Assert.Null(unknown.Location);
         Assert.Equal(0, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
@@ -183,7 +183,7 @@ public abstract class OidcFlowTests(RosterFixture fixture)
 
         using var unrecognized = await browser.Http.GetAsync(app.AuthorizeUrl() + "&" + twoResources);
         using var scopeTwice = await browser.Http.GetAsync(app.AuthorizeUrl() + "&scope=openid");
-        var redirectTwice = await browser.GetAsync(app.AuthorizeUrl() + "&redirect_uri=" + Uri.EscapeDataString(app.RedirectUri));
+        var redirectTwice = await browser.GetAsync(app.AuthorizeUrl() + "&redirect_uri=" + Uri.EscapeDataString(app.RedirectUri), expect: HttpStatusCode.BadRequest);
         var (status, body, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" }, repeats: resources);
         var (grantTwice, grantTwiceBody, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "client_credentials" },
             repeats: [new("grant_type", "client_credentials")]);
@@ -239,7 +239,7 @@ public abstract class OidcFlowTests(RosterFixture fixture)
         var app = await RelyingParty.RegisterAsync(Server, "Payroll", access: AppAccess.Groups, groups: [group]);
         var (_, browser) = await SignedInAsync();
 
-        var page = await browser.GetAsync(app.AuthorizeUrl());
+        var page = await browser.GetAsync(app.AuthorizeUrl(), expect: HttpStatusCode.Forbidden);
 
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         Assert.Null(page.Location);

@@ -76,7 +76,7 @@ public abstract class OutboundRequestTests(RosterFixture fixture)
         var page = await browser.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
         {
             ["RedirectUris"] = RedirectUris, ["BackChannelLogoutUri"] = uri, ["TokenSigningAlgorithm"] = "RS256",
-        });
+        }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains(page.Errors, e => e.Contains(expected));

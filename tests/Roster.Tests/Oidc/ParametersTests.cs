@@ -15,7 +15,7 @@ public sealed class ParametersTests
     }
 
     [Fact]
-    public async Task Only_a_repeated_parameter_Roster_reads_counts_as_repeated_and_an_empty_one_as_absent()
+    public async Task OnlyARepeatedParameterRosterReadsCountsAsRepeatedAndAnEmptyOneAsAbsent()
     {
         var parameters = await QueryAsync("?resource=a&resource=b&state=&nonce=1&nonce=2&scope=openid");
 
@@ -28,7 +28,7 @@ public sealed class ParametersTests
     }
 
     [Fact]
-    public async Task Reading_a_parameter_Roster_does_not_recognise_is_a_mistake_in_Roster()
+    public async Task ReadingAParameterRosterDoesNotRecogniseIsAMistakeInRoster()
     {
         var parameters = await QueryAsync("?resource=a");
 

@@ -19,7 +19,7 @@ public sealed class RefreshTokensTests
     }
 
     [Fact]
-    public async Task A_sealed_token_opens_to_what_was_sealed()
+    public async Task ASealedTokenOpensToWhatWasSealed()
     {
         var tokens = new RefreshTokens(new FixedKey(Key));
 
@@ -29,7 +29,7 @@ public sealed class RefreshTokensTests
     }
 
     [Fact]
-    public async Task A_token_sealed_with_another_key_or_cut_short_does_not_open()
+    public async Task ATokenSealedWithAnotherKeyOrCutShortDoesNotOpen()
     {
         var tokens = new RefreshTokens(new FixedKey(Key));
         var token = await tokens.SealAsync(Content, default);
@@ -42,7 +42,7 @@ public sealed class RefreshTokensTests
 
     /// <summary>Version 1 carried the grant, generation, expiry and scope only; its tokens are refused, not misread.</summary>
     [Fact]
-    public async Task A_version_1_token_with_a_valid_mac_does_not_open()
+    public async Task AVersion1TokenWithAValidMacDoesNotOpen()
     {
         var body = new byte[1 + 16 + 4 + 8 + 6];
         body[0] = 1;

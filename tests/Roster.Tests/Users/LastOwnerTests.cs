@@ -24,8 +24,8 @@ public abstract class LastOwnerTests(RosterFixture fixture)
         Assert.True(owner.Enabled);
     }
 
-    private static async Task<Page> PostAsync(FormClient browser, string path, Dictionary<string, string>? fields = null) =>
-        await browser.SubmitAsync("/account", path, fields ?? []);
+    private static async Task<Page> PostAsync(FormClient browser, string path, Dictionary<string, string>? fields = null, Expect? expect = null) =>
+        await browser.SubmitAsync("/account", path, fields ?? [], expect: expect);
 
     [Fact]
     public async Task TheOwnerCannotDemoteDisableOrDeleteThemselvesOnTheirPage()
@@ -34,9 +34,9 @@ public abstract class LastOwnerTests(RosterFixture fixture)
         using var browser = Server.NewClient();
         await browser.SignInAsync(Server.Owner.Username, Server.Owner.Password);
 
-        var demote = await PostAsync(browser, $"/user/{owner.Id}?handler=Role", new() { ["NewRole"] = "Admin" });
-        var disable = await PostAsync(browser, $"/user/{owner.Id}?handler=Disable");
-        var delete = await PostAsync(browser, $"/user/{owner.Id}?handler=Delete", new() { ["ConfirmName"] = owner.Name });
+        var demote = await PostAsync(browser, $"/user/{owner.Id}?handler=Role", new() { ["NewRole"] = "Admin" }, expect: HttpStatusCode.BadRequest);
+        var disable = await PostAsync(browser, $"/user/{owner.Id}?handler=Disable", expect: HttpStatusCode.BadRequest);
+        var delete = await PostAsync(browser, $"/user/{owner.Id}?handler=Delete", new() { ["ConfirmName"] = owner.Name }, expect: HttpStatusCode.BadRequest);
 
         Assert.Contains(demote.Errors, e => e.Contains("is the last owner"));
         Assert.Contains(disable.Errors, e => e.Contains("cannot disable your own account"));
@@ -53,8 +53,8 @@ public abstract class LastOwnerTests(RosterFixture fixture)
         var (actor, browser) = await Server.SignedInAsync(role);
         using var api = await Server.ApiClientAsync(actor);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(browser, $"/user/{owner.Id}?handler=Disable")).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(browser, $"/user/{owner.Id}?handler=Delete", new() { ["ConfirmName"] = owner.Name })).Status);
+        await PostAsync(browser, $"/user/{owner.Id}?handler=Disable", expect: HttpStatusCode.Forbidden);
+        await PostAsync(browser, $"/user/{owner.Id}?handler=Delete", new() { ["ConfirmName"] = owner.Name }, expect: HttpStatusCode.Forbidden);
         await PostAsync(browser, $"/users/delete?ids={owner.Id}", new() { ["ids"] = owner.Id.ToString() });
         Assert.Equal(HttpStatusCode.Forbidden, (await api.DeleteAsync($"/api/v1/users/{owner.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await api.PatchAsJsonAsync($"/api/v1/users/{owner.Id}", new { role = "User" })).StatusCode);
