@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Roster.Tests.Infrastructure;
 
-namespace Roster.Tests.Hosting;
+namespace Roster.Tests.Architecture;
 
 /// <summary>
 /// Pages call one workflow each: a transaction, an email or an audit row written inside a page model is a
@@ -11,10 +11,11 @@ namespace Roster.Tests.Hosting;
 /// </summary>
 public sealed partial class PageModelShapeTests
 {
-    private static readonly Type[] WorkflowParts = [typeof(Roster.Audit.AuditLog), typeof(Roster.Mail.Mailer), typeof(Roster.Accounts.AccountTokens)];
+    private static readonly Type[] WorkflowParts =
+        [typeof(Roster.Audit.AuditLog), typeof(Roster.Mail.Mailer), typeof(Roster.Mail.MailTransport), typeof(Roster.Outbox.OutboxQueue), typeof(Roster.Accounts.AccountTokens)];
 
     [Fact]
-    public void NoPageModelIsGivenTheAuditLogTheMailerOrTheTokenIssuer()
+    public void NoPageModelIsGivenTheAuditLogTheMailerTheOutboxOrTheTokenIssuer()
     {
         var offenders = typeof(Roster.Hosting.RosterHost).Assembly.GetTypes()
             .Where(t => typeof(PageModel).IsAssignableFrom(t) && !t.IsAbstract)
