@@ -12,7 +12,7 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
 {
     public const int MaxNameLength = 64;
     private static readonly Error Forbidden = UserErrors.Forbidden;
-    private static readonly Error NotFound = Error.NotFound("not_found", "There is no such group.");
+    private static readonly Error NotFound = GroupErrors.NotFound;
 
     public async Task<Result<Group>> CreateAsync(Actor actor, string? name, string? description, CancellationToken cancellationToken = default)
     {
