@@ -10,13 +10,6 @@ using Roster.Users;
 
 namespace Roster.Accounts;
 
-public sealed record PasswordResetResult(bool Succeeded, bool LinkUnusable, IReadOnlyList<string> Errors)
-{
-    public static readonly PasswordResetResult Success = new(true, false, []);
-    public static readonly PasswordResetResult UnusableLink = new(false, true, ["This link has expired or was already used. Ask for a new one."]);
-    public static PasswordResetResult Invalid(IEnumerable<string> errors) => new(false, false, errors.ToList());
-}
-
 /// <summary>"Forgot password" and the reset link it sends.</summary>
 public sealed class PasswordReset(
     RosterDb db,
@@ -34,6 +27,8 @@ public sealed class PasswordReset(
     IOptions<AccountOptions> options) : IOutboxChannel
 {
     public static string PathFor(string token) => "/reset-password/" + token;
+
+    public static readonly Error LinkUnusable = new("reset.link_unusable", "This link has expired or was already used. Ask for a new one.");
 
     private const string RequestSubject = "Password reset request";
 
@@ -108,25 +103,25 @@ public sealed class PasswordReset(
         await tokens.FindUsableAsync(token, AccountTokenPurpose.PasswordReset, cancellationToken) is not null;
 
     /// <summary>Sets the new password and spends the link, both or neither.</summary>
-    public async Task<PasswordResetResult> ResetAsync(string token, string newPassword, CancellationToken cancellationToken = default)
+    public async Task<Result<User>> ResetAsync(string token, string newPassword, CancellationToken cancellationToken = default)
     {
         var found = await tokens.FindUsableAsync(token, AccountTokenPurpose.PasswordReset, cancellationToken);
         var user = found is null ? null : await users.FindByIdAsync(found.UserId.ToString());
         if (found is null || user is null || !user.Enabled)
-            return PasswordResetResult.UnusableLink;
+            return LinkUnusable;
 
         var problems = await rules.ValidatePasswordAsync(user, newPassword);
         if (problems.Count > 0)
-            return PasswordResetResult.Invalid(problems.Select(p => p.Message));
+            return Result<User>.Fail(problems);
 
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(cancellationToken);
         if (!await tokens.TryConsumeAsync(found, cancellationToken))
-            return PasswordResetResult.UnusableLink;
+            return LinkUnusable;
         // A reset also accepts a pending invitation: the person has shown they read that mailbox.
         user.InvitationPending = false;
         var result = await users.ReplacePasswordAsync(user, newPassword);
         if (!result.Succeeded)
-            return PasswordResetResult.Invalid(result.Errors.Select(e => e.Description));
+            return Result<User>.Fail(UserErrors.From(result));
         audit.Record(AuditActions.PasswordReset, Actor.For(user), user);
         // The new password's security stamp ends every session; the apps signed in through them are told.
         await appSessions.EndAllAsync(user.Id, cancellationToken);
@@ -136,7 +131,7 @@ public sealed class PasswordReset(
         // After the commit: the lockout's counts live outside this transaction, and SQLite has one writer.
         await lockout.UnlockAsync(user, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return PasswordResetResult.Success;
+        return Result<User>.Ok(user);
     }
 
 }

@@ -11,7 +11,7 @@ public sealed class ResetPasswordModel(PasswordReset reset) : PageModel
     [BindProperty] public string Confirm { get; set; } = "";
 
     public bool LinkUsable { get; private set; } = true;
-    public List<string> Errors { get; } = [];
+    public List<Error> Errors { get; } = [];
 
     public async Task OnGetAsync(string token, CancellationToken cancellationToken)
     {
@@ -28,13 +28,13 @@ public sealed class ResetPasswordModel(PasswordReset reset) : PageModel
         }
         if (Password != Confirm)
         {
-            Errors.Add("The two passwords are not the same.");
+            Errors.Add(UserRules.PasswordMismatch);
             return Page();
         }
         var result = await reset.ResetAsync(token, Password, cancellationToken);
         if (result.Succeeded)
             return RedirectToPage("/Accounts/Login", new { done = "password-reset" });
-        if (result.LinkUnusable)
+        if (result.Errors.Contains(PasswordReset.LinkUnusable))
             ShowUnusableLink();
         else
             Errors.AddRange(result.Errors);
@@ -45,6 +45,6 @@ public sealed class ResetPasswordModel(PasswordReset reset) : PageModel
     {
         LinkUsable = false;
         Errors.Clear();
-        Errors.AddRange(PasswordResetResult.UnusableLink.Errors);
+        Errors.Add(PasswordReset.LinkUnusable);
     }
 }

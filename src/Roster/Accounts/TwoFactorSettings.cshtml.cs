@@ -10,6 +10,12 @@ namespace Roster.Accounts;
 /// <summary>/account/two-factor: set up an authenticator app, renew recovery codes, or turn two-factor off.</summary>
 public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, PasswordSignIn passwordSignIn, UserManager<User> users, DashboardSessions sessions, SecurityPolicy policy, Links links) : PageModel
 {
+    private static readonly Error RequiredByPolicy = new("two-factor.required",
+        "Your administrator requires two-factor authentication for your account, so it stays on. You can create new recovery codes instead.");
+    private static readonly Error PasswordLocked = new("password.locked",
+        "Too many wrong passwords: this account is locked for a while. Two-factor authentication is still on.", "Password");
+    private static readonly Error PasswordWrong = new("password.current", "The password is not right. Two-factor authentication is still on.", "Password");
+
     [BindProperty] public string Code { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
 
@@ -18,7 +24,7 @@ public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, PasswordSignIn p
     public string? QrCode { get; private set; }
     public int CodesLeft { get; private set; }
     public IReadOnlyList<string> NewCodes { get; private set; } = [];
-    public List<string> Errors { get; } = [];
+    public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
 
     public async Task OnGetAsync(string? done, CancellationToken cancellationToken)
@@ -40,7 +46,7 @@ public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, PasswordSignIn p
         var me = await MeAsync();
         var confirmed = await twoFactor.ConfirmAsync(me, Code, cancellationToken);
         if (!confirmed.Succeeded)
-            return await ShowAsync(confirmed.Errors.Select(e => e.Message), cancellationToken);
+            return await ShowAsync(confirmed.Errors, cancellationToken);
         // Turning two-factor on gave the account a new security stamp; this session continues.
         await sessions.RefreshAsync(HttpContext, me);
         NewCodes = confirmed.Value!;
@@ -62,17 +68,15 @@ public sealed class TwoFactorSettingsModel(TwoFactor twoFactor, PasswordSignIn p
     {
         var me = await MeAsync();
         if (await policy.RequiresTwoFactorAsync(me, cancellationToken))
-            return await ShowAsync(["Your administrator requires two-factor authentication for your account, so it stays on. You can create new recovery codes instead."], cancellationToken);
+            return await ShowAsync([RequiredByPolicy], cancellationToken);
         var check = await passwordSignIn.CheckCurrentPasswordAsync(me, Password, cancellationToken);
         if (check != SignInStatus.Succeeded)
-            return await ShowAsync([check == SignInStatus.LockedOut
-                ? "Too many wrong passwords: this account is locked for a while. Two-factor authentication is still on."
-                : "The password is not right. Two-factor authentication is still on."], cancellationToken);
+            return await ShowAsync([check == SignInStatus.LockedOut ? PasswordLocked : PasswordWrong], cancellationToken);
         var result = await twoFactor.DisableAsync(Actor.For(me), me.Id, cancellationToken);
-        return result.Succeeded ? RedirectToPage(new { done = "off" }) : await ShowAsync(result.Errors.Select(e => e.Message), cancellationToken);
+        return result.Succeeded ? RedirectToPage(new { done = "off" }) : await ShowAsync(result.Errors, cancellationToken);
     }
 
-    private async Task<PageResult> ShowAsync(IEnumerable<string> errors, CancellationToken cancellationToken)
+    private async Task<PageResult> ShowAsync(IEnumerable<Error> errors, CancellationToken cancellationToken)
     {
         Errors.AddRange(errors);
         await LoadAsync(cancellationToken);

@@ -4,8 +4,8 @@ namespace Roster.Accounts;
 
 public static class UserErrors
 {
-    public static readonly Error Forbidden = new("forbidden", "You are not allowed to do this.");
-    public static readonly Error NotFound = new("not_found", "There is no such user.");
+    public static readonly Error Forbidden = Error.Forbidden("forbidden", "You are not allowed to do this.");
+    public static readonly Error NotFound = Error.NotFound("not_found", "There is no such user.");
 
     public static IEnumerable<Error> From(IdentityResult result) =>
         result.Errors.Select(e => e.Code switch

@@ -65,6 +65,8 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
     private static string HiddenCharactersMessage(string what) =>
         $"{what} cannot contain control characters or invisible formatting characters (such as text-direction overrides). Type it again without them.";
 
+    public static readonly Error PasswordMismatch = new("password.mismatch", "The two passwords are not the same.", "Confirm");
+
     /// <summary>Length, breach list and personal parts (through Identity's validators), and the confirmation.</summary>
     public async Task<List<Error>> CheckPasswordAsync(User user, string? password, string? confirm)
     {
@@ -72,7 +74,7 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
             return [new("password.required", "Enter a password.", "Password")];
         var errors = await ValidatePasswordAsync(user, password);
         if (password != confirm)
-            errors.Add(new("password.mismatch", "The two passwords are not the same.", "Confirm"));
+            errors.Add(PasswordMismatch);
         return errors;
     }
 

@@ -14,7 +14,6 @@ public sealed record AppSettings(
 /// <summary>Registering, configuring and deleting apps. Admins do all of it; an app's operators configure that app only.</summary>
 public sealed class AppChanges(RosterDb db, AppAccessPolicy access, AccountLookup users, AuditLog audit, ClientCache clients, TimeProvider clock)
 {
-    private static readonly Error NotFound = new("not_found", "There is no such app.");
 
     public async Task<Result<App>> RegisterAsync(Actor actor, AppSettings settings, CancellationToken cancellationToken = default)
     {
@@ -34,7 +33,7 @@ public sealed class AppChanges(RosterDb db, AppAccessPolicy access, AccountLooku
     {
         var app = await db.Apps.FindAsync([id], cancellationToken);
         if (app is null)
-            return NotFound;
+            return AppErrors.NotFound;
         if (!await access.MayConfigureAsync(actor, id, cancellationToken))
             return UserErrors.Forbidden;
         var errors = await ApplyAsync(app, settings, cancellationToken);
@@ -53,7 +52,7 @@ public sealed class AppChanges(RosterDb db, AppAccessPolicy access, AccountLooku
             return UserErrors.Forbidden;
         var app = await db.Apps.FindAsync([id], cancellationToken);
         if (app is null)
-            return NotFound;
+            return AppErrors.NotFound;
         var wanted = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var found = await users.FindByNamesAsync(wanted, cancellationToken);
         var unknown = wanted.Where(n => !found.ContainsKey(n)).ToList();
@@ -74,7 +73,7 @@ public sealed class AppChanges(RosterDb db, AppAccessPolicy access, AccountLooku
             return UserErrors.Forbidden;
         var app = await db.Apps.FindAsync([id], cancellationToken);
         if (app is null)
-            return NotFound;
+            return AppErrors.NotFound;
         db.Apps.Remove(app);
         audit.Record(AuditActions.AppDeleted, actor, details: app.Name);
         await db.SaveChangesAsync(cancellationToken);

@@ -23,7 +23,6 @@ public sealed record SignOnSettings(
 public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audit, ClientCache clients, TimeProvider clock)
 {
     private const int MaxRedirectUris = 20;
-    private static readonly Error NotFound = new("not_found", "There is no such app.");
 
     /// <summary>A fresh client id: 20 lower-case letters and digits, easy to paste into an app's settings.</summary>
     public static string NewClientId() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 20);
@@ -127,7 +126,7 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
     {
         var app = await db.Apps.FindAsync([id], cancellationToken);
         if (app is null)
-            return NotFound;
+            return AppErrors.NotFound;
         return await access.MayConfigureAsync(actor, id, cancellationToken) ? Result<App>.Ok(app) : UserErrors.Forbidden;
     }
 

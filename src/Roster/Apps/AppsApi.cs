@@ -27,8 +27,6 @@ public sealed record ClientSecretDto(string ClientId, string ClientSecret);
 /// <summary>/api/v1/apps: registration and settings for admins and an app's operators; the caller's launchable apps for everyone.</summary>
 public static class AppsApi
 {
-    private static readonly Error NotFound = new("not_found", "There is no such app.");
-
     public static void MapAppsApi(this IEndpointRouteBuilder endpoints)
     {
         var apps = endpoints.MapGroup("/api/v1/apps")
@@ -43,7 +41,7 @@ public static class AppsApi
         apps.MapGet("/{id:guid}", async (Guid id, CurrentActor current, AppAccessPolicy access, RosterDb db, CancellationToken cancellationToken) =>
         {
             if (!await db.Apps.AnyAsync(a => a.Id == id, cancellationToken))
-                return ApiResults.Problem([NotFound]);
+                return ApiResults.Problem([AppErrors.NotFound]);
             return await access.MayConfigureAsync(await current.GetAsync(), id, cancellationToken)
                 ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem([UserErrors.Forbidden]);
         }).WithName("GetApp");
@@ -60,7 +58,7 @@ public static class AppsApi
         {
             var existing = await DtoAsync(db, id, cancellationToken);
             if (existing is null)
-                return ApiResults.Problem([NotFound]);
+                return ApiResults.Problem([AppErrors.NotFound]);
             var settings = new AppSettings(request.Name ?? existing.Name, request.LaunchUrl ?? existing.LaunchUrl, request.Description ?? existing.Description,
                 request.DirectoryMode ?? existing.DirectoryMode, request.Access ?? existing.Access, request.Groups ?? existing.Groups);
             var result = await changes.UpdateAsync(await current.GetAsync(), id, settings, cancellationToken);
@@ -77,7 +75,7 @@ public static class AppsApi
         {
             var existing = await DtoAsync(db, id, cancellationToken);
             if (existing is null)
-                return ApiResults.Problem([NotFound]);
+                return ApiResults.Problem([AppErrors.NotFound]);
             var settings = new SignOnSettings(string.Join('\n', request.RedirectUris ?? existing.RedirectUris),
                 string.Join('\n', request.PostLogoutRedirectUris ?? existing.PostLogoutRedirectUris),
                 request.BackChannelLogoutUri ?? existing.BackChannelLogoutUri, request.TokenSigningAlgorithm ?? existing.TokenSigningAlgorithm, request.ApiScopes);

@@ -12,7 +12,7 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
 {
     public const int MaxNameLength = 64;
     private static readonly Error Forbidden = UserErrors.Forbidden;
-    private static readonly Error NotFound = new("not_found", "There is no such group.");
+    private static readonly Error NotFound = GroupErrors.NotFound;
 
     public async Task<Result<Group>> CreateAsync(Actor actor, string? name, string? description, CancellationToken cancellationToken = default)
     {
@@ -120,7 +120,7 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
     private async Task<Error?> MembersLockedAsync(Actor actor, Group group, CancellationToken cancellationToken)
     {
         var named = (await policy.TwoFactorAsync(cancellationToken)).RequiredForGroups.Contains(group.Id);
-        return Permissions.MayChangeMembers(actor, named) ? null : new Error("forbidden",
+        return Permissions.MayChangeMembers(actor, named) ? null : Error.Forbidden("forbidden",
             $"The two-factor policy names {group.Name}, so only an administrator can change it or who is in it.");
     }
 
@@ -128,7 +128,7 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
     private static Error? OutOfReach(Actor actor, IEnumerable<User> people)
     {
         var names = people.Where(u => !Permissions.MayChange(actor, u, UserField.Groups)).Select(u => u.Name).ToList();
-        return names.Count == 0 ? null : new Error("forbidden",
+        return names.Count == 0 ? null : Error.Forbidden("forbidden",
             $"You may not change the groups of {string.Join(", ", names)}: that needs someone of a higher role. Nothing was changed.");
     }
 
@@ -162,7 +162,7 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
         }
         catch (DbUpdateException)
         {
-            return new Error("conflict", "Someone else made a clashing change at the same moment (the name was taken, or the group deleted). Reload and try again.");
+            return Error.Conflict("conflict", "Someone else made a clashing change at the same moment (the name was taken, or the group deleted). Reload and try again.");
         }
         return Result<Group>.Ok(group);
     }

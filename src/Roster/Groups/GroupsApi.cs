@@ -34,7 +34,7 @@ public static class GroupsApi
 
         groups.MapGet("/{id:guid}", async (Guid id, RosterDb db, CancellationToken cancellationToken) =>
             await DetailAsync(db, id, cancellationToken) is { } group ? Results.Ok(group)
-                : ApiResults.Problem([new Error("not_found", "There is no such group.")]))
+                : ApiResults.Problem([GroupErrors.NotFound]))
             .WithName("GetGroup");
 
         groups.MapPost("/", async (GroupRequest request, CurrentActor current, GroupChanges changes, RosterDb db, CancellationToken cancellationToken) =>

@@ -38,12 +38,6 @@ public sealed class CreateModel(NewUsers newUsers, CurrentActor current) : PageM
             return Page();
         }
         var result = await newUsers.CreateAsync(actor, new NewUser(Email, Username, Name, Role, Enabled, Password, Confirm, EmailVisible, SendWelcome, avatar.Value), cancellationToken);
-        if (result.Succeeded)
-            return Redirect($"/user/{result.Value!.Id}?done=created");
-        if (result.Errors.Any(e => e.Code == "forbidden"))
-            return Forbid();
-        Errors.AddRange(result.Errors);
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
+        return await this.AnswerAsync(result, user => Redirect($"/user/{user.Id}?done=created"), Errors, () => Task.FromResult(true));
     }
 }

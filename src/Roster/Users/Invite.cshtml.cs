@@ -28,11 +28,6 @@ public sealed class InviteModel(NewUsers newUsers, CurrentActor current, IOption
         var actor = await current.GetAsync();
         Roles = Permissions.AssignableRoles(actor);
         var result = await newUsers.InviteAsync(actor, new NewInvitation(Email, Name, Role, Username, Notify), cancellationToken);
-        if (result.Succeeded)
-            return Redirect($"/user/{result.Value!.Id}?done={(Notify ? "invited" : "added")}");
-        if (result.Errors.Any(e => e.Code == "forbidden"))
-            return Forbid();
-        Errors.AddRange(result.Errors);
-        return Page();
+        return await this.AnswerAsync(result, user => Redirect($"/user/{user.Id}?done={(Notify ? "invited" : "added")}"), Errors, () => Task.FromResult(true));
     }
 }

@@ -184,7 +184,7 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, Credential
         catch (DbUpdateException)
         {
             // A unique index caught what the checks above could not see: a concurrent change.
-            return new Error("conflict", "Someone else changed this account or took this email or username at the same moment. Reload and try again.");
+            return Error.Conflict("conflict", "Someone else changed this account or took this email or username at the same moment. Reload and try again.");
         }
         return Result<User>.Ok(user);
     }
