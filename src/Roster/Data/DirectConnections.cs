@@ -35,9 +35,6 @@ public sealed class DirectConnections(DatabaseProvider provider, string connecti
         return await sqlite.QueryAsync(sql, parameters, read);
     }
 
-    /// <summary>A key as the column holds it: EF keeps a Guid as upper-case text on SQLite, where the driver alone would bind a blob.</summary>
-    public object Key(Guid id) => postgres is null ? id.ToString().ToUpperInvariant() : id;
-
     public async ValueTask DisposeAsync()
     {
         await sqlite.DisposeAsync();

@@ -83,9 +83,11 @@ internal sealed class SqliteGroupCommit(string connectionString) : IAsyncDisposa
     {
         var command = Prepared(statement.Sql);
         command.Transaction = transaction;
-        foreach (var (name, value) in statement.Parameters)
+        foreach (var (name, given) in statement.Parameters)
         {
             var key = "@" + name;
+            // EF keeps a Guid as upper-case text on SQLite, where the driver alone would bind a blob that matches no row.
+            var value = given is Guid id ? id.ToString().ToUpperInvariant() : given;
             if (command.Parameters.Contains(key))
                 command.Parameters[key].Value = value;
             else

@@ -32,16 +32,13 @@ public sealed class GrantStore(Lazy<RosterDb> database, DirectConnections connec
 
     public async Task AddAsync(Grant grant, string code, string redirectUri, string? codeChallenge, DateTimeOffset codeExpiresAt, CancellationToken cancellationToken)
     {
-        var app = await db.Apps.Where(a => a.ClientId == grant.ClientId).Select(a => new { a.Id, a.Name }).SingleAsync(cancellationToken);
-        var userId = Subject.Read(grant.Subject);
-        var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
-        audit.Record(AuditActions.AppSignIn, Actor.For(user), user, app.Name);
+        var appId = await db.Apps.Where(a => a.ClientId == grant.ClientId).Select(a => a.Id).SingleAsync(cancellationToken);
         db.OidcGrants.Add(new OidcGrant
         {
             Id = grant.Id,
-            AppId = app.Id,
+            AppId = appId,
             ClientId = grant.ClientId,
-            UserId = userId,
+            UserId = Subject.Read(grant.Subject),
             SessionId = grant.SessionId,
             Scope = grant.Scope,
             Nonce = grant.Nonce,
@@ -80,7 +77,7 @@ public sealed class GrantStore(Lazy<RosterDb> database, DirectConnections connec
 
     public async Task<bool> TryRotateRefreshAsync(Guid grantId, int generation, string clientId, DateTimeOffset nextExpiresAt, CancellationToken cancellationToken) =>
         await connections.QueryAsync(RotateRefreshSql,
-            [("id", connections.Key(grantId)), ("generation", generation), ("client", clientId), ("expires", nextExpiresAt.UtcDateTime)],
+            [("id", grantId), ("generation", generation), ("client", clientId), ("expires", nextExpiresAt.UtcDateTime)],
             reader => Task.FromResult(reader.RecordsAffected),
             cancellationToken) == 1;
 
