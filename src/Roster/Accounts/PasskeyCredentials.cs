@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Microsoft.AspNetCore.Identity;
 using Roster.Audit;
 using Roster.Data;
@@ -10,6 +11,15 @@ namespace Roster.Accounts;
 public sealed class PasskeyCredentials(UserManager<User> users, AuditLog audit, RosterDb db)
 {
     public const int MaxNameLength = 100;
+
+    public static readonly Error NotFound = Error.NotFound("passkey.not_found", "There is no such passkey.");
+
+    /// <summary>One of the person's own passkeys, by the id the page shows; another person's id finds nothing.</summary>
+    public async Task<Result<UserPasskeyInfo>> FindAsync(User me, string id) =>
+        (await users.GetPasskeysAsync(me)).FirstOrDefault(p => IdOf(p) == id) is { } passkey
+            ? Result<UserPasskeyInfo>.Ok(passkey) : NotFound;
+
+    public static string IdOf(UserPasskeyInfo passkey) => Base64Url.EncodeToString(passkey.CredentialId);
 
     public static string NameOf(UserPasskeyInfo passkey) => string.IsNullOrWhiteSpace(passkey.Name) ? "Passkey" : passkey.Name;
 

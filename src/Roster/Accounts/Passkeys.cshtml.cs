@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,10 +15,10 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
     [BindProperty] public string PasskeyId { get; set; } = "";
 
     public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
-    public List<string> Errors { get; } = [];
+    public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
 
-    public static string IdOf(UserPasskeyInfo passkey) => Base64Url.EncodeToString(passkey.CredentialId);
+    public static string IdOf(UserPasskeyInfo passkey) => PasskeyCredentials.IdOf(passkey);
 
     public static string NameOf(UserPasskeyInfo passkey) => PasskeyCredentials.NameOf(passkey);
 
@@ -52,40 +51,39 @@ public sealed class PasskeysModel(SignInManager<User> signIn, UserManager<User> 
     {
         var me = await MeAsync();
         if (string.IsNullOrEmpty(CredentialJson))
-            return await ShowAsync("The browser sent no passkey. Adding one needs JavaScript and a passkey-capable browser or device.");
+            return await ShowAsync([new("passkey.none", "The browser sent no passkey. Adding one needs JavaScript and a passkey-capable browser or device.")]);
         if (PasskeyCredentials.NameProblem(PasskeyName) is { } problem)
-            return await ShowAsync(problem.Message);
+            return await ShowAsync([problem]);
         var attestation = await signIn.PerformPasskeyAttestationAsync(CredentialJson);
         if (!attestation.Succeeded)
-            return await ShowAsync($"The passkey could not be added: {attestation.Failure?.Message}");
+            return await ShowAsync([new("passkey.attestation", $"The passkey could not be added: {attestation.Failure?.Message}")]);
         var added = await passkeys.AddAsync(me, attestation.Passkey, PasskeyName, cancellationToken);
-        return added.Succeeded ? Redirect("/account/passkeys?done=added") : await ShowAsync(string.Join(" ", added.Errors.Select(e => e.Message)));
+        return added.Succeeded ? Redirect("/account/passkeys?done=added") : await ShowAsync(added.Errors);
     }
 
     public async Task<IActionResult> OnPostRenameAsync(CancellationToken cancellationToken)
     {
         var me = await MeAsync();
-        if (await FindAsync(me) is not { } passkey)
-            return await ShowAsync("There is no such passkey.");
-        var renamed = await passkeys.RenameAsync(me, passkey, PasskeyName);
-        return renamed.Succeeded ? Redirect("/account/passkeys?done=renamed") : await ShowAsync(string.Join(" ", renamed.Errors.Select(e => e.Message)));
+        var found = await passkeys.FindAsync(me, PasskeyId);
+        if (!found.Succeeded)
+            return await ShowAsync(found.Errors);
+        var renamed = await passkeys.RenameAsync(me, found.Value!, PasskeyName);
+        return renamed.Succeeded ? Redirect("/account/passkeys?done=renamed") : await ShowAsync(renamed.Errors);
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken)
     {
         var me = await MeAsync();
-        if (await FindAsync(me) is not { } passkey)
-            return await ShowAsync("There is no such passkey.");
-        await passkeys.RemoveAsync(me, passkey, cancellationToken);
+        var found = await passkeys.FindAsync(me, PasskeyId);
+        if (!found.Succeeded)
+            return await ShowAsync(found.Errors);
+        await passkeys.RemoveAsync(me, found.Value!, cancellationToken);
         return Redirect("/account/passkeys?done=removed");
     }
 
-    private async Task<UserPasskeyInfo?> FindAsync(User me) =>
-        (await users.GetPasskeysAsync(me)).FirstOrDefault(p => IdOf(p) == PasskeyId);
-
-    private async Task<PageResult> ShowAsync(string error)
+    private async Task<PageResult> ShowAsync(IEnumerable<Error> errors)
     {
-        Errors.Add(error);
+        Errors.AddRange(errors);
         Response.StatusCode = StatusCodes.Status400BadRequest;
         await LoadAsync();
         return Page();
