@@ -77,6 +77,7 @@ public static class Authorize
         var code = TokenIssuer.NewHandle();
         var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, request.Scope, session.AuthTime, parameters["nonce"]);
         await grants.AddAsync(grant, code, redirectUri, request.CodeChallenge, now + options.Value.CodeLifetime, cancellationToken);
+        await handOff.SignedInToAppAsync(session, client, cancellationToken);
         return Answer([new("code", code), new("state", state), new("iss", issuer.Value)]);
     }
 

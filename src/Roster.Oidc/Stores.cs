@@ -125,6 +125,9 @@ public interface ISignInHandOff
 
     /// <summary>The page that says the person is signed out, when no app asked to be returned to.</summary>
     IResult SignedOut();
+
+    /// <summary>The person was just given a code for <paramref name="client"/>: the host keeps its record of sign-ins to apps.</summary>
+    Task SignedInToAppAsync(DashboardSession session, OidcClient client, CancellationToken cancellationToken);
 }
 
 /// <summary>Failed client authentications per address, so secrets cannot be guessed at speed.</summary>

@@ -1,11 +1,14 @@
+using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
+using Roster.Audit;
+using Roster.Data;
 using Roster.Hosting;
 using Roster.Oidc;
 
 namespace Roster.OidcProvider;
 
 /// <summary>The provider's way into the dashboard: its session cookie, its sign-in and sign-out pages, and its error page.</summary>
-public sealed class SignInHandOff(DashboardSessions sessions) : ISignInHandOff
+public sealed class SignInHandOff(DashboardSessions sessions, Lazy<RosterDb> database, AuditLog audit) : ISignInHandOff
 {
     /// <summary>
     /// The cookie is the default scheme, already checked (security stamp included) before the endpoint runs.
@@ -32,4 +35,13 @@ public sealed class SignInHandOff(DashboardSessions sessions) : ISignInHandOff
     public Task SignOutAsync(HttpContext context, DashboardSession session) => sessions.SignOutAsync(context.User, context.RequestAborted);
 
     public IResult SignedOut() => Results.Redirect("/login?done=signed-out");
+
+    /// <summary>Each code issued is a sign-in to the app, in the audit log under the person's name.</summary>
+    public async Task SignedInToAppAsync(DashboardSession session, OidcClient client, CancellationToken cancellationToken)
+    {
+        var userId = Subject.Read(session.Subject);
+        var user = await database.Value.Users.SingleAsync(u => u.Id == userId, cancellationToken);
+        audit.Record(AuditActions.AppSignIn, Actor.For(user), user, client.Name);
+        await database.Value.SaveChangesAsync(cancellationToken);
+    }
 }
