@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
-using Roster.Hosting;
 
 namespace Roster.Accounts;
 

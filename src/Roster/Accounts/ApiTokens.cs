@@ -5,8 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

@@ -1,5 +1,4 @@
 using Microsoft.Net.Http.Headers;
-using Roster.Hosting;
 
 namespace Roster.Accounts;
 

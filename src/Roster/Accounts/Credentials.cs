@@ -2,9 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Mail;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

@@ -5,11 +5,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Roster.Hosting;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Oidc;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

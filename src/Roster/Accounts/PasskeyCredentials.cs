@@ -2,8 +2,6 @@ using System.Buffers.Text;
 using Microsoft.AspNetCore.Identity;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

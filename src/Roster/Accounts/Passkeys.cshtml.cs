@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Roster.Audit;
-using Roster.Data;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

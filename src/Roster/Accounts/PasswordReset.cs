@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Mail;
 using Roster.Outbox;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

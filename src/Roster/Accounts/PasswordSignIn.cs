@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

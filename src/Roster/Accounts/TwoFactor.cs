@@ -3,9 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Mail;
-using Roster.Users;
 
 namespace Roster.Accounts;
 

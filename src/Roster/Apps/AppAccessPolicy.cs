@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
 using Roster.Groups;
-using Roster.Users;
 
 namespace Roster.Apps;
 

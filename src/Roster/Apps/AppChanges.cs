@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Apps;

@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
 using Roster.Groups;
-using Roster.Hosting;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Apps;

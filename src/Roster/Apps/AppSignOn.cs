@@ -3,9 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Oidc;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Apps;

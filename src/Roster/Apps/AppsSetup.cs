@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Roster.Users;
 using Roster.Data;
 using Roster.Groups;
 using Roster.Accounts;

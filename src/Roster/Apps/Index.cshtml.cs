@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Apps;

@@ -1,6 +1,4 @@
-using Roster.Accounts;
 using Roster.Data;
-using Roster.Users;
 
 namespace Roster.Audit;
 

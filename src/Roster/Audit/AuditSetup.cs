@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Audit;

@@ -3,8 +3,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 
 namespace Roster.Cli;
 

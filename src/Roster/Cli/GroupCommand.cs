@@ -3,8 +3,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
 using Roster.Groups;
-using Roster.Hosting;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Cli;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Users;
 
 namespace Roster.Cli;

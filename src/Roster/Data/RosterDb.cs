@@ -7,7 +7,6 @@ using Roster.Apps;
 using Roster.Audit;
 using Roster.Groups;
 using Roster.Outbox;
-using Roster.Oidc;
 using Roster.OidcProvider;
 
 namespace Roster.Data;

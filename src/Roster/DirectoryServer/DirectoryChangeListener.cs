@@ -1,6 +1,5 @@
 using Npgsql;
 using Roster.Data;
-using Roster.Ldap;
 
 namespace Roster.DirectoryServer;
 

@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
-using Roster.Ldap;
 
 namespace Roster.DirectoryServer;
 

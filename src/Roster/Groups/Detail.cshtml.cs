@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 
 namespace Roster.Groups;
 

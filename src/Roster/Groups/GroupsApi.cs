@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 
 namespace Roster.Groups;
 

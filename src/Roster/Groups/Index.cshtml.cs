@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Groups;

@@ -13,7 +13,6 @@ using Roster.Oidc;
 using Roster.OidcProvider;
 using Roster.Outbox;
 using Roster.DirectoryServer;
-using Roster.Ldap;
 using Roster.Users;
 using System.Text.Json.Serialization;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Launcher;

@@ -4,7 +4,6 @@ using System.Net.Mime;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Roster.Hosting;
 using Roster.Outbox;
 
 namespace Roster.Mail;

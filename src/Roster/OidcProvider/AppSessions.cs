@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
-using Roster.Oidc;
 
 namespace Roster.OidcProvider;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Outbox;
 using Roster.Oidc;
 

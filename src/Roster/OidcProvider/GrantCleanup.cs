@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Oidc;
 
 namespace Roster.OidcProvider;
 

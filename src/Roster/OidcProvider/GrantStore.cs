@@ -2,8 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Users;
 using Roster.Oidc;
 
 namespace Roster.OidcProvider;

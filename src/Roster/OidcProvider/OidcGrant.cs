@@ -1,5 +1,3 @@
-using Roster.Oidc;
-
 namespace Roster.OidcProvider;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Roster.Accounts;
-using Roster.Hosting;
 using Roster.Outbox;
 using Roster.Oidc;
 

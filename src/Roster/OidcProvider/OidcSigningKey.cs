@@ -1,5 +1,3 @@
-using Roster.Oidc;
-
 namespace Roster.OidcProvider;
 
 /// <summary>A row of the signing key ring; the private key is protected with the data-protection key ring.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Roster.Apps;
-using Roster.Oidc;
 
 namespace Roster.OidcProvider;
 

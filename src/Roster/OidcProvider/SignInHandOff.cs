@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Oidc;
 
 namespace Roster.OidcProvider;

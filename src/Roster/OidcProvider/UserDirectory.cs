@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Roster.Apps;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Oidc;
 
 namespace Roster.OidcProvider;

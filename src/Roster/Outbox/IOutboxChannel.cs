@@ -1,5 +1,3 @@
-using Roster.Hosting;
-
 namespace Roster.Outbox;
 
 /// <summary>

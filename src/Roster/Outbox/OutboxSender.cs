@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Data;
-using Roster.Hosting;
 
 namespace Roster.Outbox;
 

@@ -2,11 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
-using Roster.Mail;
-using Roster.Users;
 using Roster.Accounts;
 
 namespace Roster.Users;

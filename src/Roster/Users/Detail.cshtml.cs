@@ -7,7 +7,6 @@ using Roster.Apps;
 using Roster.Audit;
 using Roster.Groups;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Mail;
 
 namespace Roster.Users;

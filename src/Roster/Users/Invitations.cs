@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Mail;
 
 namespace Roster.Users;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Roster.Accounts;
-using Roster.Hosting;
 using Roster.Mail;
 
 namespace Roster.Users;

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Mail;
 
 namespace Roster.Users;

@@ -3,8 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Data;
-using Roster.Oidc;
-using Roster.Hosting;
 
 namespace Roster.Users;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Roster.Accounts;
 using Roster.Data;
 
 namespace Roster.Users;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Data;
-using Roster.Hosting;
 
 namespace Roster.Users;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Accounts;

@@ -2,15 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Roster.Accounts;
-using Roster.Apps;
 using Roster.Groups;
 using Roster.Oidc;
 using Roster.Tests.Infrastructure;
 using Roster.Tests.Ldap;
-using Roster.Users;
 
 namespace Roster.Tests.Accounts;
 

@@ -9,7 +9,6 @@ using Roster.Data;
 using Roster.Groups;
 using Roster.Tests.Infrastructure;
 using Roster.Tests.Oidc;
-using Roster.Users;
 
 namespace Roster.Tests.Accounts;
 

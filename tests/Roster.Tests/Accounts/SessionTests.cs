@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 using Roster.Tests.Oidc;
 

@@ -1,9 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Roster.Accounts;
 using Roster.Audit;
 using Roster.Tests.Infrastructure;
-using Roster.Users;
 
 namespace Roster.Tests.Accounts;
 

@@ -1,10 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Roster.Accounts;
 using Roster.Groups;
 using Roster.Tests.Infrastructure;
-using Roster.Users;
 
 namespace Roster.Tests.Accounts;
 

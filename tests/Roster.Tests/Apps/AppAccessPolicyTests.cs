@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Roster.Accounts;
 using Roster.Apps;
 using Roster.Data;
 using Roster.Groups;
-using Roster.Hosting;
 using Roster.Tests.Infrastructure;
 using Roster.Users;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Roster.Accounts;
 using Roster.Apps;
 using Roster.Tests.Infrastructure;
 

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Audit;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Roster.Hosting;
 
 namespace Roster.Tests.Hosting;
 

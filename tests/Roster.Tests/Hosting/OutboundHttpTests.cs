@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Roster.Hosting;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Hosting;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Roster.Ldap;
 using Roster.Tests.Infrastructure;
 using Roster.DirectoryServer;
 

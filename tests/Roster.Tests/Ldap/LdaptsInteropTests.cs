@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
 using Roster.Tests.Infrastructure;
-using Roster.Users;
 using static Roster.Tests.Ldap.LdapTools;
 
 namespace Roster.Tests.Ldap;

@@ -6,11 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Roster.Accounts;
 using Roster.Apps;
 using Roster.Data;
 using Roster.Outbox;
-using Roster.Oidc;
 using Roster.Tests.Infrastructure;
 using Roster.OidcProvider;
 

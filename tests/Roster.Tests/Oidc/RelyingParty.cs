@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Roster.Apps;
 using Roster.Tests.Infrastructure;
-using Roster.Users;
 
 namespace Roster.Tests.Oidc;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Roster.Data;
-using Roster.Hosting;
 using Roster.Outbox;
 using Roster.Tests.Infrastructure;
 

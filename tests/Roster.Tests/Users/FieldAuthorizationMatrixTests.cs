@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Roster.Accounts;
 using Roster.Groups;
 using Roster.Tests.Infrastructure;
-using Roster.Users;
 using Xunit.Abstractions;
 
 namespace Roster.Tests.Users;

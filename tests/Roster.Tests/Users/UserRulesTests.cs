@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Users;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Roster.Accounts;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Users;
