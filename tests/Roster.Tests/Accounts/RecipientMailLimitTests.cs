@@ -104,7 +104,8 @@ public abstract class RecipientMailLimitTests(RosterFixture fixture)
             Assert.Equal(HttpStatusCode.Redirect, (await admin.SubmitAsync(userPath, userPath + "?handler=Revoke", new Dictionary<string, string>())).Status);
         }
 
-        var refused = await admin.SubmitAsync("/users/invite", invite);
+        // A refused invitation answers 400 with the form again, as every refused form does.
+        var refused = await admin.SubmitAsync("/users/invite", invite, expect: HttpStatusCode.BadRequest);
 
         Assert.Contains(refused.Errors, e => e.Contains($"{email} was already sent 5 emails with links this hour"));
         Assert.False(await Server.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email)));
