@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Roster.Data;
 
 namespace Roster.Users;
@@ -11,8 +10,6 @@ namespace Roster.Users;
 /// </summary>
 public static class UserSearch
 {
-    public const string Expression = User.SearchTextSql;
-
     /// <summary>The SQLite table that indexes <see cref="User.SearchText"/> by trigrams, and the triggers that keep it current.</summary>
     public const string SqliteTable = "UserSearch";
 
@@ -58,41 +55,4 @@ public static class UserSearch
     }
 
     private static string Pattern(string lower) => "%" + lower.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-
-    /// <summary>
-    /// Builds the trigram index of the provider the migration runs on. On SQLite the Id is indexed too,
-    /// so the triggers find a user's row by a phrase match on it (2 ms at 100,000 users) rather than
-    /// scanning the table (45 ms).
-    /// </summary>
-    public static void CreateIndex(MigrationBuilder migrationBuilder)
-    {
-        if (migrationBuilder.IsSqlite())
-        {
-            migrationBuilder.Sql("""
-                CREATE VIRTUAL TABLE "UserSearch" USING fts5("SearchText", "Id", tokenize = 'trigram');
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER "UserSearch_insert" AFTER INSERT ON "Users" BEGIN
-                    INSERT INTO "UserSearch" ("SearchText", "Id") VALUES (new."SearchText", new."Id");
-                END;
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER "UserSearch_update" AFTER UPDATE OF "Name", "UserName", "Email" ON "Users" BEGIN
-                    DELETE FROM "UserSearch" WHERE rowid IN (SELECT rowid FROM "UserSearch" WHERE "Id" MATCH '"' || old."Id" || '"');
-                    INSERT INTO "UserSearch" ("SearchText", "Id") VALUES (new."SearchText", new."Id");
-                END;
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER "UserSearch_delete" AFTER DELETE ON "Users" BEGIN
-                    DELETE FROM "UserSearch" WHERE rowid IN (SELECT rowid FROM "UserSearch" WHERE "Id" MATCH '"' || old."Id" || '"');
-                END;
-                """);
-            migrationBuilder.Sql("""INSERT INTO "UserSearch" ("SearchText", "Id") SELECT "SearchText", "Id" FROM "Users";""");
-        }
-        else
-        {
-            migrationBuilder.Sql("CREATE EXTENSION IF NOT EXISTS pg_trgm;");
-            migrationBuilder.Sql("""CREATE INDEX "IX_Users_SearchText_trgm" ON "Users" USING gin ("SearchText" gin_trgm_ops);""");
-        }
-    }
 }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Outbox;
 using Roster.Tests.Infrastructure;
 
-namespace Roster.Tests.Mail;
+namespace Roster.Tests.Outbox;
 
 /// <summary>The outbox promise: a crash (SIGKILL) while mail is queued loses none and, after restart, sends each message once.</summary>
 public sealed class OutboxCrashTests
