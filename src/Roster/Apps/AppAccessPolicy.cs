@@ -33,12 +33,11 @@ public sealed class AppAccessPolicy(Lazy<RosterDb> database) : IGroupAccessRules
     /// say, in the column names of both providers; AppAccessPolicyTests holds the two to the same answers.
     /// </summary>
     public static string MayUseSql(string userId, string appId) => $"""
-        EXISTS (SELECT 1 FROM "Users" AS u JOIN "Apps" AS a ON a."Id" = {appId}
-            WHERE u."Id" = {userId} AND u."Enabled" AND NOT u."InvitationPending" AND (
-            u."Role" >= {(int)Role.Admin} OR
-            a."Access" = {(int)AppAccess.Everyone} OR
+        EXISTS (SELECT 1 FROM "Users" AS u WHERE u."Id" = {userId} AND u."Enabled" AND NOT u."InvitationPending" AND (
+            u."Role" >= {(int)Role.Admin} AND EXISTS (SELECT 1 FROM "Apps" AS a WHERE a."Id" = {appId}) OR
+            EXISTS (SELECT 1 FROM "Apps" AS a WHERE a."Id" = {appId} AND a."Access" = {(int)AppAccess.Everyone}) OR
             EXISTS (SELECT 1 FROM "AppGroups" AS allowed JOIN "GroupMembers" AS member ON member."GroupId" = allowed."GroupId"
-                WHERE allowed."AppId" = a."Id" AND member."UserId" = u."Id")))
+                WHERE allowed."AppId" = {appId} AND member."UserId" = u."Id")))
         """;
 
     /// <summary>The same rule asked the other way round, as LDAP lists an app's people: everyone who may use the app.</summary>
