@@ -96,7 +96,9 @@ public sealed partial class LdapServer : IAsyncDisposable
             // [::] also takes IPv4 clients, as Kestrel does.
             listener.DualMode = true;
         }
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // No ReuseAddress: on Linux it also sets SO_REUSEPORT, so a second server on the same port would start
+        // and take half the connections instead of failing. .NET already sets SO_REUSEADDR on Unix, which is
+        // what lets a restart bind while old connections linger in TIME_WAIT.
         listener.Bind(endpoint);
         listener.Listen(512);
         var bound = (IPEndPoint)listener.LocalEndPoint!;

@@ -21,6 +21,9 @@ public static class LdapSetup
 }
 
 /// <summary>Starts and stops the LDAP listener with the web host; a listener that cannot start stops Roster with the reason.</summary>
+/// <summary>The LDAP listener could not take its address; the message says which setting to change.</summary>
+public sealed class LdapListenException(string message, Exception inner) : IOException(message, inner);
+
 public sealed class LdapHost(IOptions<LdapSettings> settings, IHostEnvironment environment, LdapDirectory directory, ILoggerFactory logs, TimeProvider clock) : IHostedService, IAsyncDisposable
 {
     private LdapServer? server;
@@ -40,7 +43,7 @@ public sealed class LdapHost(IOptions<LdapSettings> settings, IHostEnvironment e
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            throw new IOException($"LDAP could not listen on {string.Join(", ", options.Listen.Concat(options.ListenTls))}: {e.Message}. Choose another address with Roster__Ldap__Listen (e.g. 127.0.0.1:3891), or turn LDAP off with Roster__Ldap__Enabled=false.", e);
+            throw new LdapListenException($"LDAP could not listen on {string.Join(", ", options.Listen.Concat(options.ListenTls))}: {e.Message}. Choose another address with Roster__Ldap__Listen (e.g. 127.0.0.1:3891), or turn LDAP off with Roster__Ldap__Enabled=false.", e);
         }
     }
 

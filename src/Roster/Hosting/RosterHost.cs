@@ -32,6 +32,9 @@ public static class RosterHost
         });
         var configuration = builder.Configuration;
         var services = builder.Services;
+        // A start-up failure is told in one line by RunAsync below; the host's own "Hosting failed to start"
+        // would print it again with a stack trace. A background service that stops the host still logs (Critical).
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         services.Configure<InstanceOptions>(configuration.GetSection(InstanceOptions.Section));
         services.AddSingleton(TimeProvider.System);
@@ -137,9 +140,13 @@ public static class RosterHost
         {
             await app.StartAsync();
         }
+        catch (LdapListenException e)
+        {
+            return Exit.Fail($"Roster could not start: {e.Message}");
+        }
         catch (IOException e)
         {
-            // Most often the port is taken by another program.
+            // Most often the HTTP port is taken by another program.
             return Exit.Fail($"Roster could not listen: {e.Message} Choose another address with --urls (e.g. --urls http://localhost:8080).");
         }
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()

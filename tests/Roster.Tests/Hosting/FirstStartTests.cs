@@ -67,6 +67,29 @@ public sealed partial class FirstStartTests
         }
     }
 
+    /// <summary>
+    /// A second instance on a taken LDAP port must refuse to start rather than share the port and take half
+    /// the binds (SO_REUSEPORT on Linux), and say in one line which setting to change.
+    /// </summary>
+    [Fact]
+    public async Task ASecondInstanceOnATakenLdapPortRefusesToStartAndNamesTheSetting()
+    {
+        using var first = new TempDirectory();
+        using var second = new TempDirectory();
+        await using var running = await RosterProcess.StartServerAsync(first.Path, NoConfiguration);
+
+        var refused = await RosterProcess.RunAsync(second.Path, NoConfiguration,
+            "--urls", $"http://127.0.0.1:{FreePort.Next()}", $"--Roster:Ldap:Listen={running.LdapAddress}");
+
+        Assert.Equal(1, refused.ExitCode);
+        var lines = refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains(running.LdapAddress, line);
+        Assert.Contains("Roster__Ldap__Listen", line);
+        Assert.DoesNotContain("--urls", line);
+        Assert.DoesNotContain("   at ", refused.Stdout + refused.Stderr);
+    }
+
     [Fact]
     public async Task TheOwnerCanBeNamedAndGivenAPasswordByEnvironmentVariables()
     {

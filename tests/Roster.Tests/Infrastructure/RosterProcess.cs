@@ -50,7 +50,16 @@ public sealed class RosterProcess : IAsyncDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A command that never ends (a server that should have refused to start) must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"roster {string.Join(' ', args)} did not end within 60 s:\n{await stdout}\n{await stderr}");
+        }
         return (process.ExitCode, await stdout, await stderr);
     }
 
