@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Accounts;
@@ -7,6 +8,40 @@ public sealed class AccountTests(SqliteRoster fixture) : IClassFixture<SqliteRos
 {
     private const string Password = "a long test password";
     private RosterServer Server => fixture.Server;
+
+    /// <summary>The passkey forms name a passkey by id; another person's id, or one made up, finds nothing and changes nothing.</summary>
+    [Fact]
+    public async Task NobodyRenamesOrRemovesAnotherPersonsPasskeyByItsId()
+    {
+        var (owner, _) = await Server.SignedInAsync(Role.User);
+        var (_, attacker) = await Server.SignedInAsync(Role.Admin);
+        var credentialId = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        await using (var scope = Server.App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
+            var stored = (await users.FindByIdAsync(owner.Id.ToString()))!;
+            var passkey = new Microsoft.AspNetCore.Identity.UserPasskeyInfo(credentialId, publicKey: [1, 2, 3], DateTimeOffset.UtcNow, signCount: 0,
+                transports: null, isUserVerified: true, isBackupEligible: false, isBackedUp: false, attestationObject: [4], clientDataJson: [5]) { Name = "Owner's key" };
+            Assert.True((await users.AddOrUpdatePasskeyAsync(stored, passkey)).Succeeded);
+        }
+        var id = System.Buffers.Text.Base64Url.EncodeToString(credentialId);
+
+        // Someone else's id, an oversized one and one that is not base64url: the form says there is no such passkey.
+        foreach (var (handler, passkeyId) in new[] { ("Rename", id), ("Remove", id), ("Rename", new string('A', 5000)), ("Remove", "not base64 !") })
+        {
+            var refused = await attacker.SubmitAsync("/account/passkeys", $"/account/passkeys?handler={handler}",
+                new Dictionary<string, string> { ["PasskeyId"] = passkeyId, ["PasskeyName"] = "Taken" }, expect: HttpStatusCode.BadRequest);
+            Assert.Contains("There is no such passkey.", refused.Errors);
+        }
+        // A control character is refused before any handler runs.
+        await attacker.SubmitAsync("/account/passkeys", "/account/passkeys?handler=Remove",
+            new Dictionary<string, string> { ["PasskeyId"] = id + "\u0000" }, expect: HttpStatusCode.BadRequest);
+
+        await using var check = Server.App.Services.CreateAsyncScope();
+        var manager = check.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
+        var kept = Assert.Single(await manager.GetPasskeysAsync((await manager.FindByIdAsync(owner.Id.ToString()))!));
+        Assert.Equal("Owner's key", kept.Name);
+    }
 
     [Fact]
     public async Task ChangingThePasswordNeedsTheCurrentOneEndsOtherSessionsAndSendsANotice()
