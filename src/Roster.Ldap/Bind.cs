@@ -47,10 +47,10 @@ internal sealed partial class LdapConnection
         {
             return LdapResult.Error(ResultCode.InvalidDNSyntax, "The bind name is not a distinguished name.");
         }
-        var outcome = await _server.Directory.BindAsync(name, simple.Password, RemoteEndPoint, cancellationToken);
+        var outcome = await _server.Directory.BindAsync(name, simple.Password, _lastBound, RemoteEndPoint, cancellationToken);
         if (outcome.Identity is { } identity)
         {
-            _bound = identity;
+            _bound = _lastBound = identity;
             Log.BindSucceeded(Logger, request.Name, RemoteEndPoint);
             return LdapResult.Success;
         }

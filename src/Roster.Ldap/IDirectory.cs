@@ -10,7 +10,10 @@ public interface IDirectory
     // Simple bind of `name` (already parsed) with a non-empty password. The host checks people's passwords and
     // temporary (impersonation) passwords, apps' service accounts, disabled accounts, rate limits and lockout, and
     // answers invalidCredentials whether or not the name exists, so a bind never reveals which names do.
-    ValueTask<BindOutcome> BindAsync(DistinguishedName name, string password, IPEndPoint client, CancellationToken cancellationToken);
+    // `earlier` is the identity of the last bind that succeeded on this connection, kept through failed binds
+    // (null before the first): a host may honour a credential only on a connection a particular identity opened,
+    // such as a person's password limited to one app, good only where that app's service account bound first.
+    ValueTask<BindOutcome> BindAsync(DistinguishedName name, string password, BoundIdentity? earlier, IPEndPoint client, CancellationToken cancellationToken);
 
     // Candidate users and/or groups for a search by `who`. The host MAY return more entries than match: the
     // protocol re-applies the scope and the filter exactly, so the filter may serve only as an index hint

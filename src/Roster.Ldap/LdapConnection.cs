@@ -35,6 +35,9 @@ internal sealed partial class LdapConnection
     private bool _startTlsRequested;
     // Null until a bind succeeds; a failed bind returns the connection to this anonymous state (RFC 4513 5.1).
     private BoundIdentity? _bound;
+    // The last identity a bind established, which a failed bind does not clear: the host may ask who opened the
+    // connection (IDirectory.BindAsync's `earlier`).
+    private BoundIdentity? _lastBound;
 
     public LdapConnection(LdapServer server, Socket socket, bool implicitTls)
     {

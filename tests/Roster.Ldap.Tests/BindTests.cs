@@ -146,4 +146,22 @@ public class BindTests
         Assert.NotEmpty(server.Logger.Lines);
         Assert.DoesNotContain(server.Logger.Lines, line => line.Contains("alice-password") || line.Contains("a-wrong-one"));
     }
+
+    [Fact]
+    public async Task EachBindIsToldWhoLastBoundOnTheConnectionEvenAfterAFailedBind()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        const string Wiki = "cn=wiki,ou=apps,dc=example,dc=org";
+
+        await client.BindAsync(Wiki, "wiki-secret");
+        await client.BindAsync(Alice, "a-wrong-one");
+        await client.BindAsync(Alice, "alice-password");
+        await client.BindAsync(Alice, "alice-password");
+        await using var other = await server.ConnectAsync();
+        await other.BindAsync(Alice, "alice-password");
+
+        // The failed bind leaves the connection anonymous (RFC 4511 4.2.1) but does not forget who opened it.
+        Assert.Equal([null, Wiki, Wiki, Alice, null], server.Directory.EarlierIdentities.Select(e => e?.Dn.ToString()));
+    }
 }

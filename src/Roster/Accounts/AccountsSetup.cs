@@ -102,6 +102,7 @@ public static class AccountsSetup
         services.AddScoped<PasskeyCredentials>();
         services.AddScoped<FirstOwner>();
         services.AddScoped<ApiTokens>();
+        services.AddScoped<AppPasswords>();
         return services;
     }
 }

@@ -52,6 +52,21 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
     }
 }
 
+internal sealed class AppPasswordConfiguration : IEntityTypeConfiguration<AppPassword>
+{
+    public void Configure(EntityTypeBuilder<AppPassword> password)
+    {
+        password.ToTable("AppPasswords");
+        password.Property(p => p.Name).HasMaxLength(AppPasswords.MaxNameLength);
+        password.Property(p => p.NormalizedName).HasMaxLength(AppPasswords.MaxNameLength);
+        password.Property(p => p.SecretHash).HasMaxLength(64);
+        password.HasIndex(p => p.SecretHash).IsUnique();
+        password.HasIndex(p => new { p.UserId, p.NormalizedName }).IsUnique();
+        password.HasOne<User>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+        // The app it may be limited to is the Apps feature's table: Apps/AppsTables.cs adds that key.
+    }
+}
+
 internal sealed class SettingConfiguration : IEntityTypeConfiguration<Setting>
 {
     public void Configure(EntityTypeBuilder<Setting> setting)

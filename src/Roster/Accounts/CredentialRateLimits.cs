@@ -10,6 +10,13 @@ public sealed class RateLimitOptions
     /// <summary>Credential form posts (sign-in, forgot and reset password, invitations, password change) one client address may make per minute.</summary>
     public int CredentialAttemptsPerMinute { get; set; } = 20;
 
+    /// <summary>
+    /// Failed LDAP binds one client address may make per minute, whatever names they try. Each name has its own
+    /// allowance of <see cref="CredentialAttemptsPerMinute"/>, so an app server relaying many people's sign-ins is
+    /// not locked out by one person's typos; this ceiling still slows one address trying many names.
+    /// </summary>
+    public int FailedBindsPerAddressPerMinute { get; set; } = 200;
+
     /// <summary>Password-reset and invitation emails one address may receive per hour, however they were asked for.</summary>
     public int LinkEmailsPerRecipientPerHour { get; set; } = 5;
 }
@@ -72,7 +79,8 @@ public sealed class CredentialCounterCleanup(CredentialCounters counters, TimePr
 }
 
 /// <summary>
-/// Failed API token checks, OpenID Connect client authentications and LDAP binds per client address. Tokens are too long to guess, but a flood of wrong ones
+/// Failed API token checks and OpenID Connect client authentications per client address (LDAP binds have their own count, per address and name,
+/// in DirectoryServer.BindThrottle). Tokens are too long to guess, but a flood of wrong ones
 /// still costs database lookups; past the limit an address is refused without looking. Counted in this instance's memory, because a shared count would
 /// cost the very lookup it saves (password guessing is stopped by the account lockout, which every instance shares).
 /// </summary>

@@ -78,6 +78,12 @@ public static class Permissions
 
     private static bool MayManage(Actor actor, User target) => MayManageUsers(actor.Role) && MayEdit(actor, target);
 
+    /// <summary>
+    /// Who sees and revokes a person's app passwords (never their secrets): the person, and those who may disable
+    /// them. Only the person creates them.
+    /// </summary>
+    public static bool MayManageAppPasswords(Actor actor, User target) => actor.IsSelf(target) || MayManage(actor, target);
+
     /// <summary>An admin acting on an account they may edit: reset links, temporary passwords, turning off two-factor, ending sessions.</summary>
     public static bool MayAdminister(Actor actor, User target) => IsAdmin(actor.Role) && MayEdit(actor, target);
 

@@ -23,6 +23,12 @@ public sealed class SecurityPolicy(RosterDb db, IPolicyGroups groups, AuditLog a
     private const string AdminsKey = "TwoFactor.RequiredForAdmins";
     private const string GroupsKey = "TwoFactor.RequiredForGroups";
 
+    /// <summary>
+    /// Whether people held to two-factor bind over LDAP with app passwords only. A new install starts with it on;
+    /// migration 0017 turns it off on an install that already had people, so an upgrade breaks no one's mail client.
+    /// </summary>
+    public const string LdapAppPasswordsOnlyKey = "Ldap.AppPasswordsOnlyForTwoFactor";
+
     public async Task<TwoFactorPolicy> TwoFactorAsync(CancellationToken cancellationToken)
     {
         var values = await db.Settings.AsNoTracking().Where(s => s.Key == AdminsKey || s.Key == GroupsKey).ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
@@ -51,6 +57,30 @@ public sealed class SecurityPolicy(RosterDb db, IPolicyGroups groups, AuditLog a
             $"two-factor required for admins: {(policy.RequiredForAdmins ? "yes" : "no")}; for groups: {(known.Count == 0 ? "none" : string.Join(", ", known.Order()))}");
         await db.SaveChangesAsync(cancellationToken);
         return Result<TwoFactorPolicy>.Ok(policy);
+    }
+
+    /// <summary>
+    /// Held to two-factor: has it on, or the policy requires it of them (they will be made to set it up at their next
+    /// sign-in). Their password alone is one factor, which LDAP could otherwise accept for them.
+    /// </summary>
+    public async Task<bool> HeldToTwoFactorAsync(User user, CancellationToken cancellationToken) =>
+        user.TwoFactorEnabled || await RequiresTwoFactorAsync(user, cancellationToken);
+
+    public async Task<bool> LdapAppPasswordsOnlyAsync(CancellationToken cancellationToken) =>
+        await db.Settings.AsNoTracking().Where(s => s.Key == LdapAppPasswordsOnlyKey).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken) != "false";
+
+    /// <summary>Whether an LDAP bind with this person's own password is refused: the setting is on and they are held to two-factor.</summary>
+    public async Task<bool> BindsWithAppPasswordsOnlyAsync(User user, CancellationToken cancellationToken) =>
+        await LdapAppPasswordsOnlyAsync(cancellationToken) && await HeldToTwoFactorAsync(user, cancellationToken);
+
+    public async Task<Result<bool>> SetLdapAppPasswordsOnlyAsync(Actor actor, bool on, CancellationToken cancellationToken)
+    {
+        if (!Permissions.IsAdmin(actor.Role))
+            return UserErrors.Forbidden;
+        await SaveAsync(LdapAppPasswordsOnlyKey, on ? "true" : "false", cancellationToken);
+        audit.Record(AuditActions.SettingsChanged, actor, details: $"people held to two-factor bind over LDAP with app passwords only: {(on ? "yes" : "no")}");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<bool>.Ok(on);
     }
 
     private async Task SaveAsync(string key, string value, CancellationToken cancellationToken)

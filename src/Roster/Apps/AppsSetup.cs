@@ -11,6 +11,7 @@ public static class AppsSetup
         .AddScoped<AppChanges>()
         .AddScoped<AppAccessPolicy>()
         .AddScoped<IGroupAccessRules>(s => s.GetRequiredService<AppAccessPolicy>())
+        .AddScoped<IAppPasswordApps, AppPasswordApps>()
         .AddSingleton<ClientCache>()
         .AddScoped<AppSignOn>();
 

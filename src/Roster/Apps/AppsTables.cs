@@ -25,6 +25,8 @@ internal sealed class AppConfiguration : IEntityTypeConfiguration<App>
         app.Property(a => a.PostLogoutRedirectUris).HasMaxLength(4000);
         app.Property(a => a.TokenSigningAlgorithm).HasMaxLength(16);
         app.Property(a => a.ApiScopes).HasMaxLength(Scopes.MaxApiScopeParameter);
+        // A person's app password limited to this app goes with it: nothing else could use it.
+        app.HasMany<Roster.Accounts.AppPassword>().WithOne().HasForeignKey(p => p.AppId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

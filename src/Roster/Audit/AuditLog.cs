@@ -55,6 +55,9 @@ public static class AuditActions
     public const string InvitationAccepted = "invitation.accepted";
     public const string ApiTokenCreated = "api-token.created";
     public const string ApiTokenRevoked = "api-token.revoked";
+    public const string AppPasswordCreated = "app-password.created";
+    public const string AppPasswordRevoked = "app-password.revoked";
+    public const string AppPasswordUsed = "app-password.used";
     public const string GroupCreated = "group.created";
     public const string GroupUpdated = "group.updated";
     public const string GroupDeleted = "group.deleted";
@@ -87,7 +90,7 @@ public static class AuditActions
     [
         OwnerCreated, SignIn, SignInFailed, SignOut, PasswordResetRequested, PasswordReset, ResetLinkSent, ResetLinkCreated,
         PasswordChanged, CurrentPasswordFailed, UsernameChanged, EmailChanged, EmailConfirmed, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
-        InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked,
+        InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,

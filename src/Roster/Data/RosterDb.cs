@@ -20,6 +20,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Avatar> Avatars => Set<Avatar>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AppPassword> AppPasswords => Set<AppPassword>();
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<App> Apps => Set<App>();

@@ -7,34 +7,47 @@ using Roster.Ldap;
 
 namespace Roster.DirectoryServer;
 
-/// <summary>A person bound with their own password (or a temporary one): they see every listed person and group.</summary>
-public sealed record PersonIdentity(DistinguishedName Dn, Guid UserId) : BoundIdentity(Dn);
+/// <summary>
+/// A person bound with their own password, a temporary one or an app password: they see every listed person and
+/// group. <paramref name="ViaAppId"/> is the app whose service account opened the connection, if one did.
+/// </summary>
+public sealed record PersonIdentity(DistinguishedName Dn, Guid UserId, Guid? ViaAppId = null) : BoundIdentity(Dn);
 
 /// <summary>An app's service account: it sees the people allowed to use the app.</summary>
 public sealed record ServiceIdentity(DistinguishedName Dn, Guid AppId) : BoundIdentity(Dn);
 
 /// <summary>
 /// Roster's people and groups for the LDAP server. Binds go through the one password check
-/// (<see cref="PasswordSignIn"/>: lockout, disabled accounts, temporary passwords, audit) behind the
-/// same per-address limit as API tokens; searches are served from the <see cref="DirectorySnapshot"/>.
+/// (<see cref="PasswordSignIn"/>: lockout, disabled accounts, temporary and app passwords, audit) behind a limit
+/// per client address and bind name (<see cref="BindThrottle"/>); searches are served from the <see cref="DirectorySnapshot"/>.
 /// </summary>
-public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges changes, FailedTokenAttempts throttle, DirectoryTree tree) : IDirectory
+public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges changes, BindThrottle throttle, DirectoryTree tree) : IDirectory
 {
     private readonly SemaphoreSlim loading = new(1, 1);
     private DirectorySnapshot? snapshot;
 
-    public async ValueTask<BindOutcome> BindAsync(DistinguishedName name, string password, IPEndPoint client, CancellationToken cancellationToken)
+    public async ValueTask<BindOutcome> BindAsync(DistinguishedName name, string password, BoundIdentity? earlier, IPEndPoint client, CancellationToken cancellationToken)
     {
-        var address = client.Address.ToString();
-        if (throttle.IsBlocked(address))
+        if (throttle.IsBlocked(client.Address, name))
             return BindOutcome.Failure(ResultCode.UnwillingToPerform, "Too many failed binds from your address; wait a minute.");
         var outcome = tree.TryGetUsername(name, out var username)
-            ? await BindPersonAsync(name, username, password, cancellationToken)
+            ? await BindPersonAsync(username, password, new DirectoryBind(client.Address.ToString(), OpenedBy(earlier)), cancellationToken)
             : await BindServiceAsync(name, password, cancellationToken);
         if (outcome.Identity is null)
-            throttle.Record(address);
+            throttle.RecordFailure(client.Address, name);
         return outcome;
     }
+
+    /// <summary>
+    /// The app whose service account opened the connection: the client proved it holds that app's secret, so binds
+    /// on it are the app's, however many people it then binds as (a mail server checks one person after another).
+    /// </summary>
+    private static Guid? OpenedBy(BoundIdentity? earlier) => earlier switch
+    {
+        ServiceIdentity service => service.AppId,
+        PersonIdentity person => person.ViaAppId,
+        _ => null,
+    };
 
     public async IAsyncEnumerable<DirectoryEntry> SearchAsync(BoundIdentity who, DirectoryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -65,13 +78,13 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
         return entries.Values;
     }
 
-    private async Task<BindOutcome> BindPersonAsync(DistinguishedName name, string username, string password, CancellationToken cancellationToken)
+    private async Task<BindOutcome> BindPersonAsync(string username, string password, DirectoryBind bind, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var outcome = await scope.ServiceProvider.GetRequiredService<PasswordSignIn>().CheckAsync(username, password, cancellationToken);
+        var outcome = await scope.ServiceProvider.GetRequiredService<PasswordSignIn>().CheckBindAsync(username, password, bind, cancellationToken);
         // By username only: uid=<an email address> names no one, even if the address is someone's.
         return outcome is { Status: SignInStatus.Succeeded, User: { } user } && string.Equals(user.UserName, username, StringComparison.OrdinalIgnoreCase)
-            ? BindOutcome.Success(new PersonIdentity(tree.UserDn(user.UserName!), user.Id))
+            ? BindOutcome.Success(new PersonIdentity(tree.UserDn(user.UserName!), user.Id, bind.ViaAppId))
             : BindOutcome.InvalidCredentials;
     }
 

@@ -7,16 +7,17 @@ using Roster.Accounts;
 
 namespace Roster.Users;
 
-/// <summary>The signed-in person's own account.</summary>
+/// <summary>The signed-in person's own account. App passwords are in Account.AppPasswords.cshtml.cs.</summary>
 [RequestSizeLimit(Avatars.MaxBytes * 2)]
-public sealed class AccountModel(
+public sealed partial class AccountModel(
     RosterDb db,
     UserManager<User> users,
     DashboardSessions sessions,
     UserChanges changes,
     Credentials credentials,
     ApiTokens apiTokens,
-    TemporaryPasswords temporaryPasswords) : PageModel
+    TemporaryPasswords temporaryPasswords,
+    AppPasswords appPasswords) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string? Username { get; set; }
@@ -52,6 +53,7 @@ public sealed class AccountModel(
             "email-confirmed" => "Your email address is confirmed.",
             "revoked" => "The token was revoked.",
             "session-ended" => "The session was ended; the apps signed in through it were told.",
+            "app-password-revoked" => "The app password was revoked; apps using it can no longer sign in with it.",
             _ => null,
         };
     }
@@ -124,6 +126,7 @@ public sealed class AccountModel(
         TemporaryPasswordUses = await temporaryPasswords.UsesAsync(id, cancellationToken);
         Sessions = await sessions.ListAsync(id, cancellationToken);
         Passkeys = [.. await users.GetPasskeysAsync(Me)];
+        await LoadAppPasswordsAsync(appPasswords, cancellationToken);
         if (fillForm)
         {
             Email = Me.Email ?? "";

@@ -25,6 +25,7 @@ public sealed class DetailModel(
     DashboardSessions sessions,
     GroupChanges groups,
     AppAccessPolicy appAccess,
+    AppPasswords appPasswords,
     IOptions<AccountOptions> accountOptions) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
@@ -36,6 +37,7 @@ public sealed class DetailModel(
     [BindProperty] public Role NewRole { get; set; }
     [BindProperty] public string? ConfirmName { get; set; }
     [BindProperty] public Guid GroupId { get; set; }
+    [BindProperty] public Guid AppPasswordId { get; set; }
 
     public User Target { get; private set; } = new();
     public bool HasAvatar { get; private set; }
@@ -55,6 +57,9 @@ public sealed class DetailModel(
     public List<Group> Memberships { get; private set; } = [];
     public List<Group> OtherGroups { get; private set; } = [];
     public List<string> Apps { get; private set; } = [];
+
+    /// <summary>The person's app passwords, for those who may see them (never the secrets); null for everyone else.</summary>
+    public IReadOnlyList<AppPasswordView>? AppPasswordList { get; private set; }
     public bool MayManageGroups { get; private set; }
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
@@ -80,6 +85,7 @@ public sealed class DetailModel(
             "sessions-ended" => "All of the user's sessions were ended; the apps signed in through them were told.",
             "two-factor-off" => "Two-factor authentication was turned off; the user was emailed.",
             "groups" => "The group memberships were changed.",
+            "app-password-revoked" => "The app password was revoked; apps using it can no longer sign in with it.",
             _ => null,
         };
         return Page();
@@ -143,6 +149,9 @@ public sealed class DetailModel(
         return Page();
     }
 
+    public async Task<IActionResult> OnPostRevokeAppPasswordAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await appPasswords.RevokeAsync(await current.GetAsync(), id, AppPasswordId, cancellationToken), "app-password-revoked", cancellationToken);
+
     public async Task<IActionResult> OnPostJoinGroupAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await groups.AddMembersAsync(await current.GetAsync(), GroupId, [id.ToString()], cancellationToken), "groups", cancellationToken);
 
@@ -185,6 +194,7 @@ public sealed class DetailModel(
             ? await db.Groups.AsNoTracking().Where(g => !memberOf.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(cancellationToken)
             : [];
         Apps = await appAccess.UsableBy(target).Select(a => a.Name).OrderBy(n => n).ToListAsync(cancellationToken);
+        AppPasswordList = await appPasswords.ListAsync(actor, target, cancellationToken);
         if (Permissions.IsAdmin(actor.Role))
             Events = await db.AuditEvents.AsNoTracking().Where(e => e.TargetId == id).OrderByDescending(e => e.At).Take(10).ToListAsync(cancellationToken);
         if (fillForm)

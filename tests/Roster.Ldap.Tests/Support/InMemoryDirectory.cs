@@ -27,6 +27,8 @@ public sealed class InMemoryDirectory(DirectoryTree tree) : IDirectory
     public List<App> Apps { get; } = [];
     public List<DirectoryQuery> Queries { get; } = [];
     public List<BoundIdentity> Askers { get; } = [];
+    // What each bind was told about the connection's earlier identity, in order.
+    public List<BoundIdentity?> EarlierIdentities { get; } = [];
 
     // Called before each search is answered; a test can make a search wait here.
     public Func<DirectoryQuery, CancellationToken, Task>? BeforeSearch { get; set; }
@@ -45,8 +47,12 @@ public sealed class InMemoryDirectory(DirectoryTree tree) : IDirectory
         return this;
     }
 
-    public ValueTask<BindOutcome> BindAsync(DistinguishedName name, string password, IPEndPoint client, CancellationToken cancellationToken)
+    public ValueTask<BindOutcome> BindAsync(DistinguishedName name, string password, BoundIdentity? earlier, IPEndPoint client, CancellationToken cancellationToken)
     {
+        lock (EarlierIdentities)
+        {
+            EarlierIdentities.Add(earlier);
+        }
         if (Tree.TryGetUsername(name, out var username)
             && People.FirstOrDefault(p => string.Equals(p.Username, username, StringComparison.OrdinalIgnoreCase)) is { Disabled: false } person
             && person.Password == password)

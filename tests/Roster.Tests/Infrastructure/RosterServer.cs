@@ -41,6 +41,7 @@ public sealed class RosterServer : IAsyncDisposable
         ["Roster:DataDirectory"] = dataPath,
         ["Roster:Accounts:PasswordIterations"] = "1000",
         ["Roster:RateLimit:CredentialAttemptsPerMinute"] = "100000",
+        ["Roster:RateLimit:FailedBindsPerAddressPerMinute"] = "100000",
         ["Roster:RateLimit:LinkEmailsPerRecipientPerHour"] = "100000",
         ["Roster:Smtp:RetryDelay"] = "00:00:00.250",
         ["Roster:Ldap:Listen"] = "127.0.0.1:0",

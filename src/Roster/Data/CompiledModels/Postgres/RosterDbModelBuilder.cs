@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a4cbe756-17a2-412b-ad15-3eafdc802e8e"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("b5f67ae2-89f2-4297-9536-9b63c4b40c30"), entityTypeCount: 28)
         {
         }
 
@@ -25,6 +25,7 @@ namespace Roster.Data.CompiledModels.Postgres
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
             var accountToken = AccountTokenEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
+            var appPassword = AppPasswordEntityType.Create(this);
             var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
@@ -53,6 +54,8 @@ namespace Roster.Data.CompiledModels.Postgres
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, user);
             AccountTokenEntityType.CreateForeignKey1(accountToken, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, user);
+            AppPasswordEntityType.CreateForeignKey1(appPassword, app);
+            AppPasswordEntityType.CreateForeignKey2(appPassword, user);
             AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
@@ -75,6 +78,7 @@ namespace Roster.Data.CompiledModels.Postgres
             IdentityUserTokenEntityType.CreateAnnotations(identityUserToken);
             AccountTokenEntityType.CreateAnnotations(accountToken);
             ApiTokenEntityType.CreateAnnotations(apiToken);
+            AppPasswordEntityType.CreateAnnotations(appPassword);
             AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("337331b5-cb91-4d53-b3e2-251a99d158a0"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("d7f80794-ed8b-41d7-b431-6316a0e2e876"), entityTypeCount: 28)
         {
         }
 
@@ -24,6 +24,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             var identityUserToken = IdentityUserTokenEntityType.Create(this);
             var accountToken = AccountTokenEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
+            var appPassword = AppPasswordEntityType.Create(this);
             var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
@@ -52,6 +53,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, user);
             AccountTokenEntityType.CreateForeignKey1(accountToken, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, user);
+            AppPasswordEntityType.CreateForeignKey1(appPassword, app);
+            AppPasswordEntityType.CreateForeignKey2(appPassword, user);
             AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
@@ -74,6 +77,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             IdentityUserTokenEntityType.CreateAnnotations(identityUserToken);
             AccountTokenEntityType.CreateAnnotations(accountToken);
             ApiTokenEntityType.CreateAnnotations(apiToken);
+            AppPasswordEntityType.CreateAnnotations(appPassword);
             AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);
