@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Roster.Tests.Infrastructure;
+
+namespace Roster.Tests.Ldap;
+
+/// <summary>
+/// Debian's Dovecot (dovecot-core, dovecot-ldap) with its own configuration in a temporary folder: no listeners,
+/// only the authentication service, its sockets, state and log there too, so nothing of /etc/dovecot is read and
+/// nothing system-wide changes. Its password database is README's snippet (docs/ldap) pointed at a running Roster.
+/// </summary>
+public sealed class Dovecot : IAsyncDisposable
+{
+    private readonly TempDirectory folder;
+    private readonly Process master;
+
+    private Dovecot(TempDirectory folder, Process master)
+    {
+        this.folder = folder;
+        this.master = master;
+    }
+
+    private string ConfigPath => Path.Combine(folder.Path, "dovecot.conf");
+
+    public string Log => File.Exists(Path.Combine(folder.Path, "dovecot.log")) ? File.ReadAllText(Path.Combine(folder.Path, "dovecot.log")) : "(no log)";
+
+    /// <summary>README's snippets as a mail server would use them, pointed at <paramref name="ldapUrl"/> with the app's service account.</summary>
+    public static async Task<Dovecot> StartAsync(string ldapUrl, string clientId, string servicePassword)
+    {
+        var folder = new TempDirectory();
+        var args = (await File.ReadAllTextAsync(Snippet("dovecot-ldap.conf.ext")))
+            .Replace("ldap://roster.example.org:3890", ldapUrl, StringComparison.Ordinal)
+            .Replace("<client id>", clientId, StringComparison.Ordinal)
+            .Replace("<service account password>", servicePassword, StringComparison.Ordinal);
+        var argsPath = Path.Combine(folder.Path, "dovecot-ldap.conf.ext");
+        await File.WriteAllTextAsync(argsPath, args);
+        var passdb = (await File.ReadAllTextAsync(Snippet("dovecot-passdb.conf.ext"))).Replace("/etc/dovecot/dovecot-ldap.conf.ext", argsPath, StringComparison.Ordinal);
+        Directory.CreateDirectory(Path.Combine(folder.Path, "state"));
+        // The accounts Debian's package makes for Dovecot's own processes; the person's mail home is never used by an auth test.
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "dovecot.conf"), $$"""
+            base_dir = {{folder.Path}}/run
+            state_dir = {{folder.Path}}/state
+            log_path = {{folder.Path}}/dovecot.log
+            protocols =
+            ssl = no
+            default_internal_user = dovecot
+            default_login_user = dovenull
+            auth_mechanisms = plain
+            disable_plaintext_auth = no
+            auth_failure_delay = 0
+            auth_verbose = yes
+            {{passdb}}
+            userdb {
+              driver = static
+              args = uid=nobody gid=nogroup home={{folder.Path}}/home/%u
+            }
+            """);
+        var start = new ProcessStartInfo("dovecot", ["-F", "-c", Path.Combine(folder.Path, "dovecot.conf")]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        Process master;
+        try
+        {
+            master = Process.Start(start) ?? throw new InvalidOperationException("dovecot did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            folder.Dispose();
+            throw new InvalidOperationException("dovecot is not installed: install dovecot-core and dovecot-ldap (.ci/run does).", e);
+        }
+        var dovecot = new Dovecot(folder, master);
+        var socket = Path.Combine(folder.Path, "run", "auth-client");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!File.Exists(socket))
+        {
+            if (master.HasExited || DateTime.UtcNow > deadline)
+            {
+                var why = master.HasExited ? await master.StandardError.ReadToEndAsync() : "no auth socket after 20 s";
+                var log = dovecot.Log;
+                await dovecot.DisposeAsync();
+                throw new InvalidOperationException($"dovecot did not start: {why}\n{log}");
+            }
+            await Task.Delay(50);
+        }
+        return dovecot;
+    }
+
+    /// <summary><c>doveadm auth test</c>: whether Dovecot's password database accepts the name and password.</summary>
+    public async Task<bool> AuthTestAsync(string username, string password)
+    {
+        var (exit, output, errors) = await LdapTools.RunAsync("doveadm", "-c", ConfigPath, "auth", "test", username, password);
+        // 0: accepted; 77 (EX_NOPERM): refused. Anything else is Dovecot failing, which must not pass for a refusal.
+        Assert.True(exit is 0 or 77, $"doveadm auth test exited {exit}: {output}{errors}\n{Log}");
+        return exit == 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!master.HasExited)
+        {
+            // The master stops its children on SIGTERM, which doveadm sends it through its pid file.
+            await LdapTools.RunAsync("doveadm", "-c", ConfigPath, "stop");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await master.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                master.Kill(entireProcessTree: true);
+            }
+        }
+        master.Dispose();
+        folder.Dispose();
+    }
+
+    private static string Snippet(string name) => Path.Combine(Repository.Root, "docs", "ldap", name);
+}
