@@ -82,7 +82,7 @@ public sealed class AppPasswords(RosterDb db, IAppPasswordApps apps, SecurityPol
     {
         if (!Permissions.MayManageAppPasswords(actor, person))
             return null;
-        var stored = await db.AppPasswords.AsNoTracking().Where(p => p.UserId == person.Id).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+        var stored = await db.AppPasswords.AsNoTracking().Where(p => p.UserId == person.Id).OrderBy(p => p.CreatedAt).ThenBy(p => p.Name).ToListAsync(cancellationToken);
         var appIds = stored.Where(p => p.AppId is not null).Select(p => p.AppId!.Value).Distinct().ToList();
         var names = appIds.Count == 0 ? new Dictionary<Guid, string>() : await apps.NamesAsync(appIds, cancellationToken);
         return [.. stored.Select(p => new AppPasswordView(p.Id, p.Name, p.AppId is { } app ? names.GetValueOrDefault(app, "an app") : null, p.CreatedAt, p.LastUsedAt))];

@@ -118,6 +118,33 @@ public abstract class MigrationTests(string provider)
     }
 
     [Fact]
+    public async Task AnInstallWithPeopleUpgradesWithTheLdapAppPasswordsOnlySettingOffAndANewInstallHasItOn()
+    {
+        await using var upgraded = await TestDatabase.CreateAsync(provider);
+        await using var fresh = await TestDatabase.CreateAsync(provider);
+        await using var upgradedServices = Services(upgraded);
+        await using var freshServices = Services(fresh);
+        var db = Context(upgradedServices);
+        await db.GetService<IMigrator>().MigrateAsync(db.Database.GetMigrations().First());
+        object key = provider == "Sqlite" ? Guid.CreateVersion7().ToString().ToUpperInvariant() : Guid.CreateVersion7();
+        var created = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Users" ("Id", "Name", "Role", "Enabled", "CreatedAt", "UpdatedAt", "UserName", "NormalizedUserName",
+                "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash", "SecurityStamp", "PhoneNumberConfirmed",
+                "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
+            VALUES ({key}, {"Mail User"}, {0}, {true}, {created}, {created}, {"mailer"}, {"MAILER"},
+                {"mailer@example.org"}, {"MAILER@EXAMPLE.ORG"}, {true}, {"hash"}, {"stamp"}, {false}, {true}, {true}, {0})
+            """);
+
+        await db.Database.MigrateAsync();
+        await Context(freshServices).Database.MigrateAsync();
+
+        // An upgrade must not lock out mail clients that bind with the person's own password; a new install starts strict.
+        Assert.Equal("false", await db.Settings.Where(s => s.Key == "Ldap.AppPasswordsOnlyForTwoFactor").Select(s => s.Value).SingleAsync());
+        Assert.Empty(await Context(freshServices).Settings.ToListAsync());
+    }
+
+    [Fact]
     public async Task MigratingTwiceChangesNothing()
     {
         await using var database = await TestDatabase.CreateAsync(provider);

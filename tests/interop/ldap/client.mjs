@@ -1,7 +1,9 @@
 // One LDAP session with ldapts against a running Roster: bind, then each search of the input in turn on the
-// same connection. Input (JSON file): { url, bindDn, password, searches: [{ base, scope, filter, attributes, paged }],
-// compare?: { dn, attribute, value } }. Prints { whoami?, results: [{ dns, entries }], compare? } as JSON, or on an
-// LDAP error { error: { name, code, message } }.
+// same connection, then each further bind of `rebinds` on it too (as an app that finds a person with its service
+// account and then checks their password). Input (JSON file): { url, bindDn, password, searches: [{ base, scope,
+// filter, attributes, paged }], compare?: { dn, attribute, value }, rebinds?: [{ dn, password }] }. Prints
+// { whoami?, results: [{ dns, entries }], compare?, rebinds?: [{ dn, code }] } as JSON (code 0 for a success), or
+// on an LDAP error of the first bind, a search or the compare { error: { name, code, message } }.
 import { readFile } from 'node:fs/promises';
 import { Client } from 'ldapts';
 
@@ -22,6 +24,17 @@ try {
   }
   if (input.compare) {
     output.compare = await client.compare(input.compare.dn, input.compare.attribute, input.compare.value);
+  }
+  if (input.rebinds) {
+    output.rebinds = [];
+    for (const rebind of input.rebinds) {
+      try {
+        await client.bind(rebind.dn, rebind.password);
+        output.rebinds.push({ dn: rebind.dn, code: 0 });
+      } catch (error) {
+        output.rebinds.push({ dn: rebind.dn, code: error.code ?? -1 });
+      }
+    }
   }
   console.log(JSON.stringify(output));
 } catch (error) {
