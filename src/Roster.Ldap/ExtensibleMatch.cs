@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Roster.Ldap;
@@ -61,23 +62,17 @@ internal static class ExtensibleMatch
         new("UUIDOrderingMatch", "1.3.6.1.1.16.3", Family.Uuid, Kind.Ordering),
     ];
 
+    // A search evaluates one filter against every candidate entry: its rule, type and assertion are resolved once per
+    // filter instance, and an Undefined outcome (null) is remembered as well.
+    private static readonly ConditionalWeakTable<ExtensibleMatchFilter, StrongBox<Assertion?>> Compiled = new();
+
     public static FilterResult Evaluate(ExtensibleMatchFilter filter, DirectoryEntry entry)
     {
-        AttributeType? type = null;
-        if (filter.Type is not null && (type = Schema.Find(filter.Type)) is null)
+        if (Compiled.GetValue(filter, static f => new StrongBox<Assertion?>(Compile(f))).Value is not { } assertion)
         {
             return FilterResult.Undefined;
         }
-        // Without a rule, the type's own equality rule (4.5.1.7.7), which then applies whatever the syntax.
-        var rule = filter.MatchingRule is null ? EqualityOf(type) : Find(filter.MatchingRule);
-        if (rule is null || type is not null && !AppliesTo(rule, type))
-        {
-            return FilterResult.Undefined;
-        }
-        if (Assertion.Prepare(rule, filter.MatchValue) is not { } assertion)
-        {
-            return FilterResult.Undefined;
-        }
+        var (rule, type) = (assertion.Rule, assertion.Type);
         foreach (var attribute in entry.AttributeSpan)
         {
             if ((type is null ? AppliesTo(rule, attribute.Type) : ReferenceEquals(attribute.Type, type)) && assertion.MatchesAny(attribute))
@@ -101,6 +96,24 @@ internal static class ExtensibleMatch
             }
         }
         return FilterResult.False;
+    }
+
+    // Null when the item is Undefined for every entry: an unknown type or rule, a rule that does not apply to the
+    // type, or an assertion value the rule cannot read.
+    private static Assertion? Compile(ExtensibleMatchFilter filter)
+    {
+        AttributeType? type = null;
+        if (filter.Type is not null && (type = Schema.Find(filter.Type)) is null)
+        {
+            return null;
+        }
+        // Without a rule, the type's own equality rule (4.5.1.7.7), which then applies whatever the syntax.
+        var rule = filter.MatchingRule is null ? EqualityOf(type) : Find(filter.MatchingRule);
+        if (rule is null || type is not null && !AppliesTo(rule, type))
+        {
+            return null;
+        }
+        return Assertion.Prepare(rule, type, filter.MatchValue);
     }
 
     // Rule names are descriptors, compared without regard to case (RFC 4512 1.4); OIDs name the same rules.
@@ -146,7 +159,6 @@ internal static class ExtensibleMatch
     // An assertion value read once for the rule, then matched against each value.
     private sealed class Assertion
     {
-        private readonly Rule _rule;
         private readonly string _text;
         // The assertion in the form values are compared in: a folded string, a normalized DN, a UUID's "D" form.
         private string _key = "";
@@ -154,16 +166,22 @@ internal static class ExtensibleMatch
         private DateTimeOffset _time;
         private SubstringParts? _parts;
 
-        private Assertion(Rule rule, string text)
+        private Assertion(Rule rule, AttributeType? type, string text)
         {
-            _rule = rule;
+            Rule = rule;
+            Type = type;
             _text = text;
         }
 
+        public Rule Rule { get; }
+
+        // The one type matched, or null for every attribute the rule applies to.
+        public AttributeType? Type { get; }
+
         // Null when the value is not valid for the rule's assertion syntax.
-        public static Assertion? Prepare(Rule rule, string text)
+        public static Assertion? Prepare(Rule rule, AttributeType? type, string text)
         {
-            var assertion = new Assertion(rule, text);
+            var assertion = new Assertion(rule, type, text);
             if (rule.Ia5 && !Ascii.IsValid(text))
             {
                 return null;
@@ -212,7 +230,7 @@ internal static class ExtensibleMatch
 
         public bool MatchesAny(EntryAttribute attribute)
         {
-            if (_rule.Family == Family.Dn)
+            if (Rule.Family == Family.Dn)
             {
                 // The attribute keeps its values normalized, so no DN is parsed again per search.
                 foreach (var value in attribute.NormalizedDnValues)
@@ -236,12 +254,12 @@ internal static class ExtensibleMatch
 
         public bool Matches(string value)
         {
-            switch (_rule.Family, _rule.Kind)
+            switch (Rule.Family, Rule.Kind)
             {
                 case (Family.String, Kind.Equality):
-                    return Matching.StringEquals(value, _text, _rule.IgnoreCase);
+                    return Matching.StringEquals(value, _text, Rule.IgnoreCase);
                 case (Family.String, Kind.Ordering):
-                    return string.CompareOrdinal(Matching.Fold(value, _rule.IgnoreCase), _key) < 0;
+                    return string.CompareOrdinal(Matching.Fold(value, Rule.IgnoreCase), _key) < 0;
                 case (Family.String, Kind.Substrings):
                     return _parts!.Matches(value);
                 case (Family.Oid, _):
