@@ -119,7 +119,7 @@ internal static class Matching
         {
             return null;
         }
-        var parts = SubstringParts.Prepare(initial, any, final, ignoreCase: true);
+        var parts = SubstringParts.Prepare(initial, any.AsSpan(), final, ignoreCase: true);
         foreach (var value in attribute.Values)
         {
             if (parts.Matches(value))
@@ -256,11 +256,19 @@ internal sealed class SubstringParts
         _ignoreCase = ignoreCase;
     }
 
-    public static SubstringParts Prepare(string? initial, IReadOnlyList<string> any, string? final, bool ignoreCase) => new(
-        initial is null ? null : Matching.FoldPart(initial, ignoreCase),
-        [.. any.Select(a => Matching.FoldPart(a, ignoreCase))],
-        final is null ? null : Matching.FoldPart(final, ignoreCase),
-        ignoreCase);
+    public static SubstringParts Prepare(string? initial, ReadOnlySpan<string> any, string? final, bool ignoreCase)
+    {
+        var foldedAny = new string[any.Length];
+        for (var k = 0; k < any.Length; k++)
+        {
+            foldedAny[k] = Matching.FoldPart(any[k], ignoreCase);
+        }
+        return new(
+            initial is null ? null : Matching.FoldPart(initial, ignoreCase),
+            foldedAny,
+            final is null ? null : Matching.FoldPart(final, ignoreCase),
+            ignoreCase);
+    }
 
     public bool Matches(string value)
     {
