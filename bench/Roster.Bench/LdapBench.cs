@@ -23,7 +23,13 @@ public static class LdapBench
 
     internal sealed record Options(string ServerDll, string Work, string? ServerCpus, string Nproc, int Users, int Groups, int Connections, int Depth, double Warmup, double Seconds, double BindSeconds);
 
-    internal sealed record Result(string Server, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, string Version, double BindsPerSecond, CpuUse BindCpu);
+    internal sealed record Result(string Server, double PerSecond, double P50Ms, double P95Ms, CpuUse Cpu, string Version, double BindsPerSecond, CpuUse BindCpu, Changes? Changes = null);
+
+    /// <summary>How long a committed change took to show over LDAP, and the server CPU it cost beyond idling.</summary>
+    internal sealed record Changes(int Count, double P50Ms, double P95Ms, double MaxMs, double CpuMsPerChange, double IdleCpu, double ChangeCpu);
+
+    /// <summary>Changes made in the change measurement: each person disabled, then enabled again, by the CLI.</summary>
+    private const int ChangedPeople = 15;
 
     /// <summary>People who bind in the bind measurement, each with this password hashed as each server hashes passwords.</summary>
     private const int BindingPeople = 100;
@@ -33,7 +39,7 @@ public static class LdapBench
     private const int BindConnections = 4;
 
     public static Task<int> RunAsync(string[] args) =>
-        BenchMode.RunAsync(args, Parse, MeasureAsync, Render, results => results[0].PerSecond >= results[1].PerSecond && !results.Any(GeneratorBound));
+        BenchMode.RunAsync(args, Parse, MeasureAsync, Render, results => results[0].PerSecond >= results[1].PerSecond && !results.Any(GeneratorBound) && results[0].Changes is { P95Ms: < 1000 });
 
     internal static async Task<List<Result>> MeasureAsync(Options options, CancellationToken cancellationToken)
     {
@@ -65,7 +71,8 @@ public static class LdapBench
         await using (var server = await ServerProcess.StartAsync(options.ServerDll, environment, Path.Combine(options.Work, "server.log"), options.ServerCpus, Path.Combine(options.Work, "server.pid")))
         {
             var endpoint = new IPEndPoint(IPAddress.Loopback, ldapPort);
-            results.Add(await MeasureServerAsync("Roster", endpoint, bindDn, bindPassword, uids, binders, options, server.ProcessId, jitRounds: 4, RuntimeInformation.FrameworkDescription, cancellationToken));
+            var roster = await MeasureServerAsync("Roster", endpoint, bindDn, bindPassword, uids, binders, options, server.ProcessId, jitRounds: 4, RuntimeInformation.FrameworkDescription, cancellationToken);
+            results.Add(roster with { Changes = await MeasureChangesAsync(options, environment, endpoint, bindDn, bindPassword, uids.Skip(BindingPeople).ToArray(), server.ProcessId, cancellationToken) });
         }
 
         // slapd: the same entries as LDIF, loaded with slapadd, indexed as a directory for logins would be.
@@ -118,6 +125,51 @@ public static class LdapBench
             foreach (var client in clients)
                 await client.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Time from a committed change to the first search that shows it: the command line (another process, as an
+    /// operator runs it beside the server) disables a person, then enables them again; the change is committed
+    /// when the command exits, and one connection searches for the person every few milliseconds from then on.
+    /// The server's CPU time over the changes, less what it used idling for as long, is divided among them.
+    /// </summary>
+    private static async Task<Changes> MeasureChangesAsync(Options options, Dictionary<string, string> environment, IPEndPoint endpoint, string bindDn, string password,
+        string[] uids, int serverPid, CancellationToken cancellationToken)
+    {
+        await using var client = await LdapClient.ConnectAsync(endpoint, bindDn, password, cancellationToken);
+        Log("Roster: settling, then idle CPU for 10 s…");
+        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        var idleBefore = CpuSnapshot.Take(serverPid);
+        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        var idle = CpuSnapshot.Take(serverPid).Since(idleBefore).Server;
+
+        Log($"Roster: {ChangedPeople * 2} changes by the CLI at {options.Users:N0} people…");
+        var latencies = new List<double>();
+        var before = CpuSnapshot.Take(serverPid);
+        for (var i = 0; i < ChangedPeople; i++)
+        {
+            var uid = uids[(i * 7919) % uids.Length];
+            foreach (var (command, found) in new[] { ("disable", 0), ("enable", 1) })
+            {
+                await GrantsBench.RunCliAsync(options.ServerDll, environment, ["user", command, uid], cancellationToken);
+                var committed = Stopwatch.GetTimestamp();
+                while ((await client.SearchAsync(People, "uid", [uid], cancellationToken))[0] != found)
+                {
+                    if (Stopwatch.GetElapsedTime(committed) > TimeSpan.FromSeconds(30))
+                        throw new InvalidOperationException($"`roster user {command} {uid}` did not show over LDAP within 30 s.");
+                    await Task.Delay(5, cancellationToken);
+                }
+                latencies.Add(Stopwatch.GetElapsedTime(committed).TotalMilliseconds);
+            }
+        }
+        var cpu = CpuSnapshot.Take(serverPid).Since(before);
+        // Idle again after the changes; the lower of the two rates is the server's own background work.
+        var idleAfter = CpuSnapshot.Take(serverPid);
+        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        idle = Math.Min(idle, CpuSnapshot.Take(serverPid).Since(idleAfter).Server);
+        var cpuMs = (cpu.Server - idle) * cpu.WallSeconds * 1000 / latencies.Count;
+        Log(string.Create(CultureInfo.InvariantCulture, $"Roster: change visible after p50 {Percentile(latencies, 0.5):0} ms, p95 {Percentile(latencies, 0.95):0} ms; {cpuMs:0.0} ms of server CPU per change"));
+        return new Changes(latencies.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.95), latencies.Max(), cpuMs, idle, cpu.Server);
     }
 
     /// <summary>Every connection binds as one person after another until the time is up; every bind must succeed.</summary>
@@ -380,6 +432,17 @@ public static class LdapBench
         text.AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Binds: {BindConnections} connections, each binding as one of {BindingPeople} people after another; both servers check a PBKDF2-HMAC-SHA512 hash of {Iterations:N0} iterations (Roster's default; slapd through slapd-contrib's pw-pbkdf2), so a bind costs each the same hashing and the rest is overhead. Every bind must succeed."));
         text.AppendLine();
+        if (results[0].Changes is { } changes)
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"### A committed change, visible over LDAP at {options.Users:N0} people (target: within 1 s)"));
+            text.AppendLine();
+            text.AppendLine("| changes | p50 ms | p95 ms | max ms | server CPU ms per change | server CPU while changing | server CPU idle |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {changes.Count} | {changes.P50Ms:0} | {changes.P95Ms:0} | {changes.MaxMs:0} | {changes.CpuMsPerChange:0.0} | {changes.ChangeCpu:P1} | {changes.IdleCpu:P1} |"));
+            text.AppendLine();
+            text.AppendLine("Each change is `roster user disable` or `enable` run as its own process beside the server; the time runs from the command's exit (its commit) to the first search that shows it, searching every 5 ms. The server hears of it by reading SQLite's change log four times a second, then reads the one person again. CPU per change is the server's CPU time over all the changes, less its idle rate (the lower of 10 s before and 10 s after) over the same time, divided by the count; it can come out negative when the machine is noisy, which says the changes cost less than the noise.");
+            text.AppendLine();
+        }
         text.AppendLine("Each search must find exactly one entry, or the run fails. server CPU and generator CPU are each process's CPU time over the timed window as a share of one core. A row is generator-bound when the generator used 90 % or more of its core while the server had more than a tenth of its own to spare: then the rate is the generator's, not the server's; per server CPU-second compares the servers either way.");
         return text.ToString();
     }
@@ -387,7 +450,7 @@ public static class LdapBench
     internal static Options Parse(string[] args)
     {
         string? dll = null, work = null, cpus = null, nproc = "?";
-        int users = 10_000, groups = 100, connections = 8, depth = 4;
+        int users = 100_000, groups = 100, connections = 8, depth = 4;
         double warmup = 20, seconds = 15, bindSeconds = 10;
         for (var i = 0; i < args.Length; i++)
         {

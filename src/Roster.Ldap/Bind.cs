@@ -29,11 +29,9 @@ internal sealed partial class LdapConnection
             {
                 return LdapResult.Error(ResultCode.InvalidCredentials, "Invalid credentials.");
             }
-            // Anonymous authentication (RFC 4513 5.1.1).
-            if (!Options.AllowAnonymous)
-            {
-                return LdapResult.Error(ResultCode.InappropriateAuthentication, "Anonymous bind is not allowed.");
-            }
+            // Anonymous authentication (RFC 4513 5.1.1) succeeds, as many clients bind so before reading the rootDSE;
+            // what the anonymous session may read is decided per operation (Reader): only the rootDSE unless the
+            // server allows anonymous searches (RFC 4513 6.1 lets a server restrict anonymous access).
             _bound = BoundIdentity.Anonymous;
             return LdapResult.Success;
         }

@@ -100,6 +100,14 @@ public sealed class DirectoryTree
         return new DirectoryEntry(UserDn(username), attributes);
     }
 
+    // What an empty group lists as its member. groupOfNames and groupOfUniqueNames MUST have member and uniqueMember
+    // (RFC 4519 3.5, 3.6), so an empty group names this instead of none: Keycloak writes this very value into
+    // directories for empty groups, so the apps and scripts that read such directories already skip it; it is a
+    // well-formed DN that every parser takes (the empty DN, the other common choice, breaks naive "first RDN" code and
+    // resolves to the rootDSE), it names no entry here, so no person's DN ever equals it and a lookup of it answers
+    // noSuchObject, and unlike the group's own DN it cannot make nested-group resolvers see a loop.
+    public const string EmptyGroupMember = "cn=empty-membership-placeholder";
+
     // A group is both a groupOfNames (member) and a groupOfUniqueNames (uniqueMember), since apps ask for either.
     public DirectoryEntry Group(
         Guid id,
@@ -119,11 +127,12 @@ public sealed class DirectoryTree
         {
             attributes.Add(new(Schema.Description, description));
         }
-        if (members.Length > 0)
+        if (members.Length == 0)
         {
-            attributes.Add(new(Schema.Member, members));
-            attributes.Add(new(Schema.UniqueMember, members));
+            members = [EmptyGroupMember];
         }
+        attributes.Add(new(Schema.Member, members));
+        attributes.Add(new(Schema.UniqueMember, members));
         AddOperational(attributes, id, created, modified);
         return new DirectoryEntry(GroupDn(name), attributes);
     }

@@ -82,7 +82,7 @@ public static class FilterEvaluation
                     : FilterResult.False;
             }
             case ExtensibleMatchFilter f:
-                return Extensible(f, entry);
+                return ExtensibleMatch.Evaluate(f, entry);
             default:
                 return FilterResult.Undefined;
         }
@@ -100,46 +100,6 @@ public static class FilterEvaluation
         }
         return entry.Find(type) is { } attribute ? ToResult(match(attribute, value)) : FilterResult.False;
     }
-
-    // Only what is trivially supported: a type with no rule or with its own equality rule means equality on that
-    // type, and dnAttributes extends it to the entry's DN (4.5.1.7.7). Any other rule is Undefined.
-    private static FilterResult Extensible(ExtensibleMatchFilter filter, DirectoryEntry entry)
-    {
-        if (filter.Type is null || Schema.Find(filter.Type) is not { } type || type.Equality == MatchingRule.None)
-        {
-            return FilterResult.Undefined;
-        }
-        if (filter.MatchingRule is not null && RuleOf(filter.MatchingRule) != type.Equality)
-        {
-            return FilterResult.Undefined;
-        }
-        var result = entry.Find(type) is { } attribute ? ToResult(Matching.Equal(attribute, filter.MatchValue)) : FilterResult.False;
-        if (result != FilterResult.True && filter.DnAttributes)
-        {
-            foreach (var rdn in entry.Dn.Rdns)
-            {
-                foreach (var ava in rdn.Avas)
-                {
-                    if (Schema.Find(ava.Type) == type && Matching.CaseIgnoreEquals(ava.Value, filter.MatchValue))
-                    {
-                        return FilterResult.True;
-                    }
-                }
-            }
-        }
-        return result;
-    }
-
-    private static MatchingRule RuleOf(string nameOrOid) => nameOrOid.ToLowerInvariant() switch
-    {
-        "caseignorematch" or "2.5.13.2" or "caseignoreia5match" or "1.3.6.1.4.1.1466.109.114.2" => MatchingRule.CaseIgnore,
-        "distinguishednamematch" or "2.5.13.1" => MatchingRule.DistinguishedName,
-        "objectidentifiermatch" or "2.5.13.0" => MatchingRule.ObjectIdentifier,
-        "uuidmatch" or "1.3.6.1.1.16.2" => MatchingRule.Uuid,
-        "generalizedtimematch" or "2.5.13.27" => MatchingRule.GeneralizedTime,
-        "integermatch" or "2.5.13.14" => MatchingRule.Integer,
-        _ => MatchingRule.None,
-    };
 
     private static FilterResult ToResult(bool? match) => match switch
     {

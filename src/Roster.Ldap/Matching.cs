@@ -119,46 +119,10 @@ internal static class Matching
         {
             return null;
         }
-        var foldedInitial = initial is null ? null : FoldPart(initial);
-        var foldedFinal = final is null ? null : FoldPart(final);
-        var foldedAny = new string[any.Count];
-        for (var k = 0; k < any.Count; k++)
-        {
-            foldedAny[k] = FoldPart(any[k]);
-        }
+        var parts = SubstringParts.Prepare(initial, any.AsSpan(), final, ignoreCase: true);
         foreach (var value in attribute.Values)
         {
-            var folded = Fold(value).AsSpan();
-            if (foldedInitial is not null)
-            {
-                if (!folded.StartsWith(foldedInitial, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-                folded = folded[foldedInitial.Length..];
-            }
-            var end = folded.Length;
-            if (foldedFinal is not null)
-            {
-                if (!folded.EndsWith(foldedFinal, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-                end -= foldedFinal.Length;
-            }
-            var middle = folded[..end];
-            var matched = true;
-            foreach (var part in foldedAny)
-            {
-                var at = middle.IndexOf(part, StringComparison.Ordinal);
-                if (at < 0)
-                {
-                    matched = false;
-                    break;
-                }
-                middle = middle[(at + part.Length)..];
-            }
-            if (matched)
+            if (parts.Matches(value))
             {
                 return true;
             }
@@ -168,7 +132,10 @@ internal static class Matching
 
     // caseIgnoreMatch without allocating: leading and trailing spaces are insignificant, inner runs of spaces
     // compare as one (RFC 4518 2.6.1), and characters compare after case folding.
-    public static bool CaseIgnoreEquals(ReadOnlySpan<char> left, ReadOnlySpan<char> right)
+    public static bool CaseIgnoreEquals(ReadOnlySpan<char> left, ReadOnlySpan<char> right) => StringEquals(left, right, ignoreCase: true);
+
+    // caseIgnoreMatch, or caseExactMatch when !ignoreCase: the same space handling, with or without case folding.
+    public static bool StringEquals(ReadOnlySpan<char> left, ReadOnlySpan<char> right, bool ignoreCase)
     {
         left = left.Trim();
         right = right.Trim();
@@ -195,7 +162,7 @@ internal static class Matching
                 }
                 continue;
             }
-            if (a != b && char.ToLowerInvariant(a) != char.ToLowerInvariant(b))
+            if (a != b && (!ignoreCase || char.ToLowerInvariant(a) != char.ToLowerInvariant(b)))
             {
                 return false;
             }
@@ -205,8 +172,8 @@ internal static class Matching
         return i == left.Length && j == right.Length;
     }
 
-    // The prepared form CaseIgnoreEquals compares: trimmed, inner space runs as one space, lower case.
-    public static string Fold(string value)
+    // The prepared form StringEquals compares: trimmed, inner space runs as one space, lower case unless exact.
+    public static string Fold(string value, bool ignoreCase = true)
     {
         var span = value.AsSpan().Trim();
         var builder = new StringBuilder(span.Length);
@@ -223,13 +190,13 @@ internal static class Matching
                 builder.Append(' ');
                 inSpace = false;
             }
-            builder.Append(char.ToLowerInvariant(c));
+            builder.Append(ignoreCase ? char.ToLowerInvariant(c) : c);
         }
         return builder.ToString();
     }
 
     // Substring parts keep their inner and edge spaces as single spaces: "a *" must not match "ab".
-    private static string FoldPart(string value)
+    internal static string FoldPart(string value, bool ignoreCase)
     {
         var builder = new StringBuilder(value.Length);
         var inSpace = false;
@@ -245,7 +212,7 @@ internal static class Matching
                 builder.Append(' ');
                 inSpace = false;
             }
-            builder.Append(char.ToLowerInvariant(c));
+            builder.Append(ignoreCase ? char.ToLowerInvariant(c) : c);
         }
         if (inSpace)
         {
@@ -269,5 +236,68 @@ internal static class Matching
         var normalized = DistinguishedName.TryParse(text, out var dn) ? dn.Normalized : null;
         _lastDn = (text, normalized);
         return normalized;
+    }
+}
+
+// A substrings assertion prepared once for many values: its parts folded as the values will be, matched as initial,
+// then each any in order, then final, none overlapping (RFC 4511 4.5.1.7.2, RFC 4517 4.2.3).
+internal sealed class SubstringParts
+{
+    private readonly string? _initial;
+    private readonly string[] _any;
+    private readonly string? _final;
+    private readonly bool _ignoreCase;
+
+    private SubstringParts(string? initial, string[] any, string? final, bool ignoreCase)
+    {
+        _initial = initial;
+        _any = any;
+        _final = final;
+        _ignoreCase = ignoreCase;
+    }
+
+    public static SubstringParts Prepare(string? initial, ReadOnlySpan<string> any, string? final, bool ignoreCase)
+    {
+        var foldedAny = new string[any.Length];
+        for (var k = 0; k < any.Length; k++)
+        {
+            foldedAny[k] = Matching.FoldPart(any[k], ignoreCase);
+        }
+        return new(
+            initial is null ? null : Matching.FoldPart(initial, ignoreCase),
+            foldedAny,
+            final is null ? null : Matching.FoldPart(final, ignoreCase),
+            ignoreCase);
+    }
+
+    public bool Matches(string value)
+    {
+        var folded = Matching.Fold(value, _ignoreCase).AsSpan();
+        if (_initial is not null)
+        {
+            if (!folded.StartsWith(_initial, StringComparison.Ordinal))
+            {
+                return false;
+            }
+            folded = folded[_initial.Length..];
+        }
+        if (_final is not null)
+        {
+            if (!folded.EndsWith(_final, StringComparison.Ordinal))
+            {
+                return false;
+            }
+            folded = folded[..^_final.Length];
+        }
+        foreach (var part in _any)
+        {
+            var at = folded.IndexOf(part, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+            folded = folded[(at + part.Length)..];
+        }
+        return true;
     }
 }

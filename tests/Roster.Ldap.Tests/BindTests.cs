@@ -83,13 +83,51 @@ public class BindTests
         Assert.Equal(ResultCode.AuthMethodNotSupported, response.Result.ResultCode);
     }
 
+    // RFC 4513 5.1.1: `ldapsearch -x -b "" -s base` binds anonymously before reading the rootDSE.
     [Fact]
-    public async Task AnonymousBindIsRefusedUnlessAllowed()
+    public async Task AnAnonymousBindSucceedsButReadsOnlyTheRootDseUnlessAllowed()
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await server.ConnectAsync();
 
-        Assert.Equal(ResultCode.InappropriateAuthentication, (await client.BindAsync("", "")).ResultCode);
+        var bind = await client.BindAsync("", "");
+        var rootDse = await client.SearchAsync("", SearchScope.BaseObject, "(objectClass=*)", "namingContexts");
+        var tree = await client.SearchAsync(TestServer.Base, SearchScope.WholeSubtree, "(uid=alice)");
+        var schema = await client.SearchAsync("cn=Subschema", SearchScope.BaseObject, "(objectClass=*)");
+        await client.SendAsync(new CompareRequest(Alice, "uid", "alice"));
+        var compare = Assert.IsType<CompareResponse>((await client.ExpectAsync()).ProtocolOp);
+
+        Assert.Equal(LdapResult.Success, bind);
+        Assert.Equal("", await client.WhoAmIAsync());
+        Assert.Equal(ResultCode.Success, rootDse.Result.ResultCode);
+        Assert.Equal("", rootDse.Single().ObjectName);
+        Assert.Equal((ResultCode.InsufficientAccessRights, 0), (tree.Result.ResultCode, tree.Entries.Count));
+        Assert.Equal((ResultCode.InsufficientAccessRights, 0), (schema.Result.ResultCode, schema.Entries.Count));
+        Assert.Equal(ResultCode.InsufficientAccessRights, compare.Result.ResultCode);
+        Assert.Empty(server.Directory.Queries);
+    }
+
+    [Fact]
+    public async Task AnAnonymousBindDropsTheIdentityBoundBefore()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsAliceAsync();
+
+        Assert.Equal(ResultCode.Success, (await client.BindAsync("", "")).ResultCode);
+
+        Assert.Equal("", await client.WhoAmIAsync());
+        var search = await client.SearchAsync(TestServer.Base, SearchScope.WholeSubtree, "(uid=alice)");
+        Assert.Equal((ResultCode.InsufficientAccessRights, 0), (search.Result.ResultCode, search.Entries.Count));
+    }
+
+    [Fact]
+    public async Task APasswordWithoutANameIsInvalidCredentials()
+    {
+        await using var server = await TestServer.StartAsync(o => o.AllowAnonymous = true);
+        await using var client = await server.ConnectAsync();
+
+        Assert.Equal(ResultCode.InvalidCredentials, (await client.BindAsync("", "alice-password")).ResultCode);
+        Assert.Equal("", await client.WhoAmIAsync());
     }
 
     [Fact]
@@ -102,14 +140,19 @@ public class BindTests
         Assert.Equal("", await client.WhoAmIAsync());
     }
 
-    [Fact]
-    public async Task ANameWithoutAPasswordIsRefusedAsAnUnauthenticatedBind()
+    // RFC 4513 5.1.2 and 6.3.1: a name without a password would look like a successful login to a careless app.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ANameWithoutAPasswordIsRefusedAsAnUnauthenticatedBind(bool allowAnonymous)
     {
-        await using var server = await TestServer.StartAsync(o => o.AllowAnonymous = true);
+        await using var server = await TestServer.StartAsync(o => o.AllowAnonymous = allowAnonymous);
         await using var client = await server.ConnectAsync();
 
         Assert.Equal(ResultCode.UnwillingToPerform, (await client.BindAsync(Alice, "")).ResultCode);
         Assert.Equal("", await client.WhoAmIAsync());
+        var search = await client.SearchAsync(TestServer.People, SearchScope.SingleLevel, "(uid=alice)");
+        Assert.Equal(allowAnonymous ? ResultCode.Success : ResultCode.InsufficientAccessRights, search.Result.ResultCode);
     }
 
     [Fact]

@@ -93,8 +93,6 @@ public class FilterEvaluationTests
     [InlineData("(memberOf=*admins*)")]
     [InlineData("(&(unknownAttribute=x)(uid=alice))")]
     [InlineData("(|(unknownAttribute=x)(uid=bob))")]
-    [InlineData("(uid:caseExactMatch:=alice)")]
-    [InlineData("(:caseIgnoreMatch:=alice)")]
     [InlineData("(uid:1.2.840.113556.1.4.803:=2)")]
     public void UndecidableFiltersAreUndefined(string filter)
     {

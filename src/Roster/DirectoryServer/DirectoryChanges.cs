@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -7,23 +9,41 @@ using Roster.Groups;
 namespace Roster.DirectoryServer;
 
 /// <summary>
-/// Counts changes to what LDAP shows, so <see cref="LdapDirectory"/> knows when its snapshot is out of date:
-/// people (their names, address, state and role), groups, memberships, apps and their access rules. Other
-/// saves, such as a sign-in updating a failed-attempt count, leave the snapshot alone. An interceptor sees
-/// every save through EF; the directory's writes all go that way.
+/// Collects what each save changes of what LDAP shows (people's names, address, state and role; groups;
+/// memberships; apps and their access rules), hands it to this process's <see cref="DirectoryImage"/> and
+/// announces it to every other process on the same database (<see cref="DirectoryChangeListener"/>). Other
+/// saves, such as a sign-in updating a failed-attempt count, change nothing here. An interceptor sees every save
+/// through EF; the directory's writes all go that way.
 /// </summary>
 public sealed class DirectoryChanges : SaveChangesInterceptor
 {
+    public const string Channel = "roster_directory";
+
     private static readonly HashSet<string> ListedUserProperties =
         [nameof(User.UserName), nameof(User.Name), nameof(User.Email), nameof(User.Enabled), nameof(User.InvitationPending), nameof(User.Role)];
 
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> saving = [];
+    private readonly ConditionalWeakTable<DbContext, DirectoryChange> saving = [];
+    private readonly ConcurrentQueue<DirectoryChange> pending = new();
     private long version;
 
+    /// <summary>Counts the changes handed over so far; <see cref="LdapDirectory"/> compares it with what it has applied.</summary>
     public long Version => Interlocked.Read(ref version);
 
-    /// <summary>For changes made outside EF's change tracking.</summary>
-    public void Changed() => Interlocked.Increment(ref version);
+    /// <summary>A change this process's directory has yet to apply: from a save here, or announced by another process.</summary>
+    public void Received(DirectoryChange change)
+    {
+        pending.Enqueue(change);
+        Interlocked.Increment(ref version);
+    }
+
+    /// <summary>Everything received and not yet taken, as one change.</summary>
+    public DirectoryChange Take()
+    {
+        var taken = new List<DirectoryChange>();
+        while (pending.TryDequeue(out var change))
+            taken.Add(change);
+        return DirectoryChange.Merge(taken);
+    }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -39,52 +59,87 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (Saved(eventData.Context))
-            eventData.Context!.Database.ExecuteSqlRaw(Announcement(eventData.Context));
+        if (Saved(eventData.Context) is { } change)
+            eventData.Context!.Database.ExecuteSqlRaw(Announcement(eventData.Context), change.ToText());
         return result;
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (Saved(eventData.Context))
-            await eventData.Context!.Database.ExecuteSqlRawAsync(Announcement(eventData.Context), cancellationToken);
+        if (Saved(eventData.Context) is { } change)
+            await eventData.Context!.Database.ExecuteSqlRawAsync(Announcement(eventData.Context), [change.ToText()], cancellationToken);
         return result;
     }
 
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        if (eventData.Context is { } context)
+            saving.Remove(context);
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SaveChangesFailed(eventData);
+        return Task.CompletedTask;
+    }
+
     /// <summary>
-    /// Tells the other processes on the same database (<see cref="DirectoryChangeListener"/>): on PostgreSQL a
-    /// NOTIFY, which a transaction delivers at commit and not at all on rollback; on SQLite, where the other
-    /// process is the command line writing to the same file, a version number in the settings that the
-    /// server reads twice a second.
+    /// Tells every process on the database, this one included, once the change is committed: on PostgreSQL a
+    /// NOTIFY, which a transaction delivers at commit and not at all on rollback; on SQLite a row of the change
+    /// log, which the server reads four times a second (the other writer there is the command line). This process
+    /// applies the change at once too, for the next search; if that search comes before the commit of an
+    /// explicit transaction, the announcement brings the committed state.
     /// </summary>
     private static string Announcement(DbContext context) => context.Database.IsNpgsql()
-        ? "SELECT pg_notify('" + DirectoryChangeListener.Channel + "', '')"
-        : $"""INSERT INTO "Settings" ("Key", "Value") VALUES ('{DirectoryChangeListener.VersionKey}', '1') ON CONFLICT ("Key") DO UPDATE SET "Value" = CAST("Value" AS INTEGER) + 1""";
+        ? $"SELECT pg_notify('{Channel}', {{0}})"
+        : $$"""
+          INSERT INTO "{{DirectoryChangeListener.LogTable}}" ("Change") VALUES ({0});
+          DELETE FROM "{{DirectoryChangeListener.LogTable}}" WHERE "Seq" <= last_insert_rowid() - {{DirectoryChangeListener.LogKept}};
+          """;
 
-    // Counted before the save and again once it is committed: a search in between reloads what is not yet
-    // committed, and the next one reloads again, so none keeps serving what was there before the change.
     private void Inspect(DbContext? context)
     {
-        if (context is not null && context.ChangeTracker.Entries().Any(Affects))
+        if (context is null)
+            return;
+        HashSet<Guid> users = [], groups = [], apps = [];
+        foreach (var entry in context.ChangeTracker.Entries())
         {
-            Changed();
-            saving.AddOrUpdate(context, true);
+            if (entry.State is not (EntityState.Added or EntityState.Deleted or EntityState.Modified))
+                continue;
+            switch (entry.Entity)
+            {
+                case User user when Listed(entry):
+                    users.Add(user.Id);
+                    break;
+                // A membership is kept from the person's side: the group's own row is unchanged, and a group of
+                // 100,000 need not be read again for one more member.
+                case GroupMember member:
+                    users.Add(member.UserId);
+                    break;
+                case Group group:
+                    groups.Add(group.Id);
+                    break;
+                case App app:
+                    apps.Add(app.Id);
+                    break;
+                case AppGroup rule:
+                    apps.Add(rule.AppId);
+                    break;
+            }
         }
+        if (users.Count + groups.Count + apps.Count > 0)
+            saving.AddOrUpdate(context, new DirectoryChange(users, groups, apps));
     }
 
-    /// <summary>Counts a committed change to what LDAP shows; says whether there was one.</summary>
-    private bool Saved(DbContext? context)
+    private DirectoryChange? Saved(DbContext? context)
     {
-        if (context is null || !saving.Remove(context))
-            return false;
-        Changed();
-        return true;
+        if (context is null || !saving.TryGetValue(context, out var change))
+            return null;
+        saving.Remove(context);
+        Received(change);
+        return change;
     }
 
-    private static bool Affects(EntityEntry entry) => entry.State is EntityState.Added or EntityState.Deleted or EntityState.Modified && entry.Entity switch
-    {
-        User => entry.State != EntityState.Modified || entry.Properties.Any(p => p.IsModified && ListedUserProperties.Contains(p.Metadata.Name)),
-        Group or GroupMember or App or AppGroup => true,
-        _ => false,
-    };
+    private static bool Listed(EntityEntry entry) =>
+        entry.State != EntityState.Modified || entry.Properties.Any(p => p.IsModified && ListedUserProperties.Contains(p.Metadata.Name));
 }

@@ -19,12 +19,13 @@ public sealed record ServiceIdentity(DistinguishedName Dn, Guid AppId) : BoundId
 /// <summary>
 /// Roster's people and groups for the LDAP server. Binds go through the one password check
 /// (<see cref="PasswordSignIn"/>: lockout, disabled accounts, temporary and app passwords, audit) behind a limit
-/// per client address and bind name (<see cref="BindThrottle"/>); searches are served from the <see cref="DirectorySnapshot"/>.
+/// per client address and bind name (<see cref="BindThrottle"/>); searches are served from the <see cref="DirectoryImage"/>.
 /// </summary>
 public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges changes, BindThrottle throttle, DirectoryTree tree) : IDirectory
 {
-    private readonly SemaphoreSlim loading = new(1, 1);
-    private DirectorySnapshot? snapshot;
+    private readonly SemaphoreSlim applying = new(1, 1);
+    private DirectoryImage? image;
+    private long applied;
 
     public async ValueTask<BindOutcome> BindAsync(DistinguishedName name, string password, BoundIdentity? earlier, IPEndPoint client, CancellationToken cancellationToken)
     {
@@ -51,7 +52,7 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
 
     public async IAsyncEnumerable<DirectoryEntry> SearchAsync(BoundIdentity who, DirectoryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var current = await SnapshotAsync(cancellationToken);
+        var current = await CurrentAsync(cancellationToken);
         var view = who switch
         {
             PersonIdentity => current.Everyone,
@@ -63,19 +64,19 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
         if (view is null)
             yield break;
         if (query.People)
-            foreach (var entry in Candidates(view.People, query.Username, query, Schema.Uid))
+            foreach (var entry in Candidates(view.Person, view.People, query.Username, query, Schema.Uid))
                 yield return entry;
         if (query.Groups)
-            foreach (var entry in Candidates(view.Groups, query.GroupName, query, Schema.Cn))
+            foreach (var entry in Candidates(view.Group, view.Groups, query.GroupName, query, Schema.Cn))
                 yield return entry;
     }
 
     /// <summary>One entry when the base or the filter names it, otherwise all; the protocol applies scope and filter exactly.</summary>
-    private static IEnumerable<DirectoryEntry> Candidates(IReadOnlyDictionary<string, DirectoryEntry> entries, string? named, DirectoryQuery query, AttributeType key)
+    private static IEnumerable<DirectoryEntry> Candidates(Func<string, DirectoryEntry?> find, Func<IEnumerable<DirectoryEntry>> all, string? named, DirectoryQuery query, AttributeType key)
     {
         if (named is not null || query.TryGetEquality(key, out named))
-            return entries.TryGetValue(named, out var entry) ? [entry] : [];
-        return entries.Values;
+            return find(named) is { } entry ? [entry] : [];
+        return all();
     }
 
     private async Task<BindOutcome> BindPersonAsync(string username, string password, DirectoryBind bind, CancellationToken cancellationToken)
@@ -92,8 +93,8 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
     {
         if (!IsServiceAccountName(name, out var clientId))
             return BindOutcome.InvalidCredentials;
-        var current = await SnapshotAsync(cancellationToken);
-        return current.ServiceAccounts.TryGetValue(clientId, out var account) && AppSignOn.SecretMatches(account.PasswordHash, password)
+        var current = await CurrentAsync(cancellationToken);
+        return current.ServiceAccount(clientId) is { } account && AppSignOn.SecretMatches(account.PasswordHash, password)
             ? BindOutcome.Success(new ServiceIdentity(name, account.AppId))
             : BindOutcome.InvalidCredentials;
     }
@@ -108,24 +109,51 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
         return true;
     }
 
-    private async ValueTask<DirectorySnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    /// <summary>Applies what has changed since the last search, if the directory has been read at all (else the first search reads it).</summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var version = changes.Version;
-        if (snapshot is { } current && current.Version == version)
+        if (image is not null)
+            await CurrentAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The image with every change received so far applied. <see cref="DirectoryChanges.Version"/> counts the
+    /// changes received; one caller at a time takes and applies them, and others wait for it.
+    /// </summary>
+    private async ValueTask<DirectoryImage> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var wanted = changes.Version;
+        if (image is { } current && Interlocked.Read(ref applied) >= wanted)
             return current;
-        await loading.WaitAsync(cancellationToken);
+        await applying.WaitAsync(cancellationToken);
         try
         {
-            version = changes.Version;
-            if (snapshot is { } loaded && loaded.Version == version)
-                return loaded;
+            if (image is { } caughtUp && Interlocked.Read(ref applied) >= wanted)
+                return caughtUp;
+            var received = changes.Version;
+            var change = changes.Take();
             await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            return snapshot = await DirectorySnapshot.LoadAsync(services.GetRequiredService<RosterDb>(), services.GetRequiredService<AppAccessPolicy>(), tree, version, cancellationToken);
+            var db = scope.ServiceProvider.GetRequiredService<RosterDb>();
+            var access = scope.ServiceProvider.GetRequiredService<AppAccessPolicy>();
+            try
+            {
+                if (image is null || change.Everything)
+                    image = await DirectoryImage.LoadAsync(db, access, tree, cancellationToken);
+                else if (!change.IsEmpty)
+                    await image.ApplyAsync(change, db, access, cancellationToken);
+            }
+            catch
+            {
+                // Nothing of the change was applied, or part of it: read everything again next time.
+                changes.Received(DirectoryChange.All);
+                throw;
+            }
+            Interlocked.Exchange(ref applied, received);
+            return image;
         }
         finally
         {
-            loading.Release();
+            applying.Release();
         }
     }
 }

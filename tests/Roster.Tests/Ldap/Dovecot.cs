@@ -27,13 +27,14 @@ public sealed class Dovecot : IAsyncDisposable
     public static async Task<Dovecot> StartAsync(string ldapUrl, string clientId, string servicePassword)
     {
         var folder = new TempDirectory();
-        var args = (await File.ReadAllTextAsync(Snippet("dovecot-ldap.conf.ext")))
-            .Replace("ldap://roster.example.org:3890", ldapUrl, StringComparison.Ordinal)
-            .Replace("<client id>", clientId, StringComparison.Ordinal)
-            .Replace("<service account password>", servicePassword, StringComparison.Ordinal);
         var argsPath = Path.Combine(folder.Path, "dovecot-ldap.conf.ext");
-        await File.WriteAllTextAsync(argsPath, args);
-        var passdb = (await File.ReadAllTextAsync(Snippet("dovecot-passdb.conf.ext"))).Replace("/etc/dovecot/dovecot-ldap.conf.ext", argsPath, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(argsPath, ConfigSnippet.Read("dovecot-ldap.conf.ext", new Dictionary<string, string>
+        {
+            ["ldap://<roster host>:3890"] = ldapUrl,
+            ["<client id>"] = clientId,
+            ["<service account password>"] = servicePassword,
+        }));
+        var passdb = ConfigSnippet.Read("dovecot-passdb.conf.ext", new Dictionary<string, string> { ["/etc/dovecot/dovecot-ldap.conf.ext"] = argsPath });
         Directory.CreateDirectory(Path.Combine(folder.Path, "state"));
         // The accounts Debian's package makes for Dovecot's own processes; the person's mail home is never used by an auth test.
         await File.WriteAllTextAsync(Path.Combine(folder.Path, "dovecot.conf"), $$"""
@@ -110,6 +111,4 @@ public sealed class Dovecot : IAsyncDisposable
         master.Dispose();
         folder.Dispose();
     }
-
-    private static string Snippet(string name) => Path.Combine(Repository.Root, "docs", "ldap", name);
 }

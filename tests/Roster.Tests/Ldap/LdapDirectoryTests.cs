@@ -56,14 +56,17 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
         var unknown = await RunAsync("ldapwhoami", "-x", "-H", Url(Server), "-D", UserDn("nobody"), "-w", Password);
         var off = await RunAsync("ldapwhoami", "-x", "-H", Url(Server), "-D", UserDn(disabled.UserName!), "-w", Password);
         var anonymous = await RunAsync("ldapsearch", "-x", "-LLL", "-H", Url(Server), "-b", BaseDn, "(uid=*)");
+        var rootDse = await RunAsync("ldapsearch", "-x", "-LLL", "-H", Url(Server), "-b", "", "-s", "base", "namingContexts");
 
         Assert.Equal((0, $"dn:{UserDn(user.UserName!)}"), (whoami.ExitCode, whoami.Output.Trim()));
         Assert.All(new[] { wrong, unknown, off }, refused => Assert.Equal(49, refused.ExitCode));
         Assert.Contains("Invalid credentials", wrong.Errors);
         // The failed bind counts toward the account's lockout, as a failed web sign-in does.
         Assert.Equal(1, await Server.FailuresAsync(user));
-        // ldapsearch without -D binds anonymously first, which Roster refuses unless configured to allow it.
-        Assert.Equal(48, anonymous.ExitCode);
+        // ldapsearch without -D binds anonymously first: the bind succeeds (RFC 4513 5.1.1) and reads the rootDSE,
+        // while the tree stays closed unless the operator allows anonymous searches.
+        Assert.Equal((50, ""), (anonymous.ExitCode, anonymous.Output.Trim()));
+        Assert.Equal((0, $"dn:\nnamingContexts: {BaseDn}"), (rootDse.ExitCode, rootDse.Output.Trim()));
     }
 
     [Fact]
@@ -119,6 +122,23 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
         Assert.Empty(await UidsAsync($"(&(uid={ann.UserName})(createTimestamp<=20000101000000Z))"));
         Assert.Empty(await UidsAsync($"(uid>={ann.UserName})"));
         Assert.Empty(await UidsAsync("(uid=nobody-at-all)"));
+        // Extensible matches (RFC 4515's "(type:dn:rule:=value)") with RFC 4517's rules, by name or OID.
+        Assert.Equal([ann.UserName], await UidsAsync($"(uid:caseExactMatch:={ann.UserName})"));
+        Assert.Empty(await UidsAsync($"(uid:2.5.13.5:={ann.UserName.ToUpperInvariant()})"));
+        Assert.Equal([ann.UserName], await UidsAsync($"(&(ou:dn:=people)(:caseIgnoreMatch:={ann.UserName.ToUpperInvariant()}))"));
+        Assert.Empty(await UidsAsync($"(uid:1.2.840.113556.1.4.803:={ann.UserName})"));
+    }
+
+    [Fact]
+    public async Task AnEmptyGroupStillHasTheMembersItsObjectClassesRequire()
+    {
+        var viewer = await Server.CreateUserAsync(NewName("viewer"), Password);
+        var group = await GroupAsync(NewName("empty"));
+
+        var (_, groups) = await SearchAsync(Server, UserDn(viewer.UserName!), Password, $"ou=groups,{BaseDn}", "one", $"(cn={group.Name})", ["member", "uniqueMember"]);
+
+        Assert.Equal(["cn=empty-membership-placeholder"], groups.Single().Values("member"));
+        Assert.Equal(["cn=empty-membership-placeholder"], groups.Single().Values("uniqueMember"));
     }
 
     [Fact]
