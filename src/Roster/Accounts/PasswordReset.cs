@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -124,6 +125,12 @@ public sealed class PasswordReset(
         // The new password's security stamp ends every session; the apps signed in through them are told.
         await appSessions.EndAllAsync(user.Id, cancellationToken);
         await credentials.RevokeResetLinksAsync(user, cancellationToken);
+        // A reset is how an account is taken back: app passwords made by whoever held it must not outlive it.
+        foreach (var appPassword in await db.AppPasswords.Where(p => p.UserId == user.Id).ToListAsync(cancellationToken))
+        {
+            db.AppPasswords.Remove(appPassword);
+            audit.Record(AuditActions.AppPasswordRevoked, Actor.For(user), user, appPassword.Name + "; password reset");
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // After the commit: the lockout's counts live outside this transaction, and SQLite has one writer.

@@ -107,6 +107,25 @@ public abstract class AppPasswordTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task AResetByLinkRevokesEveryAppPasswordSoATakenAccountIsTakenBackWhole()
+    {
+        var user = await Server.CreateUserAsync(NewName("reset"), Password);
+        var secret = await CreatedAsync(user, "Made by whoever held the account");
+        var other = await Server.CreateUserAsync(NewName("other"), Password);
+        var kept = await CreatedAsync(other, "Phone");
+        Assert.Equal(0, await BindAsync(user, secret));
+
+        var link = await WithAsync(services => services.GetRequiredService<PasswordReset>().IssueForAsync(Actor.Operator, user.Id, email: false));
+        var reset = await WithAsync(services => services.GetRequiredService<PasswordReset>().ResetAsync(link.Value!.Split('/')[^1], "an entirely new passphrase"));
+        Assert.True(reset.Succeeded);
+
+        Assert.Equal(0, await StoredCountAsync(user));
+        Assert.Equal(49, await BindAsync(user, secret));
+        Assert.Equal(0, await BindAsync(other, kept));
+        Assert.True(await Server.QueryAsync(db => db.AuditEvents.AnyAsync(e => e.TargetId == user.Id && e.Action == AuditActions.AppPasswordRevoked && e.Details!.EndsWith("; password reset"))));
+    }
+
+    [Fact]
     public async Task AnAppPasswordSignsInNeitherToTheDashboardNorToTheApi()
     {
         var (user, browser) = await Server.SignedInAsync(Role.User);
