@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
 
@@ -8,7 +9,7 @@ namespace Roster.DirectoryServer;
 
 /// <summary>
 /// Counts changes to what LDAP shows, so <see cref="LdapDirectory"/> knows when its snapshot is out of date:
-/// people (their names, address, state and role), groups, memberships, apps and their access rules. Other
+/// people (their names, address, state and role), their SSH keys, groups, memberships, apps and their access rules. Other
 /// saves, such as a sign-in updating a failed-attempt count, leave the snapshot alone. An interceptor sees
 /// every save through EF; the directory's writes all go that way.
 /// </summary>
@@ -84,7 +85,7 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
     private static bool Affects(EntityEntry entry) => entry.State is EntityState.Added or EntityState.Deleted or EntityState.Modified && entry.Entity switch
     {
         User => entry.State != EntityState.Modified || entry.Properties.Any(p => p.IsModified && ListedUserProperties.Contains(p.Metadata.Name)),
-        Group or GroupMember or App or AppGroup => true,
+        Group or GroupMember or App or AppGroup or SshKey => true,
         _ => false,
     };
 }

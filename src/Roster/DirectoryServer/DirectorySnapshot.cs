@@ -51,12 +51,13 @@ public sealed class DirectorySnapshot
     public AppView ForApp(Guid appId) =>
         appViews.GetOrAdd(appId, id => BuildView(person => usersByApp.TryGetValue(id, out var allowed) && allowed.Contains(person.Id)));
 
-    public static async Task<DirectorySnapshot> LoadAsync(RosterDb db, AppAccessPolicy access, DirectoryTree tree, long version, CancellationToken cancellationToken)
+    public static async Task<DirectorySnapshot> LoadAsync(RosterDb db, AppAccessPolicy access, DirectoryTree tree, PosixAttributes posix, long version, CancellationToken cancellationToken)
     {
         var users = await db.Users.AsNoTracking()
             .Where(u => u.Enabled && !u.InvitationPending && u.UserName != null)
-            .Select(u => new { u.Id, u.UserName, u.Name, u.Email, u.CreatedAt, u.UpdatedAt })
+            .Select(u => new { u.Id, u.UserName, u.Name, u.Email, u.CreatedAt, u.UpdatedAt, u.UidNumber })
             .ToListAsync(cancellationToken);
+        var keys = (await db.SshKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken)).ToLookup(k => k.UserId, k => k.Line);
         var groupRows = await db.Groups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(cancellationToken);
         var memberships = await db.GroupMembers.AsNoTracking().Select(m => new { m.GroupId, m.UserId }).ToListAsync(cancellationToken);
         var apps = await db.Apps.AsNoTracking()
@@ -70,10 +71,11 @@ public sealed class DirectorySnapshot
         var groupNames = groupRows.ToDictionary(g => g.Id, g => g.Name);
         var groupsOf = memberships.ToLookup(m => m.UserId, m => groupNames[m.GroupId]);
         var people = users.Select(u => new PersonRow(u.Id, u.UserName!, u.Name, u.Email, [.. groupsOf[u.Id].Order(StringComparer.OrdinalIgnoreCase)],
-            At(u.CreatedAt), At(u.UpdatedAt))).ToList();
+            At(u.CreatedAt), At(u.UpdatedAt), posix.Account(u.UserName!, u.Name, u.UidNumber, [.. keys[u.Id]]))).ToList();
         var listed = people.ToDictionary(p => p.Id);
         var membersOf = memberships.Where(m => listed.ContainsKey(m.UserId)).ToLookup(m => m.GroupId, m => listed[m.UserId]);
-        var groups = groupRows.Select(g => new GroupRow(g.Id, g.Name, g.Description, [.. membersOf[g.Id]], At(g.CreatedAt), At(g.UpdatedAt))).ToList();
+        var groups = groupRows.Select(g => new GroupRow(g.Id, g.Name, g.Description, [.. membersOf[g.Id]], At(g.CreatedAt), At(g.UpdatedAt),
+            posix.GroupNumber(g.Name, g.GidNumber))).ToList();
         var accounts = apps.ToFrozenDictionary(a => a.ClientId, a => new ServiceAccount(a.Id, a.ClientId, a.LdapPasswordHash!), StringComparer.OrdinalIgnoreCase);
         return new DirectorySnapshot(version, tree, people, groups, accounts, usersByApp.ToFrozenDictionary());
     }
@@ -81,11 +83,11 @@ public sealed class DirectorySnapshot
     private AppView BuildView(Func<PersonRow, bool> sees)
     {
         var visible = people.Where(sees).ToList();
-        var byUsername = visible.ToFrozenDictionary(p => p.Username, p => Tree.User(p.Id, p.Username, p.Name, GivenName(p.Name), Surname(p.Name), p.Email, p.Groups, p.Created, p.Modified),
+        var byUsername = visible.ToFrozenDictionary(p => p.Username, p => Tree.User(p.Id, p.Username, p.Name, GivenName(p.Name), Surname(p.Name), p.Email, p.Groups, p.Created, p.Modified, p.Posix),
             StringComparer.OrdinalIgnoreCase);
         var visibleIds = visible.Select(p => p.Id).ToHashSet();
         var byName = groups.ToFrozenDictionary(g => g.Name,
-            g => Tree.Group(g.Id, g.Name, g.Description, g.Members.Where(m => visibleIds.Contains(m.Id)).Select(m => m.Username), g.Created, g.Modified),
+            g => Tree.Group(g.Id, g.Name, g.Description, g.Members.Where(m => visibleIds.Contains(m.Id)).Select(m => m.Username), g.Created, g.Modified, g.GidNumber),
             StringComparer.OrdinalIgnoreCase);
         return new AppView(byUsername, byName);
     }
@@ -97,9 +99,9 @@ public sealed class DirectorySnapshot
 
     private static DateTimeOffset At(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
-    private sealed record PersonRow(Guid Id, string Username, string Name, string? Email, string[] Groups, DateTimeOffset Created, DateTimeOffset Modified);
+    private sealed record PersonRow(Guid Id, string Username, string Name, string? Email, string[] Groups, DateTimeOffset Created, DateTimeOffset Modified, PosixAccount? Posix);
 
-    private sealed record GroupRow(Guid Id, string Name, string Description, PersonRow[] Members, DateTimeOffset Created, DateTimeOffset Modified);
+    private sealed record GroupRow(Guid Id, string Name, string Description, PersonRow[] Members, DateTimeOffset Created, DateTimeOffset Modified, long? GidNumber);
 }
 
 /// <summary>The entries one kind of identity sees, by username and by group name (both case-insensitive, as uid and cn match).</summary>

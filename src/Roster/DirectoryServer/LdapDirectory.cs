@@ -108,7 +108,8 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
                 return loaded;
             await using var scope = scopes.CreateAsyncScope();
             var services = scope.ServiceProvider;
-            return snapshot = await DirectorySnapshot.LoadAsync(services.GetRequiredService<RosterDb>(), services.GetRequiredService<AppAccessPolicy>(), tree, version, cancellationToken);
+            return snapshot = await DirectorySnapshot.LoadAsync(services.GetRequiredService<RosterDb>(), services.GetRequiredService<AppAccessPolicy>(), tree,
+                services.GetRequiredService<PosixAttributes>(), version, cancellationToken);
         }
         finally
         {

@@ -12,6 +12,7 @@ public static class LdapSetup
         services.AddSingleton<DirectoryChanges>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(provider => provider.GetRequiredService<DirectoryChanges>());
         services.AddSingleton(provider => new DirectoryTree(provider.GetRequiredService<IOptions<LdapSettings>>().Value.BaseDn));
+        services.AddSingleton<PosixAttributes>();
         services.AddSingleton<LdapDirectory>();
         services.AddSingleton<LdapHost>();
         services.AddHostedService(provider => provider.GetRequiredService<LdapHost>());

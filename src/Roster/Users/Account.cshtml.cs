@@ -16,7 +16,8 @@ public sealed class AccountModel(
     UserChanges changes,
     Credentials credentials,
     ApiTokens apiTokens,
-    TemporaryPasswords temporaryPasswords) : PageModel
+    TemporaryPasswords temporaryPasswords,
+    SshKeys sshKeys) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string? Username { get; set; }
@@ -37,6 +38,7 @@ public sealed class AccountModel(
     public List<DateTime> TemporaryPasswordUses { get; private set; } = [];
     public List<UserSession> Sessions { get; private set; } = [];
     public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
+    public List<SshKey> SshKeys { get; private set; } = [];
     public string? CurrentSessionId => DashboardSessions.SessionOf(User)?.SessionId;
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
@@ -124,6 +126,7 @@ public sealed class AccountModel(
         TemporaryPasswordUses = await temporaryPasswords.UsesAsync(id, cancellationToken);
         Sessions = await sessions.ListAsync(id, cancellationToken);
         Passkeys = [.. await users.GetPasskeysAsync(Me)];
+        SshKeys = (await sshKeys.ListAsync(Actor.For(Me), id, cancellationToken)).Value ?? [];
         if (fillForm)
         {
             Email = Me.Email ?? "";

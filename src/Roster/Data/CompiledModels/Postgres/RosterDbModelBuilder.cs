@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a4cbe756-17a2-412b-ad15-3eafdc802e8e"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("58783e80-934e-417f-9ee4-92c9be6daa7b"), entityTypeCount: 29)
         {
         }
 
@@ -28,8 +28,10 @@ namespace Roster.Data.CompiledModels.Postgres
             var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
+            var posixCounter = PosixCounterEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var setting = SettingEntityType.Create(this);
+            var sshKey = SshKeyEntityType.Create(this);
             var twoFactorKey = TwoFactorKeyEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var app = AppEntityType.Create(this);
@@ -56,6 +58,7 @@ namespace Roster.Data.CompiledModels.Postgres
             AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
+            SshKeyEntityType.CreateForeignKey1(sshKey, user);
             TwoFactorKeyEntityType.CreateForeignKey1(twoFactorKey, user);
             UserSessionEntityType.CreateForeignKey1(userSession, user);
             AppGroupEntityType.CreateForeignKey1(appGroup, app);
@@ -78,8 +81,10 @@ namespace Roster.Data.CompiledModels.Postgres
             AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);
+            PosixCounterEntityType.CreateAnnotations(posixCounter);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             SettingEntityType.CreateAnnotations(setting);
+            SshKeyEntityType.CreateAnnotations(sshKey);
             TwoFactorKeyEntityType.CreateAnnotations(twoFactorKey);
             UserSessionEntityType.CreateAnnotations(userSession);
             AppEntityType.CreateAnnotations(app);

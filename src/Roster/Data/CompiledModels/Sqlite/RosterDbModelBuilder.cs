@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("337331b5-cb91-4d53-b3e2-251a99d158a0"), entityTypeCount: 27)
+            : base(skipDetectChanges: false, modelId: new Guid("20124d6b-b907-4691-a2da-0eb029a27059"), entityTypeCount: 29)
         {
         }
 
@@ -27,8 +27,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
+            var posixCounter = PosixCounterEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var setting = SettingEntityType.Create(this);
+            var sshKey = SshKeyEntityType.Create(this);
             var twoFactorKey = TwoFactorKeyEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var app = AppEntityType.Create(this);
@@ -55,6 +57,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
+            SshKeyEntityType.CreateForeignKey1(sshKey, user);
             TwoFactorKeyEntityType.CreateForeignKey1(twoFactorKey, user);
             UserSessionEntityType.CreateForeignKey1(userSession, user);
             AppGroupEntityType.CreateForeignKey1(appGroup, app);
@@ -77,8 +80,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);
+            PosixCounterEntityType.CreateAnnotations(posixCounter);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             SettingEntityType.CreateAnnotations(setting);
+            SshKeyEntityType.CreateAnnotations(sshKey);
             TwoFactorKeyEntityType.CreateAnnotations(twoFactorKey);
             UserSessionEntityType.CreateAnnotations(userSession);
             AppEntityType.CreateAnnotations(app);
