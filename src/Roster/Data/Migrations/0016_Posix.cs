@@ -11,9 +11,11 @@ namespace Roster.Data.Migrations;
 /// then starts past them.
 /// </summary>
 [DbContext(typeof(RosterDb))]
-[Migration("20261206000016_Posix")]
+[Migration(Id)]
 public sealed class M0016_Posix : Migration
 {
+    public const string Id = "20261206000016_Posix";
+
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.AddColumn<int>(name: "UidNumber", table: "Users", nullable: false, defaultValue: 0);
