@@ -74,8 +74,9 @@ public sealed record SshPublicKeyLine(string Type, string PublicKey, string Comm
         var comment = parts.Length > 2 ? parts[2].Trim() : "";
         if (comment.Length > MaxCommentLength)
             return Invalid("ssh_key.comment", $"The comment after the key has at most {MaxCommentLength} characters; this one has {comment.Length}.");
-        if (UserRules.HasHiddenCharacters(comment))
-            return Invalid("ssh_key.comment", "The comment after the key cannot contain control characters or invisible formatting characters.");
+        // Printable ASCII, as ssh-keygen writes (user@host): LDAP tools then print the line as it is, never as base64.
+        if (comment.Any(c => c is < ' ' or > '~'))
+            return Invalid("ssh_key.comment", "The comment after the key may hold only printable ASCII characters (letters, digits, spaces and punctuation), e.g. ada@laptop.");
         return Result<SshPublicKeyLine>.Ok(new SshPublicKeyLine(type, encoded, comment, FingerprintOf(blob), bits));
     }
 

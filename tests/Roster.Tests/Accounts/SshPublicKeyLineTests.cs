@@ -81,6 +81,7 @@ public sealed class SshPublicKeyLineTests
             { "from=\"10.0.0.1\" ssh-ed25519 " + Convert.ToBase64String(ed25519), "ssh_key.options" },
             { "ssh-ed25519 " + Convert.ToBase64String(ed25519) + "\nssh-ed25519 " + Convert.ToBase64String(ed25519), "ssh_key.lines" },
             { "ssh-ed25519 " + Convert.ToBase64String(ed25519) + " evil\u202Eexe.txt", "ssh_key.comment" },
+            { "ssh-ed25519 " + Convert.ToBase64String(ed25519) + " zoë@laptop", "ssh_key.comment" },
             { "ssh-ed25519 " + Convert.ToBase64String(ed25519) + " " + new string('c', 201), "ssh_key.comment" },
             { "ssh-ed25519 " + new string('A', 100_000), "ssh_key.too_long" },
             { "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----", "ssh_key.private" },
