@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Roster.Accounts;
@@ -32,23 +31,46 @@ public sealed class PosixAttributes(IOptions<PosixOptions> options)
         name.Length > 0 && name is not ("." or "..") && !name.StartsWith('-') && !name.All(char.IsAsciiDigit);
 
     /// <summary>
-    /// The name for the gecos field, which is IA5 (ASCII) and a field of /etc/passwd: accents dropped (Zoë → Zoe),
-    /// other non-ASCII characters left out, and ':' (the field separator) and ',' (gecos's own) made spaces; the
-    /// username when nothing is left.
+    /// The name for the gecos field, which is IA5 (ASCII) and a field of /etc/passwd: Latin letters without their
+    /// accents (Zoë Çelik → Zoe Celik), full-width forms as ASCII, other characters left out, and ':' (the field
+    /// separator) and ',' (gecos's own) made spaces; the username when nothing is left. By table, since Roster runs
+    /// with invariant globalization, where string normalization does not decompose letters.
     /// </summary>
     public static string Gecos(string name, string username)
     {
         var text = new StringBuilder(name.Length);
-        foreach (var c in name.Normalize(NormalizationForm.FormKD))
+        foreach (var c in name)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-                continue;
-            if (c is ':' or ',' || char.IsWhiteSpace(c))
-                text.Append(' ');
-            else if (c is >= ' ' and <= '~')
-                text.Append(c);
+            var ascii = c switch
+            {
+                >= ' ' and <= '~' => c.ToString(),
+                >= '\uFF01' and <= '\uFF5E' => ((char)(c - 0xFEE0)).ToString(),
+                >= '\u00C0' and <= '\u017F' => Latin[c - 0xC0] is '\0' ? Ligature(c) : Latin[c - 0xC0].ToString(),
+                _ when char.IsWhiteSpace(c) => " ",
+                _ => "",
+            };
+            foreach (var a in ascii)
+                text.Append(a is ':' or ',' || char.IsWhiteSpace(a) ? ' ' : a);
         }
         var gecos = string.Join(' ', text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return gecos.Length > 0 ? gecos : username;
     }
+
+    /// <summary>U+00C0–U+017F (Latin-1 Supplement and Latin Extended-A) without accents; \0 where two letters stand for one.</summary>
+    private const string Latin =
+        "AAAAAA\0CEEEEIIIIDNOOOOO OUUUUY\0\0aaaaaa\0ceeeeiiiidnooooo ouuuuy\0y" +
+        "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi\0\0JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo\0\0RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+
+    private static string Ligature(char c) => c switch
+    {
+        'Æ' => "AE",
+        'æ' => "ae",
+        'Œ' => "OE",
+        'œ' => "oe",
+        'ß' => "ss",
+        'Þ' => "Th",
+        'þ' => "th",
+        'Ĳ' => "IJ",
+        _ => "ij",
+    };
 }
