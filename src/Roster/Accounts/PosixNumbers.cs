@@ -35,7 +35,10 @@ public sealed class PosixNumbers(IOptions<PosixOptions> options) : SaveChangesIn
     /// users (61184–65519), nobody (65534) and the 16-bit (uid_t)-1 (65535). See systemd's "Users, Groups, UIDs
     /// and GIDs on systemd Systems".
     /// </summary>
-    public static bool IsReserved(long number) => number is >= 61184 and <= 65535;
+    public static bool IsReserved(long number) => number is >= ReservedFirst and <= ReservedLast;
+
+    private const long ReservedFirst = 61184;
+    private const long ReservedLast = 65535;
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -69,7 +72,7 @@ public sealed class PosixNumbers(IOptions<PosixOptions> options) : SaveChangesIn
             var owned = context.Database.CurrentTransaction is null ? await context.Database.BeginTransactionAsync(cancellationToken) : null;
             try
             {
-                // More rounds only when a round's numbers fell among the reserved ones.
+                // A second round (rarely a third) only when a round's numbers fell among the reserved ones.
                 var numbers = new List<int>();
                 while (numbers.Count < waiting.Count)
                 {
@@ -157,8 +160,9 @@ public sealed class PosixNumbers(IOptions<PosixOptions> options) : SaveChangesIn
 
     /// <summary>
     /// Takes <paramref name="count"/> numbers and answers the counter's new value (the numbers are the ones just
-    /// below it). Creates the counter when missing and moves it up to FirstId when that was raised; in the
-    /// syntax SQLite (3.35+) and PostgreSQL share.
+    /// below it). Creates the counter when missing, moves it up to FirstId when that was raised, and past the
+    /// reserved numbers when it stands among them, so a round that ran into them is followed by one beyond them;
+    /// in the syntax SQLite (3.35+) and PostgreSQL share.
     /// </summary>
     private FormattableString DrawSql(int count)
     {
@@ -166,7 +170,10 @@ public sealed class PosixNumbers(IOptions<PosixOptions> options) : SaveChangesIn
         long taken = count;
         return $"""
             INSERT INTO "PosixCounters" ("Name", "Next") VALUES ({CounterName}, {first + taken})
-            ON CONFLICT ("Name") DO UPDATE SET "Next" = CASE WHEN "PosixCounters"."Next" < {first} THEN {first} ELSE "PosixCounters"."Next" END + {taken}
+            ON CONFLICT ("Name") DO UPDATE SET "Next" = CASE
+                WHEN "PosixCounters"."Next" < {first} THEN {first}
+                WHEN "PosixCounters"."Next" BETWEEN {ReservedFirst} AND {ReservedLast} THEN {ReservedLast + 1}
+                ELSE "PosixCounters"."Next" END + {taken}
             RETURNING "Next" AS "Value"
             """;
     }

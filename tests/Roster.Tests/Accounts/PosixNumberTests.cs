@@ -117,6 +117,16 @@ public abstract class PosixNumberTests(string provider)
     }, new() { ["Roster:Posix:FirstId"] = "61182" });
 
     [Fact]
+    public Task AFirstIdAmongTheReservedNumbersStartsPastThem() => WithServerAsync(async server =>
+    {
+        var owner = await server.QueryAsync(db => db.Users.SingleAsync());
+        var group = await StoredGidAsync(server, (await GroupAsync(server, "first-group")).Id);
+
+        Assert.Equal((65536, 65537), (owner.UidNumber, group));
+        return true;
+    }, new() { ["Roster:Posix:FirstId"] = "62000" });
+
+    [Fact]
     public Task TheRangeUsedUpRefusesNewPeopleAndLeavesNothingHalfMade() => WithServerAsync(async server =>
     {
         // The owner took 20000, the only number there is.
