@@ -241,11 +241,13 @@ public static class LdapBench
         await connection.OpenAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        var numbers = await Seeder.DrawPosixNumbersAsync(connection, transaction, groups);
         for (var g = 0; g < groups; g++)
         {
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO \"Groups\" (\"Id\", \"Name\", \"NormalizedName\", \"Description\", \"CreatedAt\", \"UpdatedAt\") VALUES ($id, $name, $normalized, '', $now, $now)";
+            insert.CommandText = "INSERT INTO \"Groups\" (\"Id\", \"Name\", \"NormalizedName\", \"Description\", \"CreatedAt\", \"UpdatedAt\", \"GidNumber\") VALUES ($id, $name, $normalized, '', $now, $now, $gid)";
+            insert.Parameters.AddWithValue("$gid", numbers[g]);
             insert.Parameters.AddWithValue("$id", GroupId(g).ToString("D").ToUpperInvariant());
             insert.Parameters.AddWithValue("$name", GroupName(g));
             insert.Parameters.AddWithValue("$normalized", GroupName(g).ToUpperInvariant());

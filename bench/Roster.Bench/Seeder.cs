@@ -13,7 +13,7 @@ public static class Seeder
         "Id", "Name", "Role", "Enabled", "EmailVisible", "InvitationPending", "CreatedAt", "UpdatedAt",
         "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash",
         "SecurityStamp", "ConcurrencyStamp", "PhoneNumber", "PhoneNumberConfirmed", "TwoFactorEnabled",
-        "LockoutEnd", "LockoutEnabled", "AccessFailedCount",
+        "LockoutEnd", "LockoutEnabled", "AccessFailedCount", "UidNumber",
     ];
 
     private static string ColumnList => string.Join(", ", Columns.Select(c => $"\"{c}\""));
@@ -33,7 +33,8 @@ public static class Seeder
             insert.CommandText = $"INSERT INTO \"Users\" ({ColumnList}) VALUES ({string.Join(", ", Columns.Select((_, i) => $"$p{i}"))})";
             var parameters = Columns.Select((_, i) => insert.Parameters.Add(new SqliteParameter($"$p{i}", null))).ToArray();
             insert.Prepare();
-            foreach (var user in users)
+            var numbers = await DrawPosixNumbersAsync(connection, transaction, users.Count);
+            foreach (var (user, number) in users.Zip(numbers))
             {
                 object?[] values =
                 [
@@ -41,7 +42,7 @@ public static class Seeder
                     Bit(user.InvitationPending), SqliteDate(user.CreatedAt), SqliteDate(user.UpdatedAt),
                     user.UserName, user.UserName.ToUpperInvariant(), user.Email, user.Email.ToUpperInvariant(),
                     Bit(!user.InvitationPending), user.PasswordHash, user.SecurityStamp, user.ConcurrencyStamp,
-                    null, 0, 0, null, 1, 0,
+                    null, 0, 0, null, 1, 0, number,
                 ];
                 for (var i = 0; i < values.Length; i++)
                     parameters[i].Value = values[i] ?? DBNull.Value;
@@ -52,6 +53,28 @@ public static class Seeder
         await using var checkpoint = connection.CreateCommand();
         checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
         await checkpoint.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// POSIX numbers for <paramref name="count"/> people or groups inserted here, taken from Roster's counter as Roster
+    /// takes them (Accounts.PosixNumbers): unique, past everything already numbered, skipping 61184–65535.
+    /// </summary>
+    public static async Task<int[]> DrawPosixNumbersAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, int count)
+    {
+        const int reserved = 65535 - 61184 + 1;
+        await using var draw = connection.CreateCommand();
+        draw.Transaction = transaction;
+        draw.CommandText = """
+            INSERT INTO "PosixCounters" ("Name", "Next") VALUES ('posix', 10000 + @taken)
+            ON CONFLICT ("Name") DO UPDATE SET "Next" = "PosixCounters"."Next" + @taken RETURNING "Next"
+            """;
+        var taken = draw.CreateParameter();
+        taken.ParameterName = "@taken";
+        taken.Value = (long)count + reserved;
+        draw.Parameters.Add(taken);
+        var end = Convert.ToInt64(await draw.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        var start = end - count - reserved;
+        return [.. Enumerable.Range(0, count + reserved).Select(i => start + i).Where(n => n is < 61184 or > 65535).Take(count).Select(n => (int)n)];
     }
 
     /// <summary>Runs ANALYZE, which Roster itself never does on SQLite (so it is off by default).</summary>
@@ -68,9 +91,10 @@ public static class Seeder
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        var numbers = await DrawPosixNumbersAsync(connection, null, users.Count);
         await using (var writer = await connection.BeginBinaryImportAsync($"COPY \"Users\" ({ColumnList}) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var user in users)
+            foreach (var (user, number) in users.Zip(numbers))
             {
                 await writer.StartRowAsync();
                 await writer.WriteAsync(user.Id, NpgsqlDbType.Uuid);
@@ -98,6 +122,7 @@ public static class Seeder
                 await writer.WriteNullAsync();
                 await writer.WriteAsync(true, NpgsqlDbType.Boolean);
                 await writer.WriteAsync(0, NpgsqlDbType.Integer);
+                await writer.WriteAsync(number, NpgsqlDbType.Integer);
             }
             await writer.CompleteAsync();
         }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Roster.Ldap;
 
 // The fixed shape of the directory: the base entry, ou=people with users named by uid, ou=groups with groups named
@@ -57,8 +59,9 @@ public sealed class DirectoryTree
         return true;
     }
 
-    // An inetOrgPerson. person requires sn and cn, so both fall back to what is known: cn to the display name, the
-    // given and family names or the username; sn to the family name or cn.
+    // An inetOrgPerson, and with `posix` also a posixAccount (with keys, an ldapPublicKey). person requires sn and cn,
+    // so both fall back to what is known: cn to the display name, the given and family names or the username; sn to
+    // the family name or cn.
     public DirectoryEntry User(
         Guid id,
         string username,
@@ -68,13 +71,17 @@ public sealed class DirectoryTree
         string? email,
         IEnumerable<string> groupNames,
         DateTimeOffset created,
-        DateTimeOffset modified)
+        DateTimeOffset modified,
+        PosixAccount? posix = null)
     {
         var fullName = string.Join(' ', new[] { givenName, surname }.Where(n => !string.IsNullOrWhiteSpace(n)));
         var cn = !string.IsNullOrWhiteSpace(displayName) ? displayName : fullName.Length > 0 ? fullName : username;
-        var attributes = new List<EntryAttribute>(12)
+        string[] classes = posix is null ? ["top", "person", "organizationalPerson", "inetOrgPerson"]
+            : posix.SshPublicKeys.Count == 0 ? ["top", "person", "organizationalPerson", "inetOrgPerson", "posixAccount"]
+            : ["top", "person", "organizationalPerson", "inetOrgPerson", "posixAccount", "ldapPublicKey"];
+        var attributes = new List<EntryAttribute>(19)
         {
-            new(Schema.ObjectClass, "top", "person", "organizationalPerson", "inetOrgPerson"),
+            new(Schema.ObjectClass, classes),
             new(Schema.Uid, username),
             new(Schema.Cn, cn),
             new(Schema.Sn, string.IsNullOrWhiteSpace(surname) ? cn : surname),
@@ -96,6 +103,18 @@ public sealed class DirectoryTree
         {
             attributes.Add(new(Schema.MemberOf, memberOf));
         }
+        if (posix is not null)
+        {
+            attributes.Add(new(Schema.UidNumber, posix.UidNumber.ToString(CultureInfo.InvariantCulture)));
+            attributes.Add(new(Schema.GidNumber, posix.GidNumber.ToString(CultureInfo.InvariantCulture)));
+            attributes.Add(new(Schema.HomeDirectory, posix.HomeDirectory));
+            attributes.Add(new(Schema.LoginShell, posix.LoginShell));
+            attributes.Add(new(Schema.Gecos, posix.Gecos));
+            if (posix.SshPublicKeys.Count > 0)
+            {
+                attributes.Add(new(Schema.SshPublicKey, posix.SshPublicKeys));
+            }
+        }
         AddOperational(attributes, id, created, modified);
         return new DirectoryEntry(UserDn(username), attributes);
     }
@@ -108,21 +127,33 @@ public sealed class DirectoryTree
     // noSuchObject, and unlike the group's own DN it cannot make nested-group resolvers see a loop.
     public const string EmptyGroupMember = "cn=empty-membership-placeholder";
 
-    // A group is both a groupOfNames (member) and a groupOfUniqueNames (uniqueMember), since apps ask for either.
+    // A group is both a groupOfNames (member) and a groupOfUniqueNames (uniqueMember), since apps ask for either; with
+    // a `gidNumber` also a posixGroup, its members by username in memberUid.
     public DirectoryEntry Group(
         Guid id,
         string name,
         string? description,
         IEnumerable<string> memberUsernames,
         DateTimeOffset created,
-        DateTimeOffset modified)
+        DateTimeOffset modified,
+        long? gidNumber = null)
     {
-        var members = memberUsernames.Select(u => UserDn(u).ToString()).ToArray();
-        var attributes = new List<EntryAttribute>(9)
+        var usernames = memberUsernames.ToArray();
+        var members = usernames.Select(u => UserDn(u).ToString()).ToArray();
+        string[] classes = gidNumber is null ? ["top", "groupOfNames", "groupOfUniqueNames"] : ["top", "groupOfNames", "groupOfUniqueNames", "posixGroup"];
+        var attributes = new List<EntryAttribute>(11)
         {
-            new(Schema.ObjectClass, "top", "groupOfNames", "groupOfUniqueNames"),
+            new(Schema.ObjectClass, classes),
             new(Schema.Cn, name),
         };
+        if (gidNumber is { } gid)
+        {
+            attributes.Add(new(Schema.GidNumber, gid.ToString(CultureInfo.InvariantCulture)));
+            if (usernames.Length > 0)
+            {
+                attributes.Add(new(Schema.MemberUid, usernames));
+            }
+        }
         if (!string.IsNullOrWhiteSpace(description))
         {
             attributes.Add(new(Schema.Description, description));
@@ -159,3 +190,13 @@ public sealed class DirectoryTree
         return new DirectoryEntry(baseDn, attributes);
     }
 }
+
+// What a Linux host reads of a person (RFC 2307 posixAccount; openssh-lpk's sshPublicKey). The host chooses the
+// values: the protocol publishes them as given.
+public sealed record PosixAccount(
+    long UidNumber,
+    long GidNumber,
+    string HomeDirectory,
+    string LoginShell,
+    string Gecos,
+    IReadOnlyList<string> SshPublicKeys);

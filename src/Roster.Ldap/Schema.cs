@@ -120,14 +120,15 @@ internal static class Syntaxes
     public const string Oid = "1.3.6.1.4.1.1466.115.121.1.38";
     public const string GeneralizedTime = "1.3.6.1.4.1.1466.115.121.1.24";
     public const string Integer = "1.3.6.1.4.1.1466.115.121.1.27";
+    public const string OctetString = "1.3.6.1.4.1.1466.115.121.1.40";
     public const string Uuid = "1.3.6.1.1.16.1";
     public const string AttributeTypeDescription = "1.3.6.1.4.1.1466.115.121.1.3";
     public const string ObjectClassDescription = "1.3.6.1.4.1.1466.115.121.1.37";
 }
 
-// The fixed schema: the attributes of inetOrgPerson users, groupOfNames groups, the tree's structural entries,
-// the rootDSE and the subschema entry. Anything else is unrecognized, which RFC 4511 4.5.1.7 makes a filter's
-// Undefined and a requested attribute that is simply absent.
+// The fixed schema: the attributes of inetOrgPerson (and posixAccount) users, groupOfNames (and posixGroup) groups,
+// the tree's structural entries, the rootDSE and the subschema entry. Anything else is unrecognized, which RFC 4511
+// 4.5.1.7 makes a filter's Undefined and a requested attribute that is simply absent.
 public static class Schema
 {
     private static readonly string Ds = Syntaxes.DirectoryString;
@@ -150,6 +151,20 @@ public static class Schema
     // memberOf is operational in OpenLDAP's overlay, but the apps this directory serves (LLDAP and Cloudron style)
     // expect it among a user's ordinary attributes, so "*" returns it.
     public static readonly AttributeType MemberOf = new("1.2.840.113556.1.2.102", ["memberOf"], Syntaxes.DN, MatchingRule.DistinguishedName);
+
+    // RFC 2307 (rfc2307bis) attributes of posixAccount and posixGroup, for Linux hosts (nslcd, sssd). The RFC gives
+    // homeDirectory, loginShell and memberUid case-exact matching; here they match as uid does, ignoring case, since
+    // Roster's usernames are unique ignoring case. uidNumber and gidNumber are integers, ordered as rfc2307bis has them.
+    public static readonly AttributeType UidNumber = new("1.3.6.1.1.1.1.0", ["uidNumber"], Syntaxes.Integer, MatchingRule.Integer, MatchingRule.Integer, singleValue: true);
+    public static readonly AttributeType GidNumber = new("1.3.6.1.1.1.1.1", ["gidNumber"], Syntaxes.Integer, MatchingRule.Integer, MatchingRule.Integer, singleValue: true);
+    public static readonly AttributeType Gecos = new("1.3.6.1.1.1.1.2", ["gecos"], Syntaxes.Ia5String, MatchingRule.CaseIgnore, substrings: true, singleValue: true);
+    public static readonly AttributeType HomeDirectory = new("1.3.6.1.1.1.1.3", ["homeDirectory"], Syntaxes.Ia5String, MatchingRule.CaseIgnore, singleValue: true);
+    public static readonly AttributeType LoginShell = new("1.3.6.1.1.1.1.4", ["loginShell"], Syntaxes.Ia5String, MatchingRule.CaseIgnore, singleValue: true);
+    public static readonly AttributeType MemberUid = new("1.3.6.1.1.1.1.12", ["memberUid"], Syntaxes.Ia5String, MatchingRule.CaseIgnore, substrings: true);
+
+    // openssh-lpk's key attribute, what sshd's AuthorizedKeysCommand and sssd read. Its octetStringMatch is not
+    // served, so an equality filter on it is Undefined; presence (sshPublicKey=*) works.
+    public static readonly AttributeType SshPublicKey = new("1.3.6.1.4.1.24552.500.1.1.1.13", ["sshPublicKey"], Syntaxes.OctetString, MatchingRule.None);
 
     // Operational attributes of every entry (RFC 4530, RFC 4512 3.4).
     public static readonly AttributeType EntryUuid = new("1.3.6.1.1.16.4", ["entryUUID"], Syntaxes.Uuid, MatchingRule.Uuid, MatchingRule.Uuid, usage: AttributeUsage.DirectoryOperation, singleValue: true);
@@ -174,6 +189,7 @@ public static class Schema
     public static IReadOnlyList<AttributeType> All { get; } =
     [
         ObjectClass, Cn, Sn, GivenName, Uid, Mail, DisplayName, Description, Member, UniqueMember, Ou, O, Dc, MemberOf,
+        UidNumber, GidNumber, Gecos, HomeDirectory, LoginShell, MemberUid, SshPublicKey,
         EntryUuid, CreateTimestamp, ModifyTimestamp, SubschemaSubentry,
         NamingContexts, SupportedExtension, SupportedControl, SupportedSaslMechanisms, SupportedLdapVersion, SupportedFeatures,
         VendorName, VendorVersion, AttributeTypes, ObjectClasses,
@@ -191,6 +207,10 @@ public static class Schema
         "( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson' SUP organizationalPerson STRUCTURAL MAY ( displayName $ givenName $ mail $ uid $ memberOf ) )",
         "( 2.5.6.9 NAME 'groupOfNames' SUP top STRUCTURAL MUST ( member $ cn ) MAY description )",
         "( 2.5.6.17 NAME 'groupOfUniqueNames' SUP top STRUCTURAL MUST ( uniqueMember $ cn ) MAY description )",
+        // rfc2307bis: both auxiliary, so they join inetOrgPerson and groupOfNames on one entry.
+        "( 1.3.6.1.1.1.2.0 NAME 'posixAccount' DESC 'Abstraction of an account with POSIX attributes' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) MAY ( loginShell $ gecos $ description ) )",
+        "( 1.3.6.1.1.1.2.2 NAME 'posixGroup' DESC 'Abstraction of a group of accounts' SUP top AUXILIARY MUST gidNumber MAY ( memberUid $ description ) )",
+        "( 1.3.6.1.4.1.24552.500.1.1.2.0 NAME 'ldapPublicKey' DESC 'MANDATORY: OpenSSH LPK objectclass' SUP top AUXILIARY MUST ( sshPublicKey $ uid ) )",
         "( 2.5.17.0 NAME 'subentry' SUP top STRUCTURAL MUST cn )",
         "( 2.5.20.1 NAME 'subschema' AUXILIARY MAY ( attributeTypes $ objectClasses ) )",
         "( 1.3.6.1.4.1.1466.101.120.111 NAME 'extensibleObject' SUP top AUXILIARY )",

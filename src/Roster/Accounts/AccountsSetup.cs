@@ -103,6 +103,19 @@ public static class AccountsSetup
         services.AddScoped<FirstOwner>();
         services.AddScoped<ApiTokens>();
         services.AddScoped<AppPasswords>();
+        services.AddScoped<SshKeys>();
+        services.AddPosixNumbers(configuration);
         return services;
+    }
+
+    /// <summary>Roster:Posix, checked now: a bad range or path stops the start (or the command) with one line that says what to fix.</summary>
+    private static void AddPosixNumbers(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(PosixOptions.Section);
+        if ((section.Get<PosixOptions>() ?? new PosixOptions()).Problem() is { } problem)
+            throw new InvalidOperationException(problem);
+        services.Configure<PosixOptions>(section);
+        services.AddSingleton<PosixNumbers>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(provider => provider.GetRequiredService<PosixNumbers>());
     }
 }

@@ -121,3 +121,30 @@ internal sealed class RecoveryCodeConfiguration : IEntityTypeConfiguration<Recov
         code.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class SshKeyConfiguration : IEntityTypeConfiguration<SshKey>
+{
+    public void Configure(EntityTypeBuilder<SshKey> key)
+    {
+        key.ToTable("SshKeys");
+        key.Property(k => k.Type).HasMaxLength(64);
+        key.Property(k => k.PublicKey).HasMaxLength(SshPublicKeyLine.MaxBlobLength);
+        key.Property(k => k.Comment).HasMaxLength(SshPublicKeyLine.MaxCommentLength);
+        key.Property(k => k.Fingerprint).HasMaxLength(64);
+        key.Property(k => k.AddedBy).HasMaxLength(256);
+        // One key opens one account: a key on two accounts would let either person in as the other.
+        key.HasIndex(k => k.Fingerprint).IsUnique();
+        key.HasIndex(k => k.UserId);
+        key.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PosixCounterConfiguration : IEntityTypeConfiguration<PosixCounter>
+{
+    public void Configure(EntityTypeBuilder<PosixCounter> counter)
+    {
+        counter.ToTable("PosixCounters");
+        counter.HasKey(c => c.Name);
+        counter.Property(c => c.Name).HasMaxLength(32);
+    }
+}

@@ -84,6 +84,18 @@ public static class Permissions
     /// </summary>
     public static bool MayManageAppPasswords(Actor actor, User target) => actor.IsSelf(target) || MayManage(actor, target);
 
+    /// <summary>
+    /// An SSH key opens every Linux host that reads the directory as its person, so adding one is giving a
+    /// credential: the person, or an admin (who may already issue temporary passwords), never a user manager.
+    /// </summary>
+    public static bool MayAddSshKey(Actor actor, User target) => actor.IsSelf(target) || MayAdminister(actor, target);
+
+    /// <summary>Taking a key away only closes a door, as disabling does: user managers too, for the people they manage.</summary>
+    public static bool MayRemoveSshKey(Actor actor, User target) => actor.IsSelf(target) || MayManage(actor, target);
+
+    /// <summary>Public keys, as on /user/&lt;id&gt;: the person and user managers and above.</summary>
+    public static bool MaySeeSshKeys(Actor actor, User target) => actor.IsSelf(target) || MayManageUsers(actor.Role);
+
     /// <summary>An admin acting on an account they may edit: reset links, temporary passwords, turning off two-factor, ending sessions.</summary>
     public static bool MayAdminister(Actor actor, User target) => IsAdmin(actor.Role) && MayEdit(actor, target);
 

@@ -85,6 +85,8 @@ public static class AuditActions
     public const string SecondFactorFailed = "two-factor.failed";
     public const string RecoveryCodeUsed = "two-factor.recovery-code-used";
     public const string AppGrantRevoked = "app.grant-revoked";
+    public const string SshKeyAdded = "ssh-key.added";
+    public const string SshKeyRemoved = "ssh-key.removed";
 
     public static readonly string[] All =
     [
@@ -94,5 +96,6 @@ public static class AuditActions
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
+        SshKeyAdded, SshKeyRemoved,
     ];
 }

@@ -13,7 +13,7 @@ internal static class UserCommand
 {
     public static Command Create()
     {
-        var user = new Command("user", "List, create, invite, update, disable, enable and delete users, and make password reset links.");
+        var user = new Command("user", "List, create, invite, update, disable, enable and delete users, make password reset links, and manage their SSH keys.");
         user.Subcommands.Add(List());
         user.Subcommands.Add(CreateUser());
         user.Subcommands.Add(Invite());
@@ -22,10 +22,11 @@ internal static class UserCommand
         user.Subcommands.Add(SetEnabled("enable", "Enable a disabled user again.", true));
         user.Subcommands.Add(Delete());
         user.Subcommands.Add(ResetLink());
+        user.Subcommands.Add(SshKeyCommand.Create());
         return user;
     }
 
-    private static Argument<string> Who() => new("user") { Description = "The user's id, username or email address." };
+    internal static Argument<string> Who() => new("user") { Description = "The user's id, username or email address." };
 
     private static Command List()
     {
@@ -160,7 +161,7 @@ internal static class UserCommand
         return command;
     }
 
-    private static Task<int> WithUserAsync(string who, Func<IServiceProvider, User, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+    internal static Task<int> WithUserAsync(string who, Func<IServiceProvider, User, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
         RosterCli.WithServicesAsync(async (services, ct) =>
         {
             var users = services.GetRequiredService<UserManager<User>>();
@@ -170,5 +171,5 @@ internal static class UserCommand
             return user is null ? Exit.Fail($"No user has the id, username or email \"{who}\".") : await body(services, user, ct);
         }, cancellationToken);
 
-    private static int Refused(IReadOnlyList<Error> errors) => Exit.Fail(string.Join(" ", errors.Select(e => e.Message)));
+    internal static int Refused(IReadOnlyList<Error> errors) => Exit.Fail(string.Join(" ", errors.Select(e => e.Message)));
 }

@@ -35,6 +35,8 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
     public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
+    public DbSet<SshKey> SshKeys => Set<SshKey>();
+    public DbSet<PosixCounter> PosixCounters => Set<PosixCounter>();
 
     private static readonly UpperInvariantLookupNormalizer Normalizer = new();
 
@@ -93,6 +95,8 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
             user.Property(u => u.SearchText).HasComputedColumnSql(User.SearchTextSql, stored: !Database.IsSqlite());
             // Identity leaves the email index non-unique; Roster needs one account per address, also under concurrent writes.
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
+            // Drawn once per person (Accounts.PosixNumbers); the index is the database's own guard against a repeat.
+            user.HasIndex(u => u.UidNumber).IsUnique();
         });
         builder.Entity<IdentityUserClaim<Guid>>().ToTable("UserClaims");
         builder.Entity<IdentityUserLogin<Guid>>().ToTable("UserLogins");

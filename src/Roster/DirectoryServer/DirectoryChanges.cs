@@ -3,13 +3,14 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
 
 namespace Roster.DirectoryServer;
 
 /// <summary>
-/// Collects what each save changes of what LDAP shows (people's names, address, state and role; groups;
+/// Collects what each save changes of what LDAP shows (people's names, address, state and role; their SSH keys; groups;
 /// memberships; apps and their access rules), hands it to this process's <see cref="DirectoryImage"/> and
 /// announces it to every other process on the same database (<see cref="DirectoryChangeListener"/>). Other
 /// saves, such as a sign-in updating a failed-attempt count, change nothing here. An interceptor sees every save
@@ -115,6 +116,9 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
                 // 100,000 need not be read again for one more member.
                 case GroupMember member:
                     users.Add(member.UserId);
+                    break;
+                case SshKey key:
+                    users.Add(key.UserId);
                     break;
                 case Group group:
                     groups.Add(group.Id);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore;
+using Roster.Accounts;
 using Roster.Apps;
 using Roster.Data;
 using Roster.Ldap;
@@ -23,6 +24,7 @@ public sealed class DirectoryImage
     private const int ManyPeople = 500;
 
     private readonly DirectoryTree tree;
+    private readonly PosixAttributes posix;
     private readonly ConcurrentDictionary<Guid, Person> people = new();
     private readonly ConcurrentDictionary<string, Person> peopleByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, GroupState> groups = new();
@@ -30,9 +32,10 @@ public sealed class DirectoryImage
     private readonly ConcurrentDictionary<Guid, AppState> apps = new();
     private readonly ConcurrentDictionary<string, AppState> serviceAccounts = new(StringComparer.OrdinalIgnoreCase);
 
-    private DirectoryImage(DirectoryTree tree)
+    private DirectoryImage(DirectoryTree tree, PosixAttributes posix)
     {
         this.tree = tree;
+        this.posix = posix;
         Everyone = new DirectoryView(this, null);
     }
 
@@ -46,17 +49,19 @@ public sealed class DirectoryImage
     public ServiceAccount? ServiceAccount(string clientId) =>
         serviceAccounts.TryGetValue(clientId, out var app) ? new ServiceAccount(app.Id, app.ClientId, app.PasswordHash) : null;
 
-    public static async Task<DirectoryImage> LoadAsync(RosterDb db, AppAccessPolicy access, DirectoryTree tree, CancellationToken cancellationToken)
+    public static async Task<DirectoryImage> LoadAsync(RosterDb db, AppAccessPolicy access, DirectoryTree tree, PosixAttributes posix, CancellationToken cancellationToken)
     {
-        var image = new DirectoryImage(tree);
+        var image = new DirectoryImage(tree, posix);
         var rows = await ListedPeople(db.Users).ToListAsync(cancellationToken);
+        var keys = await SshKeys(db.SshKeys).ToListAsync(cancellationToken);
+        var keysOf = keys.ToLookup(k => k.UserId, k => k.Line);
         var memberships = await db.GroupMembers.AsNoTracking().Select(m => new { m.GroupId, m.UserId }).ToListAsync(cancellationToken);
         var groupsOf = memberships.ToLookup(m => m.UserId, m => m.GroupId);
         var membersOf = memberships.ToLookup(m => m.GroupId, m => m.UserId);
         foreach (var row in await GroupRows(db.Groups).ToListAsync(cancellationToken))
             image.PutGroup(new GroupState(row, membersOf[row.Id].ToFrozenSet(), null!));
         foreach (var row in rows)
-            image.PutPerson(image.NewPerson(row, groupsOf[row.Id].ToFrozenSet()));
+            image.PutPerson(image.NewPerson(row, groupsOf[row.Id].ToFrozenSet(), [.. keysOf[row.Id]]));
         foreach (var group in image.groups.Values)
             image.PutGroup(image.WithEntry(group));
         foreach (var app in await LdapApps(db.Apps).ToListAsync(cancellationToken))
@@ -73,6 +78,7 @@ public sealed class DirectoryImage
         var appIds = change.Apps.ToList();
         var groupRows = (await GroupRows(db.Groups.Where(g => groupIds.Contains(g.Id))).ToListAsync(cancellationToken)).ToDictionary(g => g.Id);
         var userRows = (await ListedPeople(db.Users.Where(u => userIds.Contains(u.Id))).ToListAsync(cancellationToken)).ToDictionary(u => u.Id);
+        var userKeys = (await SshKeys(db.SshKeys.Where(k => userIds.Contains(k.UserId))).ToListAsync(cancellationToken)).ToLookup(k => k.UserId, k => k.Line);
         var userGroups = (await db.GroupMembers.AsNoTracking().Where(m => userIds.Contains(m.UserId)).Select(m => new { m.UserId, m.GroupId }).ToListAsync(cancellationToken))
             .ToLookup(m => m.UserId, m => m.GroupId);
         var appRows = (await LdapApps(db.Apps.Where(a => appIds.Contains(a.Id))).ToListAsync(cancellationToken)).ToDictionary(a => a.Id);
@@ -93,10 +99,10 @@ public sealed class DirectoryImage
         foreach (var id in groupIds)
             ApplyGroup(id, groupRows.GetValueOrDefault(id), stalePeople);
         foreach (var id in userIds)
-            ApplyPerson(id, userRows.GetValueOrDefault(id), userGroups[id].ToFrozenSet(), staleGroups);
+            ApplyPerson(id, userRows.GetValueOrDefault(id), userGroups[id].ToFrozenSet(), [.. userKeys[id]], staleGroups);
         foreach (var id in stalePeople.Except(userIds))
             if (people.TryGetValue(id, out var person))
-                PutPerson(NewPerson(person.Row, person.GroupIds));
+                PutPerson(NewPerson(person.Row, person.GroupIds, person.Keys));
         foreach (var id in staleGroups)
             if (groups.TryGetValue(id, out var group))
                 PutGroup(WithEntry(group));
@@ -135,7 +141,7 @@ public sealed class DirectoryImage
         PutGroup(WithEntry(new GroupState(row, old?.Members ?? FrozenSet<Guid>.Empty, null!)));
     }
 
-    private void ApplyPerson(Guid id, PersonRow? row, FrozenSet<Guid> groupIds, HashSet<Guid> staleGroups)
+    private void ApplyPerson(Guid id, PersonRow? row, FrozenSet<Guid> groupIds, string[] keys, HashSet<Guid> staleGroups)
     {
         var old = people.GetValueOrDefault(id);
         var oldGroups = old?.GroupIds ?? groups.Values.Where(g => g.Members.Contains(id)).Select(g => g.Row.Id).ToFrozenSet();
@@ -156,14 +162,15 @@ public sealed class DirectoryImage
             peopleByName.TryRemove(old.Row.Username, out _);
         }
         if (row is not null)
-            PutPerson(NewPerson(row, groupIds));
+            PutPerson(NewPerson(row, groupIds, keys));
     }
 
-    private Person NewPerson(PersonRow row, FrozenSet<Guid> groupIds)
+    private Person NewPerson(PersonRow row, FrozenSet<Guid> groupIds, string[] keys)
     {
         var groupNames = groupIds.Select(id => groups.GetValueOrDefault(id)?.Row.Name).OfType<string>().Order(StringComparer.OrdinalIgnoreCase);
-        var entry = tree.User(row.Id, row.Username, row.Name, GivenName(row.Name), Surname(row.Name), row.Email, groupNames, At(row.Created), At(row.Modified));
-        return new Person(row, groupIds, entry);
+        var entry = tree.User(row.Id, row.Username, row.Name, GivenName(row.Name), Surname(row.Name), row.Email, groupNames, At(row.Created), At(row.Modified),
+            posix.Account(row.Username, row.Name, row.UidNumber, keys));
+        return new Person(row, groupIds, keys, entry);
     }
 
     private GroupState WithEntry(GroupState group) => group with { Entry = GroupEntry(group, _ => true) };
@@ -171,7 +178,7 @@ public sealed class DirectoryImage
     private DirectoryEntry GroupEntry(GroupState group, Func<Guid, bool> sees) =>
         tree.Group(group.Row.Id, group.Row.Name, group.Row.Description,
             group.Members.Where(sees).Select(id => people.GetValueOrDefault(id)?.Row.Username).OfType<string>().Order(StringComparer.OrdinalIgnoreCase),
-            At(group.Row.Created), At(group.Row.Modified));
+            At(group.Row.Created), At(group.Row.Modified), posix.GroupNumber(group.Row.Name, group.Row.GidNumber));
 
     private void PutPerson(Person person)
     {
@@ -201,10 +208,14 @@ public sealed class DirectoryImage
 
     private static IQueryable<PersonRow> ListedPeople(IQueryable<User> users) => users.AsNoTracking()
         .Where(u => u.Enabled && !u.InvitationPending && u.UserName != null)
-        .Select(u => new PersonRow(u.Id, u.UserName!, u.Name, u.Email, u.CreatedAt, u.UpdatedAt));
+        .Select(u => new PersonRow(u.Id, u.UserName!, u.Name, u.Email, u.CreatedAt, u.UpdatedAt, u.UidNumber));
 
     private static IQueryable<GroupRow> GroupRows(IQueryable<Groups.Group> groups) => groups.AsNoTracking()
-        .Select(g => new GroupRow(g.Id, g.Name, g.Description, g.CreatedAt, g.UpdatedAt));
+        .Select(g => new GroupRow(g.Id, g.Name, g.Description, g.CreatedAt, g.UpdatedAt, g.GidNumber));
+
+    private static IQueryable<KeyRow> SshKeys(IQueryable<SshKey> keys) => keys.AsNoTracking()
+        .OrderBy(k => k.CreatedAt)
+        .Select(k => new KeyRow(k.UserId, k.Type, k.PublicKey, k.Comment));
 
     private static IQueryable<AppRow> LdapApps(IQueryable<App> apps) => apps.AsNoTracking()
         .Where(a => a.LdapPasswordHash != null && a.DirectoryMode == DirectoryMode.UseRoster)
@@ -217,13 +228,18 @@ public sealed class DirectoryImage
 
     private static DateTimeOffset At(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
-    internal sealed record PersonRow(Guid Id, string Username, string Name, string? Email, DateTime Created, DateTime Modified);
+    internal sealed record PersonRow(Guid Id, string Username, string Name, string? Email, DateTime Created, DateTime Modified, int UidNumber);
 
-    internal sealed record GroupRow(Guid Id, string Name, string Description, DateTime Created, DateTime Modified);
+    internal sealed record GroupRow(Guid Id, string Name, string Description, DateTime Created, DateTime Modified, int GidNumber);
+
+    private sealed record KeyRow(Guid UserId, string Type, string PublicKey, string Comment)
+    {
+        public string Line => new SshKey { Type = Type, PublicKey = PublicKey, Comment = Comment }.Line;
+    }
 
     private sealed record AppRow(Guid Id, string ClientId, string? LdapPasswordHash);
 
-    internal sealed record Person(PersonRow Row, FrozenSet<Guid> GroupIds, DirectoryEntry Entry);
+    internal sealed record Person(PersonRow Row, FrozenSet<Guid> GroupIds, string[] Keys, DirectoryEntry Entry);
 
     /// <summary>A group, its members (listed or not: the entry shows the listed ones) and its entry as people see it.</summary>
     internal sealed record GroupState(GroupRow Row, FrozenSet<Guid> Members, DirectoryEntry Entry);

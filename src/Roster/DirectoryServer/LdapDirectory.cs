@@ -138,7 +138,7 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
             try
             {
                 if (image is null || change.Everything)
-                    image = await DirectoryImage.LoadAsync(db, access, tree, cancellationToken);
+                    image = await DirectoryImage.LoadAsync(db, access, tree, scope.ServiceProvider.GetRequiredService<PosixAttributes>(), cancellationToken);
                 else if (!change.IsEmpty)
                     await image.ApplyAsync(change, db, access, cancellationToken);
             }

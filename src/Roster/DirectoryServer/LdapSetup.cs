@@ -13,6 +13,7 @@ public static class LdapSetup
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(provider => provider.GetRequiredService<DirectoryChanges>());
         services.AddSingleton(provider => new DirectoryTree(provider.GetRequiredService<IOptions<LdapSettings>>().Value.BaseDn));
         services.AddSingleton(provider => new BindThrottle(provider.GetRequiredService<Roster.Accounts.RateLimitOptions>()));
+        services.AddSingleton<PosixAttributes>();
         services.AddSingleton<LdapDirectory>();
         services.AddSingleton<LdapHost>();
         services.AddHostedService(provider => provider.GetRequiredService<LdapHost>());

@@ -1,7 +1,7 @@
 namespace Roster.Groups;
 
 /// <summary>A named set of people, used to decide who may use which app.</summary>
-public sealed class Group
+public sealed class Group : IPosixNumbered
 {
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
@@ -11,6 +11,11 @@ public sealed class Group
     public string Description { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The group's POSIX gidNumber (<see cref="IPosixNumbered"/>).</summary>
+    public int GidNumber { get; set; }
+
+    int IPosixNumbered.PosixNumber { get => GidNumber; set => GidNumber = value; }
 }
 
 public sealed class GroupMember

@@ -14,6 +14,7 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
         group.Property(g => g.NormalizedName).HasMaxLength(64);
         group.Property(g => g.Description).HasMaxLength(1000);
         group.HasIndex(g => g.NormalizedName).IsUnique();
+        group.HasIndex(g => g.GidNumber).IsUnique();
     }
 }
 

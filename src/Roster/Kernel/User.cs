@@ -16,7 +16,7 @@ public enum Role
 /// A person in the directory. <see cref="IdentityUser{TKey}.Id"/> is the stable subject identifier apps
 /// see; it is a fresh version-7 GUID for every account and never reused.
 /// </summary>
-public sealed class User : IdentityUser<Guid>
+public sealed class User : IdentityUser<Guid>, IPosixNumbered
 {
     public string Name { get; set; } = "";
     public Role Role { get; set; } = Role.User;
@@ -41,4 +41,9 @@ public sealed class User : IdentityUser<Guid>
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The person's POSIX uidNumber, which is also the gidNumber of their private group (<see cref="IPosixNumbered"/>).</summary>
+    public int UidNumber { get; set; }
+
+    int IPosixNumbered.PosixNumber { get => UidNumber; set => UidNumber = value; }
 }

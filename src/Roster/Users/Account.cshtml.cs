@@ -17,7 +17,8 @@ public sealed partial class AccountModel(
     Credentials credentials,
     ApiTokens apiTokens,
     TemporaryPasswords temporaryPasswords,
-    AppPasswords appPasswords) : PageModel
+    AppPasswords appPasswords,
+    SshKeys sshKeys) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string? Username { get; set; }
@@ -38,6 +39,7 @@ public sealed partial class AccountModel(
     public List<DateTime> TemporaryPasswordUses { get; private set; } = [];
     public List<UserSession> Sessions { get; private set; } = [];
     public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
+    public List<SshKey> SshKeys { get; private set; } = [];
     public string? CurrentSessionId => DashboardSessions.SessionOf(User)?.SessionId;
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
@@ -127,6 +129,7 @@ public sealed partial class AccountModel(
         Sessions = await sessions.ListAsync(id, cancellationToken);
         Passkeys = [.. await users.GetPasskeysAsync(Me)];
         await LoadAppPasswordsAsync(appPasswords, cancellationToken);
+        SshKeys = (await sshKeys.ListAsync(Actor.For(Me), id, cancellationToken)).Value ?? [];
         if (fillForm)
         {
             Email = Me.Email ?? "";

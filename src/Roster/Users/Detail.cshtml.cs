@@ -61,6 +61,9 @@ public sealed class DetailModel(
     /// <summary>The person's app passwords, for those who may see them (never the secrets); null for everyone else.</summary>
     public IReadOnlyList<AppPasswordView>? AppPasswordList { get; private set; }
     public bool MayManageGroups { get; private set; }
+
+    /// <summary>The person's uidNumber and gidNumber, for admins setting up Linux hosts.</summary>
+    public bool ShowPosix { get; private set; }
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
     public string? CopyLink { get; private set; }
@@ -187,6 +190,7 @@ public sealed class DetailModel(
         ShowEmail = target.EmailVisible || IsSelf || Permissions.MayManageUsers(actor.Role);
         Roles = Permissions.AssignableRoles(actor);
         MayManageGroups = Permissions.MayManageUsers(actor.Role);
+        ShowPosix = Permissions.IsAdmin(actor.Role);
         Memberships = await db.GroupMembers.Where(m => m.UserId == id).Join(db.Groups, m => m.GroupId, g => g.Id, (_, g) => g)
             .AsNoTracking().OrderBy(g => g.Name).ToListAsync(cancellationToken);
         var memberOf = Memberships.Select(g => g.Id).ToList();

@@ -26,6 +26,7 @@ public static class UsersSetup
         // the person's random id, so it is found only by those who were given it.
         .AllowAnonymous();
         endpoints.MapUsersApi();
+        endpoints.MapSshKeysApi();
         return endpoints;
     }
 }

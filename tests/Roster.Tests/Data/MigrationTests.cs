@@ -96,17 +96,43 @@ public abstract class MigrationTests(string provider)
             new { Id = first, NormalizedUserName = (string?)"BRAVO", NormalizedEmail = (string?)"BRAVO@EXAMPLE.ORG" }], stored);
     }
 
+    [Fact]
+    public async Task UpgradingNumbersExistingPeopleAndGroupsInTheOrderTheyWereMadeAndStartsTheCounterPastThem()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = Services(database);
+        var db = Context(services);
+        await MigrateToJustBeforeAsync(db, Roster.Data.Migrations.M0016_Posix.Id);
+        var early = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var latest = await InsertUserAsync(db, "latest", "LATEST", "latest@example.org", "LATEST@EXAMPLE.ORG", early.AddDays(3));
+        var first = await InsertUserAsync(db, "first", "FIRST", "first@example.org", "FIRST@EXAMPLE.ORG", early);
+        var group = Guid.CreateVersion7();
+        object groupKey = provider == "Sqlite" ? group.ToString().ToUpperInvariant() : group;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Groups" ("Id", "Name", "NormalizedName", "Description", "CreatedAt", "UpdatedAt")
+            VALUES ({groupKey}, {"staff"}, {"STAFF"}, {""}, {early.AddDays(1)}, {early.AddDays(1)})
+            """);
+
+        await DatabaseSetup.MigrateAsync(services);
+
+        db.ChangeTracker.Clear();
+        var users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.UidNumber);
+        var counter = await db.PosixCounters.AsNoTracking().SingleAsync();
+        Assert.Equal((10000, 10001, 10002), (users[first], (await db.Groups.AsNoTracking().SingleAsync()).GidNumber, users[latest]));
+        Assert.Equal(("posix", 10003L), (counter.Name, counter.Next));
+    }
+
     private static async Task MigrateToJustBeforeAsync(RosterDb db, string migration)
     {
         var all = db.Database.GetMigrations().ToList();
         await db.GetService<IMigrator>().MigrateAsync(all[all.IndexOf(migration) - 1]);
     }
 
-    private async Task<Guid> InsertUserAsync(RosterDb db, string userName, string normalizedUserName, string email, string normalizedEmail)
+    private async Task<Guid> InsertUserAsync(RosterDb db, string userName, string normalizedUserName, string email, string normalizedEmail, DateTime? created = null)
     {
         var id = Guid.CreateVersion7();
         object key = provider == "Sqlite" ? id.ToString().ToUpperInvariant() : id;
-        var now = DateTime.UtcNow;
+        var now = created ?? DateTime.UtcNow;
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO "Users" ("Id", "Name", "Role", "Enabled", "CreatedAt", "UpdatedAt", "UserName", "NormalizedUserName",
                 "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash", "SecurityStamp", "PhoneNumberConfirmed",

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Roster.Accounts;
 using Roster.Apps;
 using Roster.Data;
 using Roster.DirectoryServer;
@@ -12,7 +13,7 @@ namespace Roster.Tests.Ldap;
 /// <summary>
 /// The directory kept current change by change must be the directory read afresh. Random saves of every kind that
 /// LDAP shows (people renamed, disabled, invited, deleted, given roles; groups made, renamed, deleted; members
-/// added and removed; apps given access rules and service accounts) are made through EF, as the workflows make
+/// added and removed; SSH keys added and removed; apps given access rules and service accounts) are made through EF, as the workflows make
 /// them, and after each one every entry each identity sees is compared with a fresh read.
 /// </summary>
 public abstract class DirectoryImageTests(string provider) : IAsyncLifetime
@@ -76,6 +77,12 @@ public abstract class DirectoryImageTests(string provider) : IAsyncLifetime
                     db.AppGroups.Add(new AppGroup { AppId = app.Id, GroupId = group.Id });
             },
             db => Pick(db.AppGroups, random, r => db.AppGroups.Remove(r)),
+            db => Person(db, random, u => db.SshKeys.Add(new SshKey
+            {
+                Id = Guid.NewGuid(), UserId = u.Id, Type = "ssh-ed25519", PublicKey = "AAAAC3NzaC1lZDI1NTE5AAAA" + random.Next(), Comment = random.Next(2) == 0 ? "" : "laptop",
+                Fingerprint = "SHA256:" + Guid.NewGuid().ToString("N"), Bits = 256, CreatedAt = DateTime.UtcNow,
+            })),
+            db => Pick(db.SshKeys, random, k => db.SshKeys.Remove(k)),
         };
         for (var step = 0; step < Steps; step++)
         {
@@ -154,7 +161,7 @@ public abstract class DirectoryImageTests(string provider) : IAsyncLifetime
         var tree = server.App.Services.GetRequiredService<DirectoryTree>();
         await using var scope = server.App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RosterDb>();
-        var fresh = await DirectoryImage.LoadAsync(db, scope.ServiceProvider.GetRequiredService<AppAccessPolicy>(), tree, CancellationToken.None);
+        var fresh = await DirectoryImage.LoadAsync(db, scope.ServiceProvider.GetRequiredService<AppAccessPolicy>(), tree, scope.ServiceProvider.GetRequiredService<PosixAttributes>(), CancellationToken.None);
         var someone = new PersonIdentity(tree.UserDn("anyone"), Guid.Empty);
         Assert.True(Render(fresh.Everyone) == await RenderAsync(directory, someone), $"{when}: what a person sees differs");
         foreach (var app in await db.Apps.AsNoTracking().ToListAsync())

@@ -83,6 +83,9 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /account/two-factor?handler=Confirm"] = Access.SignedIn,
         ["POST /account/two-factor?handler=NewCodes"] = Access.SignedIn,
         ["POST /account/two-factor?handler=TurnOff"] = Access.SignedIn,
+        ["GET /account/ssh-keys"] = Access.SignedIn,
+        ["POST /account/ssh-keys?handler=Add"] = Access.SignedIn,
+        ["POST /account/ssh-keys?handler=Remove"] = Access.SignedIn,
         ["GET /api/v1/users/"] = Access.SignedIn,
         ["GET /api/v1/users/{id:guid}"] = Access.SignedIn,
         ["GET /groups"] = Access.SignedIn,
@@ -131,6 +134,10 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["DELETE /api/v1/groups/{id:guid}"] = Access.UserManager,
         ["POST /api/v1/groups/{id:guid}/members"] = Access.UserManager,
         ["DELETE /api/v1/groups/{id:guid}/members/{userId:guid}"] = Access.UserManager,
+        // Another person's SSH keys: user managers see and remove them; adding one is giving a credential (admins).
+        ["GET /api/v1/users/{id:guid}/ssh-keys/"] = Access.UserManager,
+        ["DELETE /api/v1/users/{id:guid}/ssh-keys/{keyId:guid}"] = Access.UserManager,
+        ["POST /api/v1/users/{id:guid}/ssh-keys/"] = Access.Admin,
 
         ["POST /user/{id:guid}?handler=Role"] = Access.Admin,
         ["POST /user/{id:guid}?handler=ResetEmail"] = Access.Admin,
@@ -236,6 +243,7 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         var path = route
             .Replace("{id:guid}", id.ToString())
             .Replace("{userId:guid}", target.Id.ToString())
+            .Replace("{keyId:guid}", Guid.NewGuid().ToString())
             .Replace("{token}", "not-a-real-token")
             .Replace("{documentName}", "v1")
             .Replace("{code:int?}", "404");

@@ -20,8 +20,8 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Groups.Group",
                 typeof(Group),
                 baseEntityType,
-                propertyCount: 6,
-                unnamedIndexCount: 1,
+                propertyCount: 7,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -50,6 +50,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 fieldInfo: typeof(Group).GetField("<Description>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 1000);
             description.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var gidNumber = runtimeEntityType.AddProperty(
+                "GidNumber",
+                typeof(int),
+                propertyInfo: typeof(Group).GetProperty("GidNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Group).GetField("<GidNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            gidNumber.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var name = runtimeEntityType.AddProperty(
                 "Name",
@@ -81,6 +89,10 @@ namespace Roster.Data.CompiledModels.Postgres
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { gidNumber },
+                unique: true);
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { normalizedName },
                 unique: true);
 

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b5f67ae2-89f2-4297-9536-9b63c4b40c30"), entityTypeCount: 28)
+            : base(skipDetectChanges: false, modelId: new Guid("213da236-1f5f-4168-b0ff-708cf7819cec"), entityTypeCount: 30)
         {
         }
 
@@ -29,8 +29,10 @@ namespace Roster.Data.CompiledModels.Postgres
             var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
+            var posixCounter = PosixCounterEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var setting = SettingEntityType.Create(this);
+            var sshKey = SshKeyEntityType.Create(this);
             var twoFactorKey = TwoFactorKeyEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var app = AppEntityType.Create(this);
@@ -59,6 +61,7 @@ namespace Roster.Data.CompiledModels.Postgres
             AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
+            SshKeyEntityType.CreateForeignKey1(sshKey, user);
             TwoFactorKeyEntityType.CreateForeignKey1(twoFactorKey, user);
             UserSessionEntityType.CreateForeignKey1(userSession, user);
             AppGroupEntityType.CreateForeignKey1(appGroup, app);
@@ -82,8 +85,10 @@ namespace Roster.Data.CompiledModels.Postgres
             AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);
+            PosixCounterEntityType.CreateAnnotations(posixCounter);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             SettingEntityType.CreateAnnotations(setting);
+            SshKeyEntityType.CreateAnnotations(sshKey);
             TwoFactorKeyEntityType.CreateAnnotations(twoFactorKey);
             UserSessionEntityType.CreateAnnotations(userSession);
             AppEntityType.CreateAnnotations(app);

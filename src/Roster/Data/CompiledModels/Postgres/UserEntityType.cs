@@ -21,8 +21,8 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Kernel.User",
                 typeof(User),
                 baseEntityType,
-                propertyCount: 24,
-                unnamedIndexCount: 5,
+                propertyCount: 25,
+                unnamedIndexCount: 6,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -214,6 +214,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 sentinel: false);
             twoFactorEnabled.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var uidNumber = runtimeEntityType.AddProperty(
+                "UidNumber",
+                typeof(int),
+                propertyInfo: typeof(User).GetProperty("UidNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(User).GetField("<UidNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            uidNumber.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var updatedAt = runtimeEntityType.AddProperty(
                 "UpdatedAt",
                 typeof(DateTime),
@@ -247,12 +255,16 @@ namespace Roster.Data.CompiledModels.Postgres
             index0.AddAnnotation("Relational:Name", "UserNameIndex");
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { name, id });
+                new[] { uidNumber },
+                unique: true);
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { updatedAt, id });
+                new[] { name, id });
 
             var index3 = runtimeEntityType.AddIndex(
+                new[] { updatedAt, id });
+
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { role, updatedAt, id });
 
             return runtimeEntityType;

@@ -19,8 +19,8 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Groups.Group",
                 typeof(Group),
                 baseEntityType,
-                propertyCount: 6,
-                unnamedIndexCount: 1,
+                propertyCount: 7,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -46,6 +46,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(Group).GetProperty("Description", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Group).GetField("<Description>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 1000);
+
+            var gidNumber = runtimeEntityType.AddProperty(
+                "GidNumber",
+                typeof(int),
+                propertyInfo: typeof(Group).GetProperty("GidNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Group).GetField("<GidNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
 
             var name = runtimeEntityType.AddProperty(
                 "Name",
@@ -74,6 +81,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { gidNumber },
+                unique: true);
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { normalizedName },
                 unique: true);
 

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d7f80794-ed8b-41d7-b431-6316a0e2e876"), entityTypeCount: 28)
+            : base(skipDetectChanges: false, modelId: new Guid("a5c67e4f-21bd-4085-a715-35243f6cdc50"), entityTypeCount: 30)
         {
         }
 
@@ -28,8 +28,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             var avatar = AvatarEntityType.Create(this);
             var credentialCounter = CredentialCounterEntityType.Create(this);
             var firstOwnerCredentials = FirstOwnerCredentialsEntityType.Create(this);
+            var posixCounter = PosixCounterEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var setting = SettingEntityType.Create(this);
+            var sshKey = SshKeyEntityType.Create(this);
             var twoFactorKey = TwoFactorKeyEntityType.Create(this);
             var userSession = UserSessionEntityType.Create(this);
             var app = AppEntityType.Create(this);
@@ -58,6 +60,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             AvatarEntityType.CreateForeignKey1(avatar, user);
             FirstOwnerCredentialsEntityType.CreateForeignKey1(firstOwnerCredentials, user);
             RecoveryCodeEntityType.CreateForeignKey1(recoveryCode, user);
+            SshKeyEntityType.CreateForeignKey1(sshKey, user);
             TwoFactorKeyEntityType.CreateForeignKey1(twoFactorKey, user);
             UserSessionEntityType.CreateForeignKey1(userSession, user);
             AppGroupEntityType.CreateForeignKey1(appGroup, app);
@@ -81,8 +84,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             AvatarEntityType.CreateAnnotations(avatar);
             CredentialCounterEntityType.CreateAnnotations(credentialCounter);
             FirstOwnerCredentialsEntityType.CreateAnnotations(firstOwnerCredentials);
+            PosixCounterEntityType.CreateAnnotations(posixCounter);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             SettingEntityType.CreateAnnotations(setting);
+            SshKeyEntityType.CreateAnnotations(sshKey);
             TwoFactorKeyEntityType.CreateAnnotations(twoFactorKey);
             UserSessionEntityType.CreateAnnotations(userSession);
             AppEntityType.CreateAnnotations(app);

@@ -20,8 +20,8 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Kernel.User",
                 typeof(User),
                 baseEntityType,
-                propertyCount: 24,
-                unnamedIndexCount: 5,
+                propertyCount: 25,
+                unnamedIndexCount: 6,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -191,6 +191,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(IdentityUser<Guid>).GetField("<TwoFactorEnabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
 
+            var uidNumber = runtimeEntityType.AddProperty(
+                "UidNumber",
+                typeof(int),
+                propertyInfo: typeof(User).GetProperty("UidNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(User).GetField("<UidNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+
             var updatedAt = runtimeEntityType.AddProperty(
                 "UpdatedAt",
                 typeof(DateTime),
@@ -222,12 +229,16 @@ namespace Roster.Data.CompiledModels.Sqlite
             index0.AddAnnotation("Relational:Name", "UserNameIndex");
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { name, id });
+                new[] { uidNumber },
+                unique: true);
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { updatedAt, id });
+                new[] { name, id });
 
             var index3 = runtimeEntityType.AddIndex(
+                new[] { updatedAt, id });
+
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { role, updatedAt, id });
 
             return runtimeEntityType;
