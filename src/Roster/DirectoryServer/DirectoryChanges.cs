@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
@@ -16,7 +17,7 @@ namespace Roster.DirectoryServer;
 /// saves, such as a sign-in updating a failed-attempt count, change nothing here. An interceptor sees every save
 /// through EF; the directory's writes all go that way.
 /// </summary>
-public sealed class DirectoryChanges : SaveChangesInterceptor
+public sealed class DirectoryChanges : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     public const string Channel = "roster_directory";
 
@@ -24,6 +25,7 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
         [nameof(User.UserName), nameof(User.Name), nameof(User.Email), nameof(User.Enabled), nameof(User.InvitationPending), nameof(User.Role)];
 
     private readonly ConditionalWeakTable<DbContext, DirectoryChange> saving = [];
+    private readonly ConditionalWeakTable<System.Data.Common.DbTransaction, List<DirectoryChange>> uncommitted = [];
     private readonly ConcurrentQueue<DirectoryChange> pending = new();
     private long version;
 
@@ -141,7 +143,27 @@ public sealed class DirectoryChanges : SaveChangesInterceptor
             return null;
         saving.Remove(context);
         Received(change);
+        // A search between this save and the commit reads the rows as they were; the commit hands the change over again.
+        if (context.Database.CurrentTransaction?.GetDbTransaction() is { } transaction)
+            lock (uncommitted)
+                uncommitted.GetOrCreateValue(transaction).Add(change);
         return change;
+    }
+
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        List<DirectoryChange>? committed;
+        lock (uncommitted)
+            if (uncommitted.TryGetValue(transaction, out committed))
+                uncommitted.Remove(transaction);
+        foreach (var change in committed ?? [])
+            Received(change);
+    }
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionCommitted(transaction, eventData);
+        return Task.CompletedTask;
     }
 
     private static bool Listed(EntityEntry entry) =>

@@ -92,6 +92,38 @@ public abstract class DirectoryImageTests(string provider) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task ASearchBetweenASaveAndItsCommitDoesNotHideTheCommittedChangeFromTheNextSearch()
+    {
+        Group group = null!;
+        await ChangeAsync(db =>
+        {
+            group = new Group { Id = Guid.NewGuid(), Name = "committed", NormalizedName = "COMMITTED", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+            db.Groups.Add(group);
+            return Task.CompletedTask;
+        });
+        var directory = server.App.Services.GetRequiredService<LdapDirectory>();
+        var someone = new PersonIdentity(server.App.Services.GetRequiredService<DirectoryTree>().UserDn("anyone"), Guid.Empty);
+        var member = await server.CreateUserAsync("member1", "a long test password");
+        Assert.DoesNotMatch(MemberOfCommitted, await RenderAsync(directory, someone));
+
+        await using var scope = server.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RosterDb>();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            db.GroupMembers.Add(new GroupMember { GroupId = group.Id, UserId = member.Id, AddedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+            // Another search comes in before the commit, and reads the membership as it still is.
+            Assert.DoesNotMatch(MemberOfCommitted, await RenderAsync(directory, someone));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Matches(MemberOfCommitted, await RenderAsync(directory, someone));
+    }
+
+    /// <summary>The group "committed" listing member1, in <see cref="Render(IEnumerable{DirectoryEntry})"/>'s text.</summary>
+    private const string MemberOfCommitted = @"cn=committed,ou=groups,dc=example,dc=org\n(  .*\n)*?  member: uid=member1,";
+
     private async Task ChangeAsync(Func<RosterDb, Task> change)
     {
         await using var scope = server.App.Services.CreateAsyncScope();
