@@ -27,6 +27,8 @@ public sealed class DirectoryImage
     private readonly PosixAttributes posix;
     private readonly ConcurrentDictionary<Guid, Person> people = new();
     private readonly ConcurrentDictionary<string, Person> peopleByName = new(StringComparer.OrdinalIgnoreCase);
+    // Linux hosts ask by number as often as by name (getent passwd 10001, ls -l): a scan of everyone would not do.
+    private readonly ConcurrentDictionary<int, Person> peopleByNumber = new();
     private readonly ConcurrentDictionary<Guid, GroupState> groups = new();
     private readonly ConcurrentDictionary<string, GroupState> groupsByName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, AppState> apps = new();
@@ -160,6 +162,7 @@ public sealed class DirectoryImage
         {
             people.TryRemove(id, out _);
             peopleByName.TryRemove(old.Row.Username, out _);
+            peopleByNumber.TryRemove(KeyValuePair.Create(old.Row.UidNumber, old));
         }
         if (row is not null)
             PutPerson(NewPerson(row, groupIds, keys));
@@ -184,6 +187,8 @@ public sealed class DirectoryImage
     {
         people[person.Row.Id] = person;
         peopleByName[person.Row.Username] = person;
+        if (person.Row.UidNumber > 0)
+            peopleByNumber[person.Row.UidNumber] = person;
     }
 
     private void PutGroup(GroupState group)
@@ -304,6 +309,11 @@ public sealed class DirectoryImage
 
         public DirectoryEntry? Person(string username) =>
             image.peopleByName.TryGetValue(username, out var person) && Sees(person.Row.Id) ? person.Entry : null;
+
+        /// <summary>By uidNumber, as integerMatch compares it (leading zeros ignored); anything else names no one.</summary>
+        public DirectoryEntry? PersonNumbered(string uidNumber) =>
+            int.TryParse(uidNumber, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && image.peopleByNumber.TryGetValue(number, out var person) && Sees(person.Row.Id) ? person.Entry : null;
 
         public IEnumerable<DirectoryEntry> People()
         {

@@ -64,7 +64,9 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
         if (view is null)
             yield break;
         if (query.People)
-            foreach (var entry in Candidates(view.Person, view.People, query.Username, query, Schema.Uid))
+            foreach (var entry in query.Username is null && query.TryGetEquality(Schema.UidNumber, out var uidNumber)
+                         ? view.PersonNumbered(uidNumber) is { } numbered ? [numbered] : []
+                         : Candidates(view.Person, view.People, query.Username, query, Schema.Uid))
                 yield return entry;
         if (query.Groups)
             foreach (var entry in Candidates(view.Group, view.Groups, query.GroupName, query, Schema.Cn))

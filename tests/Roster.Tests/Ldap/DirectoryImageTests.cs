@@ -196,6 +196,13 @@ public abstract class DirectoryImageTests(string provider) : IAsyncLifetime
         var fresh = await DirectoryImage.LoadAsync(db, scope.ServiceProvider.GetRequiredService<AppAccessPolicy>(), tree, scope.ServiceProvider.GetRequiredService<PosixAttributes>(), CancellationToken.None);
         var someone = new PersonIdentity(tree.UserDn("anyone"), Guid.Empty);
         Assert.True(Render(fresh.Everyone) == await RenderAsync(directory, someone), $"{when}: what a person sees differs");
+        // Linux hosts look people up by number through an index of their own.
+        foreach (var person in fresh.Everyone.People())
+        {
+            var number = person.Find(Schema.UidNumber)!.Values[0];
+            var found = await RenderAsync(directory, someone, new EqualityFilter("uidNumber", "0" + number), people: true);
+            Assert.True(Render([person]) == found, $"{when}: uidNumber {number} finds {found}");
+        }
         foreach (var app in await db.Apps.AsNoTracking().ToListAsync())
         {
             var view = fresh.ForApp(app.Id);
@@ -206,9 +213,9 @@ public abstract class DirectoryImageTests(string provider) : IAsyncLifetime
 
     private static string Render(DirectoryImage.DirectoryView view) => Render(view.People().Concat(view.Groups()));
 
-    private static async Task<string> RenderAsync(IDirectory directory, BoundIdentity who)
+    private static async Task<string> RenderAsync(IDirectory directory, BoundIdentity who, Filter? filter = null, bool people = false)
     {
-        var query = new DirectoryQuery(true, true, DistinguishedName.Root, SearchScope.WholeSubtree, new PresentFilter("objectClass"));
+        var query = new DirectoryQuery(true, !people, DistinguishedName.Root, SearchScope.WholeSubtree, filter ?? new PresentFilter("objectClass"));
         var entries = new List<DirectoryEntry>();
         await foreach (var entry in directory.SearchAsync(who, query, CancellationToken.None))
             entries.Add(entry);
