@@ -24,12 +24,6 @@ public abstract class AppPasswordTests(RosterFixture fixture)
 
     private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Server.App.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
-
     private Task<int> BindAsync(User user, string password) => BindAsync(user.UserName!, password);
 
     private async Task<int> BindAsync(string username, string password) =>
@@ -46,7 +40,7 @@ public abstract class AppPasswordTests(RosterFixture fixture)
             ?? throw new InvalidOperationException("no new app password on the page: " + string.Join("; ", page.Errors));
     }
 
-    private Task<Result<string>> CreateAsync(User user, string? name, Guid? app = null) => WithAsync(async services =>
+    private Task<Result<string>> CreateAsync(User user, string? name, Guid? app = null) => Server.WithAsync(async services =>
     {
         var stored = await services.GetRequiredService<Roster.Data.RosterDb>().Users.SingleAsync(u => u.Id == user.Id);
         return await services.GetRequiredService<AppPasswords>().CreateAsync(stored, name, app);
@@ -59,7 +53,7 @@ public abstract class AppPasswordTests(RosterFixture fixture)
         return result.Value!;
     }
 
-    private Task<Group> GroupAsync(params User[] members) => WithAsync(async services =>
+    private Task<Group> GroupAsync(params User[] members) => Server.WithAsync(async services =>
     {
         var groups = services.GetRequiredService<GroupChanges>();
         var group = (await groups.CreateAsync(Actor.Operator, NewName("g"), "")).Value!;
@@ -69,7 +63,7 @@ public abstract class AppPasswordTests(RosterFixture fixture)
     });
 
     /// <summary>An app for <paramref name="group"/>'s members (or everyone), with an LDAP service account unless told otherwise.</summary>
-    private Task<(App App, string? ServicePassword)> AppAsync(Group? group, DirectoryMode mode = DirectoryMode.UseRoster, bool serviceAccount = true) => WithAsync(async services =>
+    private Task<(App App, string? ServicePassword)> AppAsync(Group? group, DirectoryMode mode = DirectoryMode.UseRoster, bool serviceAccount = true) => Server.WithAsync(async services =>
     {
         var app = (await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator, new AppSettings(NewName("App"), "https://app.example.org", "", mode,
             group is null ? AppAccess.Everyone : AppAccess.Groups, group is null ? [] : [group.Id]))).Value!;
@@ -115,8 +109,8 @@ public abstract class AppPasswordTests(RosterFixture fixture)
         var kept = await CreatedAsync(other, "Phone");
         Assert.Equal(0, await BindAsync(user, secret));
 
-        var link = await WithAsync(services => services.GetRequiredService<PasswordReset>().IssueForAsync(Actor.Operator, user.Id, email: false));
-        var reset = await WithAsync(services => services.GetRequiredService<PasswordReset>().ResetAsync(link.Value!.Split('/')[^1], "an entirely new passphrase"));
+        var link = await Server.WithAsync(services => services.GetRequiredService<PasswordReset>().IssueForAsync(Actor.Operator, user.Id, email: false));
+        var reset = await Server.WithAsync(services => services.GetRequiredService<PasswordReset>().ResetAsync(link.Value!.Split('/')[^1], "an entirely new passphrase"));
         Assert.True(reset.Succeeded);
 
         Assert.Equal(0, await StoredCountAsync(user));
@@ -153,7 +147,7 @@ public abstract class AppPasswordTests(RosterFixture fixture)
 
         var wrongAppPassword = await BindAsync(user, AppPasswords.Generate());
         var wrongPassword = await BindAsync(user, "not the password");
-        var revoked = await WithAsync(services => services.GetRequiredService<AppPasswords>().RevokeAsync(Actor.Operator, user.Id, id));
+        var revoked = await Server.WithAsync(services => services.GetRequiredService<AppPasswords>().RevokeAsync(Actor.Operator, user.Id, id));
         var afterRevoking = await BindAsync(user, secret);
 
         Assert.Equal((49, 49, 49), (wrongAppPassword, wrongPassword, afterRevoking));
@@ -186,7 +180,7 @@ public abstract class AppPasswordTests(RosterFixture fixture)
         var secrets = new Dictionary<User, string>();
         foreach (var user in new[] { disabled, invited, locked })
             secrets[user] = await CreatedAsync(user, "Phone");
-        await WithAsync(services => services.GetRequiredService<Roster.Users.UserChanges>().SetEnabledAsync(Actor.Operator, disabled.Id, false));
+        await Server.WithAsync(services => services.GetRequiredService<Roster.Users.UserChanges>().SetEnabledAsync(Actor.Operator, disabled.Id, false));
         await Server.QueryAsync(db => db.Users.Where(u => u.Id == invited.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.InvitationPending, true)));
         for (var i = 0; i < 5; i++)
             await BindAsync(locked, "wrong password");
@@ -323,9 +317,9 @@ public abstract class AppPasswordTests(RosterFixture fixture)
         // The app's connection: after its service account, and after another person bound on it, even a failed bind.
         var throughMail = await OnOneConnectionAsync(mail, mailPassword!, (user, limited), (other, Password), (other, "wrong"), (user, limited));
         var throughChat = await OnOneConnectionAsync(chat, chatPassword!, (user, limited));
-        await WithAsync(services => services.GetRequiredService<GroupChanges>().RemoveMembersAsync(Actor.Operator, group.Id, [user.Id]));
+        await Server.WithAsync(services => services.GetRequiredService<GroupChanges>().RemoveMembersAsync(Actor.Operator, group.Id, [user.Id]));
         var afterLosingAccess = await OnOneConnectionAsync(mail, mailPassword!, (user, limited));
-        await WithAsync(services => services.GetRequiredService<AppChanges>().DeleteAsync(Actor.Operator, mail.Id));
+        await Server.WithAsync(services => services.GetRequiredService<AppChanges>().DeleteAsync(Actor.Operator, mail.Id));
 
         Assert.Equal(49, direct);
         Assert.Equal([0, 0, 49, 0], throughMail);

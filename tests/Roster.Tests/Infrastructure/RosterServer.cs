@@ -136,6 +136,13 @@ public sealed class RosterServer : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<RosterDb>().Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id);
     }
 
+    /// <summary>Runs <paramref name="action"/> with the services of a scope of its own, as one request would.</summary>
+    public async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
     public async Task<T> QueryAsync<T>(Func<RosterDb, Task<T>> query)
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -23,12 +23,6 @@ public sealed class ApacheInteropTests(SqliteRoster fixture) : IClassFixture<Sql
 
     private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Server.App.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
-
     [Fact]
     public void ReadmeShowsTheConfigurationAsTested() => ConfigSnippet.AssertReadmeShows("apache-authnz-ldap.conf");
 
@@ -38,20 +32,20 @@ public sealed class ApacheInteropTests(SqliteRoster fixture) : IClassFixture<Sql
         var alice = await Server.CreateUserAsync(NewName("alice"), Password);
         var bob = await Server.CreateUserAsync(NewName("bob"), Password);
         var gone = await Server.CreateUserAsync(NewName("gone"), Password);
-        var staff = await WithAsync(async services =>
+        var staff = await Server.WithAsync(async services =>
         {
             var groups = services.GetRequiredService<GroupChanges>();
             var group = (await groups.CreateAsync(Actor.Operator, NewName("staff"), "")).Value!;
             Assert.True((await groups.AddMembersAsync(Actor.Operator, group.Id, [alice.UserName!, gone.UserName!])).Succeeded);
             return group;
         });
-        var (clientId, servicePassword) = await WithAsync(async services =>
+        var (clientId, servicePassword) = await Server.WithAsync(async services =>
         {
             var app = (await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
                 new AppSettings(NewName("Wiki"), "https://wiki.example.org", "", DirectoryMode.UseRoster, AppAccess.Everyone, []))).Value!;
             return (app.ClientId, (await services.GetRequiredService<AppSignOn>().NewLdapPasswordAsync(Actor.Operator, app.Id)).Value!);
         });
-        Assert.True((await WithAsync(services => services.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, gone.Id, false))).Succeeded);
+        Assert.True((await Server.WithAsync(services => services.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, gone.Id, false))).Succeeded);
         var snippet = ConfigSnippet.Read("apache-authnz-ldap.conf", new Dictionary<string, string>
         {
             ["ldap://<roster host>:3890"] = Url(Server),

@@ -20,14 +20,8 @@ public sealed class DovecotInteropTests(SqliteRoster fixture) : IClassFixture<Sq
 
     private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Server.App.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
-
     /// <summary>The mail app, open to one group's members, with its LDAP service account.</summary>
-    private Task<(App App, string Password)> MailAppAsync(Group group) => WithAsync(async services =>
+    private Task<(App App, string Password)> MailAppAsync(Group group) => Server.WithAsync(async services =>
     {
         var app = (await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
             new AppSettings(NewName("Mail"), "https://mail.example.org", "", DirectoryMode.UseRoster, AppAccess.Groups, [group.Id]))).Value!;
@@ -35,7 +29,7 @@ public sealed class DovecotInteropTests(SqliteRoster fixture) : IClassFixture<Sq
         return (app, password);
     });
 
-    private Task<Group> GroupAsync(params User[] members) => WithAsync(async services =>
+    private Task<Group> GroupAsync(params User[] members) => Server.WithAsync(async services =>
     {
         var groups = services.GetRequiredService<GroupChanges>();
         var group = (await groups.CreateAsync(Actor.Operator, NewName("mail"), "Mail users")).Value!;
@@ -43,7 +37,7 @@ public sealed class DovecotInteropTests(SqliteRoster fixture) : IClassFixture<Sq
         return group;
     });
 
-    private Task<string> AppPasswordAsync(User user, string name, Guid? appId = null) => WithAsync(async services =>
+    private Task<string> AppPasswordAsync(User user, string name, Guid? appId = null) => Server.WithAsync(async services =>
     {
         var stored = await services.GetRequiredService<Roster.Data.RosterDb>().Users.SingleAsync(u => u.Id == user.Id);
         var result = await services.GetRequiredService<AppPasswords>().CreateAsync(stored, name, appId);

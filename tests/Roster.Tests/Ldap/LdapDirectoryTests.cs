@@ -21,13 +21,7 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
 
     private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Server.App.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
-
-    private Task<Group> GroupAsync(string name, params User[] members) => WithAsync(async services =>
+    private Task<Group> GroupAsync(string name, params User[] members) => Server.WithAsync(async services =>
     {
         var groups = services.GetRequiredService<GroupChanges>();
         var group = (await groups.CreateAsync(Actor.Operator, name, "Test group")).Value!;
@@ -37,7 +31,7 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
     });
 
     /// <summary>An app whose access is limited to <paramref name="group"/>, with a service account; its bind DN and password.</summary>
-    private Task<(App App, string BindDn, string Password)> ServiceAccountAsync(Group group) => WithAsync(async services =>
+    private Task<(App App, string BindDn, string Password)> ServiceAccountAsync(Group group) => Server.WithAsync(async services =>
     {
         var app = (await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
             new AppSettings(NewName("Wiki"), "https://wiki.example.org", "", DirectoryMode.UseRoster, AppAccess.Groups, [group.Id]))).Value!;
@@ -73,7 +67,7 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
     public async Task ATemporaryPasswordBindsBesideThePersonsOwn()
     {
         var user = await Server.CreateUserAsync(NewName("imp"), Password);
-        var temporary = await WithAsync(async services =>
+        var temporary = await Server.WithAsync(async services =>
             (await services.GetRequiredService<TemporaryPasswords>().IssueAsync(Actor.Operator, user.Id, CancellationToken.None)).Value!);
 
         var bound = await RunAsync("ldapwhoami", "-x", "-H", Url(Server), "-D", UserDn(user.UserName!), "-w", temporary);
@@ -255,7 +249,7 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
         Assert.Empty((await FindAsync()).Single().Values("memberOf"));
         var group = await GroupAsync(NewName("late"), user);
         Assert.Equal([$"cn={group.Name},ou=groups,{BaseDn}"], (await FindAsync()).Single().Values("memberOf"));
-        await WithAsync(async services => await services.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, user.Id, false));
+        await Server.WithAsync(async services => await services.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, user.Id, false));
         Assert.Empty(await FindAsync());
     }
 

@@ -18,13 +18,7 @@ public abstract class PosixDirectoryTests(RosterFixture fixture)
 
     private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Server.App.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
-
-    private Task<Group> GroupAsync(string name, params User[] members) => WithAsync(async services =>
+    private Task<Group> GroupAsync(string name, params User[] members) => Server.WithAsync(async services =>
     {
         var groups = services.GetRequiredService<GroupChanges>();
         var group = (await groups.CreateAsync(Actor.Operator, name, "")).Value!;
@@ -96,11 +90,11 @@ public abstract class PosixDirectoryTests(RosterFixture fixture)
     {
         var alice = await Server.CreateUserAsync(NewName("alice"), Password);
         var line = (await Roster.Tests.Accounts.SshKeygen.NewAsync("ed25519", comment: "alice@laptop")).PublicLine;
-        var key = await WithAsync(async services => (await services.GetRequiredService<SshKeys>().AddAsync(Actor.For(alice), alice.Id, line)).Value!);
+        var key = await Server.WithAsync(async services => (await services.GetRequiredService<SshKeys>().AddAsync(Actor.For(alice), alice.Id, line)).Value!);
         var filter = $"(&(objectClass=ldapPublicKey)(uid={alice.UserName}))";
 
         var published = await SearchAsync(alice, filter, "sshPublicKey", "objectClass");
-        await WithAsync(async services => (await services.GetRequiredService<SshKeys>().RemoveAsync(Actor.For(alice), alice.Id, key.Id)).Value!);
+        await Server.WithAsync(async services => (await services.GetRequiredService<SshKeys>().RemoveAsync(Actor.For(alice), alice.Id, key.Id)).Value!);
         var afterRemoval = await SearchAsync(alice, filter, "sshPublicKey");
         var withoutKeys = await SearchAsync(alice, $"(&(objectClass=posixAccount)(uid={alice.UserName}))", "sshPublicKey");
 
@@ -115,7 +109,7 @@ public abstract class PosixDirectoryTests(RosterFixture fixture)
         var member = await Server.CreateUserAsync(NewName("ssh"), Password);
         var outsider = await Server.CreateUserAsync(NewName("out"), Password);
         var group = await GroupAsync(NewName("linux"), member);
-        var (bindDn, password) = await WithAsync(async services =>
+        var (bindDn, password) = await Server.WithAsync(async services =>
         {
             var app = (await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
                 new AppSettings(NewName("Hosts"), "https://hosts.example.org", "", DirectoryMode.UseRoster, AppAccess.Groups, [group.Id]))).Value!;

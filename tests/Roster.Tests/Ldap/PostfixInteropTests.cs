@@ -22,13 +22,7 @@ public sealed class PostfixInteropTests(SqliteRoster fixture) : IClassFixture<Sq
 
     private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        await using var scope = Server.App.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
-    }
-
-    private Task<Group> GroupAsync(string name, params User[] members) => WithAsync(async services =>
+    private Task<Group> GroupAsync(string name, params User[] members) => Server.WithAsync(async services =>
     {
         var groups = services.GetRequiredService<GroupChanges>();
         var group = (await groups.CreateAsync(Actor.Operator, name, "Test group")).Value!;
@@ -38,7 +32,7 @@ public sealed class PostfixInteropTests(SqliteRoster fixture) : IClassFixture<Sq
     });
 
     /// <summary>The mail server's app in Roster, open to everyone or to one group, with a new service account password.</summary>
-    private Task<(string ClientId, string Password)> MailServerAsync(Group? onlyFor = null) => WithAsync(async services =>
+    private Task<(string ClientId, string Password)> MailServerAsync(Group? onlyFor = null) => Server.WithAsync(async services =>
     {
         var app = (await services.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator, new AppSettings(NewName("Mail"), "https://mail.example.org", "",
             DirectoryMode.UseRoster, onlyFor is null ? AppAccess.Everyone : AppAccess.Groups, onlyFor is null ? [] : [onlyFor.Id]))).Value!;
@@ -47,7 +41,7 @@ public sealed class PostfixInteropTests(SqliteRoster fixture) : IClassFixture<Sq
     });
 
     private async Task DisableAsync(User user) =>
-        Assert.True((await WithAsync(services => services.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, user.Id, false))).Succeeded);
+        Assert.True((await Server.WithAsync(services => services.GetRequiredService<UserChanges>().SetEnabledAsync(Actor.Operator, user.Id, false))).Succeeded);
 
     /// <summary>The README's table with this server and service account filled in, as a file postmap reads.</summary>
     private string Table(string snippet, string clientId, string password)
