@@ -76,9 +76,12 @@ public sealed class DirectoryImage
     {
         // Read everything first, so a failed query changes nothing.
         var groupIds = change.Groups.ToList();
-        var userIds = change.Users.ToList();
         var appIds = change.Apps.ToList();
         var groupRows = (await GroupRows(db.Groups.Where(g => groupIds.Contains(g.Id))).ToListAsync(cancellationToken)).ToDictionary(g => g.Id);
+        // A group new to the image may already have members (made in the same save, or before this process heard of
+        // it): they are read again like the people the change names.
+        var newGroupIds = groupIds.Where(id => !groups.ContainsKey(id)).ToList();
+        var userIds = change.Users.Union(await db.GroupMembers.Where(m => newGroupIds.Contains(m.GroupId)).Select(m => m.UserId).ToListAsync(cancellationToken)).ToList();
         var userRows = (await ListedPeople(db.Users.Where(u => userIds.Contains(u.Id))).ToListAsync(cancellationToken)).ToDictionary(u => u.Id);
         var userKeys = (await SshKeys(db.SshKeys.Where(k => userIds.Contains(k.UserId))).ToListAsync(cancellationToken)).ToLookup(k => k.UserId, k => k.Line);
         var userGroups = (await db.GroupMembers.AsNoTracking().Where(m => userIds.Contains(m.UserId)).Select(m => new { m.UserId, m.GroupId }).ToListAsync(cancellationToken))
@@ -139,15 +142,18 @@ public sealed class DirectoryImage
             groups.TryRemove(id, out _);
             return;
         }
-        // Members are kept from each person's side (ApplyPerson): a change of membership names the person.
+        // Members are kept from each person's side (ApplyPerson): a change of membership names the person, and a
+        // group new to the image has its members read again with the people of the change.
         PutGroup(WithEntry(new GroupState(row, old?.Members ?? FrozenSet<Guid>.Empty, null!)));
     }
 
     private void ApplyPerson(Guid id, PersonRow? row, FrozenSet<Guid> groupIds, string[] keys, HashSet<Guid> staleGroups)
     {
         var old = people.GetValueOrDefault(id);
-        var oldGroups = old?.GroupIds ?? groups.Values.Where(g => g.Members.Contains(id)).Select(g => g.Row.Id).ToFrozenSet();
-        foreach (var groupId in oldGroups.Except(groupIds).Concat(groupIds.Except(oldGroups)))
+        // Each group is made to agree with the person's memberships as just read, whatever the image held before, so
+        // a change applied out of order (a group not yet in the image, a read that straddled a commit) heals here.
+        var listing = groups.Values.Where(g => g.Members.Contains(id)).Select(g => g.Row.Id).ToHashSet();
+        foreach (var groupId in listing.Except(groupIds).Concat(groupIds.Except(listing)).ToList())
         {
             if (!groups.TryGetValue(groupId, out var group))
                 continue;
@@ -157,7 +163,7 @@ public sealed class DirectoryImage
         }
         // A group lists its members by DN: a new username, or a person no longer listed, changes every group they are in.
         if (!string.Equals(old?.Row.Username, row?.Username, StringComparison.Ordinal))
-            staleGroups.UnionWith(oldGroups.Union(groupIds));
+            staleGroups.UnionWith(listing.Union(groupIds));
         if (old is not null)
         {
             people.TryRemove(id, out _);

@@ -124,6 +124,35 @@ public abstract class DirectoryImageTests(string provider) : IAsyncLifetime
     /// <summary>The group "committed" listing member1, in <see cref="Render(IEnumerable{DirectoryEntry})"/>'s text.</summary>
     private const string MemberOfCommitted = @"cn=committed,ou=groups,dc=example,dc=org\n(  .*\n)*?  member: uid=member1,";
 
+    [Fact]
+    public async Task AMembershipHeardOfBeforeItsGroupStillListsThePersonOnceTheGroupArrives()
+    {
+        // As when one read of a change straddles the commit of another: the person's membership is read, the group
+        // not yet. Applied in that order, the image must still end as a fresh read.
+        var alice = await server.CreateUserAsync("alice1", "a long test password");
+        await using var scope = server.App.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<RosterDb>();
+        var access = services.GetRequiredService<AppAccessPolicy>();
+        var tree = services.GetRequiredService<DirectoryTree>();
+        var posix = services.GetRequiredService<PosixAttributes>();
+        var image = await DirectoryImage.LoadAsync(db, access, tree, posix, CancellationToken.None);
+
+        var group = new Group { Id = Guid.NewGuid(), Name = "late", NormalizedName = "LATE", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+        await ChangeAsync(change =>
+        {
+            change.Groups.Add(group);
+            change.GroupMembers.Add(new GroupMember { GroupId = group.Id, UserId = alice.Id, AddedAt = DateTime.UtcNow });
+            return Task.CompletedTask;
+        });
+        await image.ApplyAsync(new DirectoryChange(new HashSet<Guid> { alice.Id }, new HashSet<Guid>(), new HashSet<Guid>()), db, access, CancellationToken.None);
+        await image.ApplyAsync(new DirectoryChange(new HashSet<Guid>(), new HashSet<Guid> { group.Id }, new HashSet<Guid>()), db, access, CancellationToken.None);
+
+        var fresh = await DirectoryImage.LoadAsync(db, access, tree, posix, CancellationToken.None);
+        Assert.Equal(Render(fresh.Everyone), Render(image.Everyone));
+        Assert.Contains("member: uid=alice1,", Render(image.Everyone));
+    }
+
     private async Task ChangeAsync(Func<RosterDb, Task> change)
     {
         await using var scope = server.App.Services.CreateAsyncScope();
