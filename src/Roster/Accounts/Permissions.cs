@@ -27,13 +27,20 @@ public static class Permissions
     /// <summary>Roles, reset links for others, the audit log, apps, instance settings.</summary>
     public const string Administer = "administer";
 
+    /// <summary>Mail domains' mailboxes, aliases and lists (PRODUCT.md section 10): mail managers, admins and owners, not user managers.</summary>
+    public const string ManageMail = "manage-mail";
+
     public static AuthorizationBuilder AddRosterPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(ManageUsers, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => MayManageUsers(RoleClaim.Of(c.User))))
+        .AddPolicy(ManageMail, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => MayManageMail(RoleClaim.Of(c.User))))
         .AddPolicy(Administer, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => IsAdmin(RoleClaim.Of(c.User))));
 
     public static bool MayManageUsers(Role actor) => actor >= Role.UserManager;
 
     public static bool IsAdmin(Role actor) => actor >= Role.Admin;
+
+    /// <summary>A user manager ranks below a mail manager for people, but mail is not theirs.</summary>
+    public static bool MayManageMail(Role actor) => actor == Role.MailManager || IsAdmin(actor);
 
     /// <summary>Whether the actor may change this account's profile, status or existence.</summary>
     public static bool MayEdit(Actor actor, User target) => MayEdit(actor, target.Role);

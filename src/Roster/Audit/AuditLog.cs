@@ -87,6 +87,19 @@ public static class AuditActions
     public const string AppGrantRevoked = "app.grant-revoked";
     public const string SshKeyAdded = "ssh-key.added";
     public const string SshKeyRemoved = "ssh-key.removed";
+    public const string MailDomainAdded = "mail-domain.added";
+    public const string MailDomainRemoved = "mail-domain.removed";
+    public const string MailboxCreated = "mailbox.created";
+    public const string MailboxUpdated = "mailbox.updated";
+    public const string MailboxDeleted = "mailbox.deleted";
+    public const string MailboxHandedOver = "mailbox.handed-over";
+    public const string MailAliasAdded = "mailbox.alias-added";
+    public const string MailAliasRemoved = "mailbox.alias-removed";
+    public const string MailingListCreated = "mailing-list.created";
+    public const string MailingListUpdated = "mailing-list.updated";
+    public const string MailingListDeleted = "mailing-list.deleted";
+    public const string MailingListMemberAdded = "mailing-list.member-added";
+    public const string MailingListMemberRemoved = "mailing-list.member-removed";
 
     public static readonly string[] All =
     [
@@ -97,5 +110,7 @@ public static class AuditActions
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,
+        MailDomainAdded, MailDomainRemoved, MailboxCreated, MailboxUpdated, MailboxDeleted, MailboxHandedOver, MailAliasAdded, MailAliasRemoved,
+        MailingListCreated, MailingListUpdated, MailingListDeleted, MailingListMemberAdded, MailingListMemberRemoved,
     ];
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
+using Roster.MailDirectory;
 using Roster.Data;
 using Roster.Users;
 
@@ -134,12 +135,17 @@ internal static class UserCommand
     {
         var who = Who();
         var yes = new Option<bool>("--yes") { Description = "Required: confirms that the deletion cannot be undone." };
-        var command = new Command("delete", "Delete a user for good.") { who, yes };
+        var deleteMailboxes = new Option<bool>("--delete-mailboxes") { Description = "Delete the user's mailboxes with them (needed when they own any, unless handed over)." };
+        var handOver = new Option<string?>("--hand-mailboxes-to") { Description = "Give the user's mailboxes, aliases and mail to this person (username, email or id) instead." };
+        var command = new Command("delete", "Delete a user for good.") { who, yes, deleteMailboxes, handOver };
         command.SetAction((parse, cancellationToken) => !parse.GetValue(yes)
             ? RosterCli.UsageError("user delete needs --yes: deleting cannot be undone.")
+            : parse.GetValue(deleteMailboxes) && parse.GetValue(handOver) is not null
+            ? RosterCli.UsageError("user delete takes --delete-mailboxes or --hand-mailboxes-to, not both.")
             : WithUserAsync(parse.GetValue(who)!, async (services, user, ct) =>
         {
-            var result = await services.GetRequiredService<UserChanges>().DeleteAsync(Actor.Operator, user.Id, cancellationToken: ct);
+            var fate = parse.GetValue(handOver) is { } to ? new MailboxFate(to) : parse.GetValue(deleteMailboxes) ? MailboxFate.Delete : null;
+            var result = await services.GetRequiredService<UserChanges>().DeleteAsync(Actor.Operator, user.Id, mailboxes: fate, cancellationToken: ct);
             return result.Succeeded ? RosterCli.Ok : Refused(result.Errors);
         }, cancellationToken));
         return command;

@@ -6,6 +6,7 @@ using Roster.Accounts;
 using Roster.Apps;
 using Roster.Audit;
 using Roster.Groups;
+using Roster.MailDirectory;
 using Roster.Outbox;
 using Roster.OidcProvider;
 
@@ -37,6 +38,11 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
     public DbSet<SshKey> SshKeys => Set<SshKey>();
     public DbSet<PosixCounter> PosixCounters => Set<PosixCounter>();
+    public DbSet<MailDomain> MailDomains => Set<MailDomain>();
+    public DbSet<Mailbox> Mailboxes => Set<Mailbox>();
+    public DbSet<MailAddress> MailAddresses => Set<MailAddress>();
+    public DbSet<MailingList> MailingLists => Set<MailingList>();
+    public DbSet<MailingListMember> MailingListMembers => Set<MailingListMember>();
 
     private static readonly UpperInvariantLookupNormalizer Normalizer = new();
 

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Roster.Accounts;
 using Roster.Apps;
 using Roster.Groups;
+using Roster.MailDirectory;
 
 namespace Roster.DirectoryServer;
 
@@ -105,6 +106,7 @@ public sealed class DirectoryChanges : SaveChangesInterceptor, IDbTransactionInt
         if (context is null)
             return;
         HashSet<Guid> users = [], groups = [], apps = [];
+        var mail = false;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Deleted or EntityState.Modified))
@@ -131,10 +133,13 @@ public sealed class DirectoryChanges : SaveChangesInterceptor, IDbTransactionInt
                 case AppGroup rule:
                     apps.Add(rule.AppId);
                     break;
+                case MailDomain or Mailbox or MailAddress or MailingList or MailingListMember:
+                    mail = true;
+                    break;
             }
         }
-        if (users.Count + groups.Count + apps.Count > 0)
-            saving.AddOrUpdate(context, new DirectoryChange(users, groups, apps));
+        if (users.Count + groups.Count + apps.Count > 0 || mail)
+            saving.AddOrUpdate(context, new DirectoryChange(users, groups, apps, Mail: mail));
     }
 
     private DirectoryChange? Saved(DbContext? context)

@@ -6,7 +6,7 @@ using Roster.Data;
 namespace Roster.Groups;
 
 /// <summary>Creating, renaming and deleting groups and changing who is in them: user managers and above.</summary>
-public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolicy policy, IGroupAccessRules accessRules, AuditLog audit, TimeProvider clock)
+public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolicy policy, IGroupAccessRules accessRules, IGroupMailUses mailUses, AuditLog audit, TimeProvider clock)
 {
     public const int MaxNameLength = 64;
     private static readonly Error Forbidden = UserErrors.Forbidden;
@@ -55,6 +55,9 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
         var apps = await accessRules.AppNamesAsync(id, cancellationToken);
         if (apps.Count > 0)
             return new Error("group.in_use", $"The group {group.Name} decides who may use {string.Join(", ", apps)}. Remove it from those apps' access first.");
+        var addresses = await mailUses.AddressesAsync(id, cancellationToken);
+        if (addresses.Count > 0)
+            return new Error("group.in_use", $"Mail to {string.Join(", ", addresses)} goes to the group {group.Name}. Hand its mailboxes over and take it off those lists first.");
         db.Groups.Remove(group);
         audit.Record(AuditActions.GroupDeleted, actor, details: group.Name);
         await db.SaveChangesAsync(cancellationToken);

@@ -9,6 +9,7 @@ using Roster.Groups;
 using Roster.Audit;
 using Roster.Data;
 using Roster.Mail;
+using Roster.MailDirectory;
 using Roster.Oidc;
 using Roster.OidcProvider;
 using Roster.Outbox;
@@ -50,6 +51,7 @@ public static class RosterHost
         services.AddAccounts(configuration);
         services.AddUsers(configuration);
         services.AddGroups();
+        services.AddMailDirectory();
         services.AddApps();
         services.AddOidc(configuration);
         services.AddLdap(configuration);
@@ -107,6 +109,7 @@ public static class RosterHost
         app.MapHealthCheck();
         app.MapUsers();
         app.MapGroups();
+        app.MapMailDirectory();
         app.MapApps();
         app.MapOidc();
         app.MapAudit();

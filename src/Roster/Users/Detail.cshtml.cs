@@ -163,7 +163,7 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken);
+        var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken: cancellationToken);
         return await this.AnswerAsync(result, _ => Redirect("/users?done=deleted&count=1"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Audit;
 using Roster.Data;
+using Roster.MailDirectory;
 
 namespace Roster.Users;
 
@@ -15,7 +16,7 @@ public sealed record ProfileChange(string Name, string Email, bool EmailVisible,
 /// Changes to an existing account, each checked against who is acting. The last-owner guardrail lives
 /// here, so no surface can delete, disable or demote the last owner.
 /// </summary>
-public sealed class UserChanges(RosterDb db, UserManager<User> users, Credentials credentials, AccountLockout lockout, AuditLog audit, IAppSessions appSessions, TimeProvider clock)
+public sealed class UserChanges(RosterDb db, UserManager<User> users, Credentials credentials, AccountLockout lockout, AuditLog audit, IAppSessions appSessions, Mailboxes mail, TimeProvider clock)
 {
     public async Task<Result<User>> UpdateProfileAsync(Actor actor, Guid id, ProfileChange change, CancellationToken cancellationToken = default)
     {
@@ -135,7 +136,8 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, Credential
     }
 
     /// <summary>Deletes the account. From the dashboard <paramref name="typedName"/> must repeat the person's name.</summary>
-    public async Task<Result<User>> DeleteAsync(Actor actor, Guid id, string? typedName = null, CancellationToken cancellationToken = default)
+    /// <param name="mailboxes">What becomes of the person's mailboxes; refused when they have some and this is not said.</param>
+    public async Task<Result<User>> DeleteAsync(Actor actor, Guid id, string? typedName = null, MailboxFate? mailboxes = null, CancellationToken cancellationToken = default)
     {
         await using var transaction = await BeginOwnerChangeAsync(cancellationToken);
         var user = await db.Users.FindAsync([id], cancellationToken);
@@ -149,6 +151,8 @@ public sealed class UserChanges(RosterDb db, UserManager<User> users, Credential
             return new Error("confirm.mismatch", $"Type the name \"{user.Name}\" exactly to confirm.", "ConfirmName");
         if (await LastOwnerGuardAsync(user, cancellationToken) is { } lastOwner)
             return lastOwner;
+        if (await mail.DisposeOfAsync(actor, user, mailboxes, cancellationToken) is { } mailError)
+            return mailError;
         await appSessions.EndAllAsync(user.Id, cancellationToken);
         db.Users.Remove(user);
         audit.Record(AuditActions.UserDeleted, actor, user, $"{user.Name} <{user.Email}>");

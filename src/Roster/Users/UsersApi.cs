@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
+using Roster.MailDirectory;
 using Roster.Data;
 
 namespace Roster.Users;
@@ -77,8 +78,14 @@ public static class UsersApi
             return ApiResults.From(await changes.SetEnabledAsync(actor, id, true, cancellationToken), user => Results.Ok(ToDto(user, actor)));
         }).RequireAuthorization(Permissions.ManageUsers).WithName("EnableUser");
 
-        users.MapDelete("/{id:guid}", async (Guid id, CurrentActor current, UserChanges changes, CancellationToken cancellationToken) =>
-            ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken: cancellationToken), _ => Results.NoContent()))
+        // ?mailboxes=delete deletes the person's mailboxes with them; ?mailboxesTo=<person> hands them over.
+        users.MapDelete("/{id:guid}", async (Guid id, string? mailboxes, string? mailboxesTo, CurrentActor current, UserChanges changes, CancellationToken cancellationToken) =>
+        {
+            if (mailboxes is not (null or "delete"))
+                return ApiResults.Problem([new Error("mail.fate_invalid", "mailboxes can only be \"delete\"; to keep them, give mailboxesTo=<person> instead.", "mailboxes")]);
+            var fate = mailboxesTo is not null ? new MailboxFate(mailboxesTo) : mailboxes is "delete" ? MailboxFate.Delete : null;
+            return ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, mailboxes: fate, cancellationToken: cancellationToken), _ => Results.NoContent());
+        })
             .RequireAuthorization(Permissions.ManageUsers).WithName("DeleteUser");
 
         users.MapPost("/{id:guid}/reset-link", async (Guid id, [FromBody] ResetLinkRequest? request, CurrentActor current, PasswordReset reset, CancellationToken cancellationToken) =>

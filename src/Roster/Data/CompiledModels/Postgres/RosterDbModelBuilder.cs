@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("213da236-1f5f-4168-b0ff-708cf7819cec"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("660bf0e1-9839-4705-89b1-0dcf99d4e42b"), entityTypeCount: 35)
         {
         }
 
@@ -44,6 +44,11 @@ namespace Roster.Data.CompiledModels.Postgres
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var user = UserEntityType.Create(this);
+            var mailAddress = MailAddressEntityType.Create(this);
+            var mailDomain = MailDomainEntityType.Create(this);
+            var mailbox = MailboxEntityType.Create(this);
+            var mailingList = MailingListEntityType.Create(this);
+            var mailingListMember = MailingListMemberEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
@@ -71,6 +76,14 @@ namespace Roster.Data.CompiledModels.Postgres
             AppOperatorEntityType.CreateForeignKey2(appOperator, user);
             GroupMemberEntityType.CreateForeignKey1(groupMember, group);
             GroupMemberEntityType.CreateForeignKey2(groupMember, user);
+            MailAddressEntityType.CreateForeignKey1(mailAddress, mailDomain);
+            MailAddressEntityType.CreateForeignKey2(mailAddress, mailingList);
+            MailAddressEntityType.CreateForeignKey3(mailAddress, mailbox);
+            MailboxEntityType.CreateForeignKey1(mailbox, group);
+            MailboxEntityType.CreateForeignKey2(mailbox, user);
+            MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
+            MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
+            MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
 
@@ -100,6 +113,11 @@ namespace Roster.Data.CompiledModels.Postgres
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             UserEntityType.CreateAnnotations(user);
+            MailAddressEntityType.CreateAnnotations(mailAddress);
+            MailDomainEntityType.CreateAnnotations(mailDomain);
+            MailboxEntityType.CreateAnnotations(mailbox);
+            MailingListEntityType.CreateAnnotations(mailingList);
+            MailingListMemberEntityType.CreateAnnotations(mailingListMember);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);

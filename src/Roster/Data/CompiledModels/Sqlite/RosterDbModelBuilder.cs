@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a5c67e4f-21bd-4085-a715-35243f6cdc50"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("f8255fae-7e1e-42f7-b096-531464280278"), entityTypeCount: 35)
         {
         }
 
@@ -43,6 +43,11 @@ namespace Roster.Data.CompiledModels.Sqlite
             var group = GroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
             var user = UserEntityType.Create(this);
+            var mailAddress = MailAddressEntityType.Create(this);
+            var mailDomain = MailDomainEntityType.Create(this);
+            var mailbox = MailboxEntityType.Create(this);
+            var mailingList = MailingListEntityType.Create(this);
+            var mailingListMember = MailingListMemberEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
@@ -70,6 +75,14 @@ namespace Roster.Data.CompiledModels.Sqlite
             AppOperatorEntityType.CreateForeignKey2(appOperator, user);
             GroupMemberEntityType.CreateForeignKey1(groupMember, group);
             GroupMemberEntityType.CreateForeignKey2(groupMember, user);
+            MailAddressEntityType.CreateForeignKey1(mailAddress, mailDomain);
+            MailAddressEntityType.CreateForeignKey2(mailAddress, mailingList);
+            MailAddressEntityType.CreateForeignKey3(mailAddress, mailbox);
+            MailboxEntityType.CreateForeignKey1(mailbox, group);
+            MailboxEntityType.CreateForeignKey2(mailbox, user);
+            MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
+            MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
+            MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
 
@@ -99,6 +112,11 @@ namespace Roster.Data.CompiledModels.Sqlite
             GroupEntityType.CreateAnnotations(group);
             GroupMemberEntityType.CreateAnnotations(groupMember);
             UserEntityType.CreateAnnotations(user);
+            MailAddressEntityType.CreateAnnotations(mailAddress);
+            MailDomainEntityType.CreateAnnotations(mailDomain);
+            MailboxEntityType.CreateAnnotations(mailbox);
+            MailingListEntityType.CreateAnnotations(mailingList);
+            MailingListMemberEntityType.CreateAnnotations(mailingListMember);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
