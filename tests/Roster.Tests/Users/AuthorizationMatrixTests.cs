@@ -23,6 +23,9 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         OwnCredentials,
         SignedIn,
         UserManager,
+
+        /// <summary>Mail managers, admins and owners: a user manager is below a mail manager, but mail is not theirs.</summary>
+        MailManager,
         Admin,
     }
 
@@ -165,6 +168,25 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["PUT /api/v1/apps/{id:guid}/sign-on"] = Access.Admin,
         ["POST /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
         ["DELETE /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
+
+        ["GET /api/v1/mail/domains"] = Access.MailManager,
+        ["POST /api/v1/mail/domains"] = Access.Admin,
+        ["DELETE /api/v1/mail/domains/{id:guid}"] = Access.Admin,
+        ["GET /api/v1/mail/mailboxes"] = Access.MailManager,
+        ["GET /api/v1/mail/mailboxes/{id:guid}"] = Access.MailManager,
+        ["POST /api/v1/mail/mailboxes"] = Access.MailManager,
+        ["PATCH /api/v1/mail/mailboxes/{id:guid}"] = Access.MailManager,
+        ["DELETE /api/v1/mail/mailboxes/{id:guid}"] = Access.MailManager,
+        ["POST /api/v1/mail/mailboxes/{id:guid}/aliases"] = Access.MailManager,
+        ["DELETE /api/v1/mail/mailboxes/{id:guid}/aliases/{address}"] = Access.MailManager,
+        ["POST /api/v1/mail/mailboxes/{id:guid}/hand-over"] = Access.MailManager,
+        ["GET /api/v1/mail/lists"] = Access.MailManager,
+        ["GET /api/v1/mail/lists/{id:guid}"] = Access.MailManager,
+        ["POST /api/v1/mail/lists"] = Access.MailManager,
+        ["PATCH /api/v1/mail/lists/{id:guid}"] = Access.MailManager,
+        ["DELETE /api/v1/mail/lists/{id:guid}"] = Access.MailManager,
+        ["POST /api/v1/mail/lists/{id:guid}/members"] = Access.MailManager,
+        ["DELETE /api/v1/mail/lists/{id:guid}/members/{memberId:guid}"] = Access.MailManager,
     };
 
     private static readonly Role?[] Roles = [null, Role.User, Role.UserManager, Role.MailManager, Role.Admin, Role.Owner];
@@ -225,6 +247,7 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         Access.Anyone or Access.OwnCredentials => true,
         Access.SignedIn => role is not null,
         Access.UserManager => role >= Role.UserManager,
+        Access.MailManager => role is Role.MailManager or >= Role.Admin,
         _ => role >= Role.Admin,
     };
 
@@ -244,6 +267,8 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
             .Replace("{id:guid}", id.ToString())
             .Replace("{userId:guid}", target.Id.ToString())
             .Replace("{keyId:guid}", Guid.NewGuid().ToString())
+            .Replace("{memberId:guid}", Guid.NewGuid().ToString())
+            .Replace("{address}", "nobody@example.org")
             .Replace("{token}", "not-a-real-token")
             .Replace("{documentName}", "v1")
             .Replace("{code:int?}", "404");
