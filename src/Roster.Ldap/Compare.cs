@@ -67,9 +67,10 @@ internal sealed partial class LdapConnection
             }
         }
         var isUser = tree.TryGetUsername(dn, out var username);
-        tree.TryGetGroupName(dn, out var groupName);
-        var query = new DirectoryQuery(isUser, !isUser, dn, SearchScope.BaseObject, Filter.Everything,
-            isUser ? username : null, isUser ? null : groupName);
+        var isGroup = tree.TryGetGroupName(dn, out var groupName);
+        var isMail = tree.TryGetMailName(dn, out var mailName);
+        var query = new DirectoryQuery(isUser, isGroup, dn, SearchScope.BaseObject, Filter.Everything,
+            isUser ? username : null, isGroup ? groupName : null, isMail, isMail ? mailName : null);
         await foreach (var entry in _server.Directory.SearchAsync(who, query, cancellationToken).WithCancellation(cancellationToken))
         {
             if (entry.Dn.Equals(dn))
@@ -77,6 +78,6 @@ internal sealed partial class LdapConnection
                 return (entry, null);
             }
         }
-        return (null, LdapResult.Error(ResultCode.NoSuchObject, "No such entry.", (isUser ? tree.People : tree.Groups).ToString()));
+        return (null, LdapResult.Error(ResultCode.NoSuchObject, "No such entry.", tree.ParentOf(dn).ToString()));
     }
 }

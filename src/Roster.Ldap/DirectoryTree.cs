@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Roster.Ldap;
 
 // The fixed shape of the directory: the base entry, ou=people with users named by uid, ou=groups with groups named
-// by cn. The protocol synthesizes the base and the two organizational units; the host builds users and groups with
-// User() and Group() so that their names and attributes always fit this shape.
-public sealed class DirectoryTree
+// by cn, ou=mail with the mail directory (DirectoryTree.Mail.cs). The protocol synthesizes the base and the
+// organizational units; the host builds the entries below them with User(), Group() and the mail builders so that
+// their names and attributes always fit this shape.
+public sealed partial class DirectoryTree
 {
     public DirectoryTree(string baseDn)
         : this(DistinguishedName.Parse(baseDn))
@@ -24,7 +25,9 @@ public sealed class DirectoryTree
         BaseEntry = CreateBaseEntry(baseDn);
         PeopleEntry = new DirectoryEntry(People, new EntryAttribute(Schema.ObjectClass, "top", "organizationalUnit"), new EntryAttribute(Schema.Ou, "people"));
         GroupsEntry = new DirectoryEntry(Groups, new EntryAttribute(Schema.ObjectClass, "top", "organizationalUnit"), new EntryAttribute(Schema.Ou, "groups"));
-        FixedEntries = [BaseEntry, PeopleEntry, GroupsEntry];
+        Mail = baseDn.Child("ou", "mail");
+        MailEntry = new DirectoryEntry(Mail, new EntryAttribute(Schema.ObjectClass, "top", "organizationalUnit"), new EntryAttribute(Schema.Ou, "mail"));
+        FixedEntries = [BaseEntry, PeopleEntry, GroupsEntry, MailEntry];
     }
 
     public DistinguishedName Base { get; }
@@ -34,6 +37,7 @@ public sealed class DirectoryTree
     internal DirectoryEntry BaseEntry { get; }
     internal DirectoryEntry PeopleEntry { get; }
     internal DirectoryEntry GroupsEntry { get; }
+    internal DirectoryEntry MailEntry { get; }
 
     // The entries the protocol serves itself, in tree order.
     internal DirectoryEntry[] FixedEntries { get; }
@@ -47,6 +51,14 @@ public sealed class DirectoryTree
 
     // The group name of cn=<name>,ou=groups,<base>; false for any other DN.
     public bool TryGetGroupName(DistinguishedName dn, out string name) => TryGetName(dn, Groups, Schema.Cn, out name);
+
+    // Whether dn names an entry below ou=people, ou=groups or ou=mail that only the host can say exists.
+    internal bool MayBeHostEntry(DistinguishedName dn) =>
+        TryGetUsername(dn, out _) || TryGetGroupName(dn, out _) || TryGetMailName(dn, out _);
+
+    // The organizational unit holding what dn names, for noSuchObject's matchedDN.
+    internal DistinguishedName ParentOf(DistinguishedName dn) =>
+        dn.IsWithin(People) ? People : dn.IsWithin(Groups) ? Groups : dn.IsWithin(Mail) ? Mail : Base;
 
     private static bool TryGetName(DistinguishedName dn, DistinguishedName parent, AttributeType type, out string name)
     {

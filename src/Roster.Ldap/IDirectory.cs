@@ -59,8 +59,9 @@ public sealed record BindOutcome
     public static BindOutcome InvalidCredentials { get; } = new(null, ResultCode.InvalidCredentials, "Invalid credentials.");
 }
 
-// One search as the host sees it: which of the two subtrees can hold results, and the request itself. When the
-// base object is a user or a group, Username or GroupName names it: nothing else can be a result.
+// One search as the host sees it: which of the three subtrees (people, groups, mail) can hold results, and the
+// request itself. When the base object is a user, a group or a mail entry, Username, GroupName or MailName (the
+// address, or a domain's name) names it: nothing else can be a result.
 public sealed record DirectoryQuery(
     bool People,
     bool Groups,
@@ -68,7 +69,9 @@ public sealed record DirectoryQuery(
     SearchScope Scope,
     Filter Filter,
     string? Username = null,
-    string? GroupName = null)
+    string? GroupName = null,
+    bool Mail = false,
+    string? MailName = null)
 {
     // A value every result must have for `type`, when the filter implies one: an equality (or approximate match)
     // at its top or inside a top-level AND. The host can use it to look up one row instead of listing a table;

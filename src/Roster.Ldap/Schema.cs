@@ -102,7 +102,13 @@ public sealed class AttributeType
 
     private string? EqualityName() => Equality switch
     {
-        MatchingRule.CaseIgnore => Syntax == Syntaxes.Ia5String ? "caseIgnoreIA5Match" : "caseIgnoreMatch",
+        MatchingRule.CaseIgnore => Syntax switch
+        {
+            Syntaxes.Ia5String => "caseIgnoreIA5Match",
+            // TRUE and FALSE: compared ignoring case, as clients send them upper case anyway.
+            Syntaxes.Boolean => "booleanMatch",
+            _ => "caseIgnoreMatch",
+        },
         MatchingRule.DistinguishedName => this == Schema.UniqueMember ? "uniqueMemberMatch" : "distinguishedNameMatch",
         MatchingRule.ObjectIdentifier => "objectIdentifierMatch",
         MatchingRule.Uuid => "UUIDMatch",
@@ -122,6 +128,7 @@ internal static class Syntaxes
     public const string Integer = "1.3.6.1.4.1.1466.115.121.1.27";
     public const string OctetString = "1.3.6.1.4.1.1466.115.121.1.40";
     public const string Uuid = "1.3.6.1.1.16.1";
+    public const string Boolean = "1.3.6.1.4.1.1466.115.121.1.7";
     public const string AttributeTypeDescription = "1.3.6.1.4.1.1466.115.121.1.3";
     public const string ObjectClassDescription = "1.3.6.1.4.1.1466.115.121.1.37";
 }
@@ -166,6 +173,18 @@ public static class Schema
     // served, so an equality filter on it is Undefined; presence (sshPublicKey=*) works.
     public static readonly AttributeType SshPublicKey = new("1.3.6.1.4.1.24552.500.1.1.1.13", ["sshPublicKey"], Syntaxes.OctetString, MatchingRule.None);
 
+    // The mail directory (ou=mail): domains, mailboxes and mailing lists, in the attributes mail servers already read.
+    // associatedDomain (RFC 4524), owner (RFC 4519), mailLocalAddress and mailRoutingAddress (inetLocalMailRecipient,
+    // draft-lachman-laser-ldap-mail-routing), rfc822MailMember (nisMailAlias, as OpenLDAP's misc.schema has it), and
+    // Roster's own flag for lists only members may post to, under Roster's UUID-derived arc (X.667: 2.25.<uuid>).
+    public const string RosterArc = "2.25.121061515722587959308677884857946786145";
+    public static readonly AttributeType AssociatedDomain = new("0.9.2342.19200300.100.1.37", ["associatedDomain"], Syntaxes.Ia5String, MatchingRule.CaseIgnore, substrings: true);
+    public static readonly AttributeType Owner = new("2.5.4.32", ["owner"], Syntaxes.DN, MatchingRule.DistinguishedName);
+    public static readonly AttributeType MailLocalAddress = new("2.16.840.1.113730.3.1.13", ["mailLocalAddress"], Syntaxes.Ia5String, MatchingRule.CaseIgnore, substrings: true);
+    public static readonly AttributeType MailRoutingAddress = new("2.16.840.1.113730.3.1.47", ["mailRoutingAddress"], Syntaxes.Ia5String, MatchingRule.CaseIgnore, singleValue: true);
+    public static readonly AttributeType Rfc822MailMember = new("1.3.6.1.4.1.42.2.27.2.1.15", ["rfc822MailMember"], Syntaxes.Ia5String, MatchingRule.CaseIgnore);
+    public static readonly AttributeType RosterMembersOnly = new(RosterArc + ".1.1", ["rosterMembersOnly"], Syntaxes.Boolean, MatchingRule.CaseIgnore, singleValue: true);
+
     // Operational attributes of every entry (RFC 4530, RFC 4512 3.4).
     public static readonly AttributeType EntryUuid = new("1.3.6.1.1.16.4", ["entryUUID"], Syntaxes.Uuid, MatchingRule.Uuid, MatchingRule.Uuid, usage: AttributeUsage.DirectoryOperation, singleValue: true);
     public static readonly AttributeType CreateTimestamp = new("2.5.18.1", ["createTimestamp"], Syntaxes.GeneralizedTime, MatchingRule.GeneralizedTime, MatchingRule.GeneralizedTime, usage: AttributeUsage.DirectoryOperation, singleValue: true);
@@ -190,6 +209,7 @@ public static class Schema
     [
         ObjectClass, Cn, Sn, GivenName, Uid, Mail, DisplayName, Description, Member, UniqueMember, Ou, O, Dc, MemberOf,
         UidNumber, GidNumber, Gecos, HomeDirectory, LoginShell, MemberUid, SshPublicKey,
+        AssociatedDomain, Owner, MailLocalAddress, MailRoutingAddress, Rfc822MailMember, RosterMembersOnly,
         EntryUuid, CreateTimestamp, ModifyTimestamp, SubschemaSubentry,
         NamingContexts, SupportedExtension, SupportedControl, SupportedSaslMechanisms, SupportedLdapVersion, SupportedFeatures,
         VendorName, VendorVersion, AttributeTypes, ObjectClasses,
@@ -211,6 +231,13 @@ public static class Schema
         "( 1.3.6.1.1.1.2.0 NAME 'posixAccount' DESC 'Abstraction of an account with POSIX attributes' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) MAY ( loginShell $ gecos $ description ) )",
         "( 1.3.6.1.1.1.2.2 NAME 'posixGroup' DESC 'Abstraction of a group of accounts' SUP top AUXILIARY MUST gidNumber MAY ( memberUid $ description ) )",
         "( 1.3.6.1.4.1.24552.500.1.1.2.0 NAME 'ldapPublicKey' DESC 'MANDATORY: OpenSSH LPK objectclass' SUP top AUXILIARY MUST ( sshPublicKey $ uid ) )",
+        // The mail directory's entries: Roster's three structural classes, each with the standard classes mail servers know.
+        "( 0.9.2342.19200300.100.4.17 NAME 'domainRelatedObject' SUP top AUXILIARY MUST associatedDomain )",
+        "( 2.16.840.1.113730.3.2.147 NAME 'inetLocalMailRecipient' SUP top AUXILIARY MAY ( mailLocalAddress $ mailRoutingAddress ) )",
+        "( 1.3.6.1.4.1.42.2.27.1.2.5 NAME 'nisMailAlias' SUP top STRUCTURAL MUST cn MAY rfc822MailMember )",
+        $"( {RosterArc}.2.1 NAME 'rosterMailDomain' DESC 'A domain Roster publishes addresses for' SUP top STRUCTURAL MUST cn )",
+        $"( {RosterArc}.2.2 NAME 'rosterMailbox' DESC 'A mailbox: its address, its aliases in mailLocalAddress, its owner' SUP top STRUCTURAL MUST mail MAY ( uid $ owner $ description ) )",
+        $"( {RosterArc}.2.3 NAME 'rosterMailingList' DESC 'A mailing list: its members as addresses in rfc822MailMember' SUP nisMailAlias STRUCTURAL MUST mail MAY ( rosterMembersOnly $ description ) )",
         "( 2.5.17.0 NAME 'subentry' SUP top STRUCTURAL MUST cn )",
         "( 2.5.20.1 NAME 'subschema' AUXILIARY MAY ( attributeTypes $ objectClasses ) )",
         "( 1.3.6.1.4.1.1466.101.120.111 NAME 'extensibleObject' SUP top AUXILIARY )",

@@ -76,12 +76,14 @@ internal sealed partial class LdapConnection
             fixedEntries = tree.FixedEntries;
             var people = scope.ReachesChildrenOf(tree.People);
             var groups = scope.ReachesChildrenOf(tree.Groups);
-            if (people || groups)
+            var mail = scope.ReachesChildrenOf(tree.Mail);
+            if (people || groups || mail)
             {
                 tree.TryGetUsername(baseDn, out var username);
                 tree.TryGetGroupName(baseDn, out var groupName);
+                tree.TryGetMailName(baseDn, out var mailName);
                 query = new DirectoryQuery(people, groups, baseDn, request.Scope, request.Filter,
-                    username.Length > 0 ? username : null, groupName.Length > 0 ? groupName : null);
+                    username.Length > 0 ? username : null, groupName.Length > 0 ? groupName : null, mail, mailName.Length > 0 ? mailName : null);
             }
         }
 
@@ -92,8 +94,8 @@ internal sealed partial class LdapConnection
         List<DirectoryEntry>? collected = page is null ? null : [];
         var sent = 0;
         var exceeded = false;
-        // A base naming a user or group exists only if the host returns it.
-        var baseFound = query is null || (query.Username is null && query.GroupName is null);
+        // A base naming a user, group or mail entry exists only if the host returns it.
+        var baseFound = query is null || (query.Username is null && query.GroupName is null && query.MailName is null);
 
         bool Accept(DirectoryEntry entry)
         {
@@ -148,8 +150,7 @@ internal sealed partial class LdapConnection
         if (!baseFound)
         {
             // Naming the parent, never the missing entry: whether a hidden user exists stays hidden.
-            var parent = query!.Username is not null ? tree.People : tree.Groups;
-            SendDone(id, LdapResult.Error(ResultCode.NoSuchObject, "No such entry.", parent.ToString()), page);
+            SendDone(id, LdapResult.Error(ResultCode.NoSuchObject, "No such entry.", tree.ParentOf(baseDn).ToString()), page);
             return;
         }
         if (collected is not null)
@@ -184,13 +185,11 @@ internal sealed partial class LdapConnection
     private LdapResult? Locate(DistinguishedName baseDn)
     {
         var tree = _server.Tree;
-        if (baseDn.Equals(tree.Base) || baseDn.Equals(tree.People) || baseDn.Equals(tree.Groups)
-            || tree.TryGetUsername(baseDn, out _) || tree.TryGetGroupName(baseDn, out _))
+        if (baseDn.Equals(tree.Base) || baseDn.Equals(tree.People) || baseDn.Equals(tree.Groups) || baseDn.Equals(tree.Mail) || tree.MayBeHostEntry(baseDn))
         {
             return null;
         }
-        var matched = baseDn.IsWithin(tree.People) ? tree.People : baseDn.IsWithin(tree.Groups) ? tree.Groups : tree.Base;
-        return LdapResult.Error(ResultCode.NoSuchObject, "No such entry.", matched.ToString());
+        return LdapResult.Error(ResultCode.NoSuchObject, "No such entry.", tree.ParentOf(baseDn).ToString());
     }
 
     private void WriteEntry(int id, DirectoryEntry entry, in AttributeSelection selection, bool typesOnly)

@@ -1,18 +1,22 @@
 namespace Roster.Oidc;
 
-/// <summary>The scopes Roster understands (OpenID Connect Core section 5.4, plus <c>groups</c>) and the claims each releases.</summary>
+/// <summary>
+/// The scopes Roster understands (OpenID Connect Core section 5.4, plus <c>groups</c>, and <c>mailbox</c> for webmail:
+/// the person's own mailbox address, which may differ from their sign-in email) and the claims each releases.
+/// </summary>
 public static class Scopes
 {
     public const string OpenId = "openid";
     public const string Profile = "profile";
     public const string Email = "email";
     public const string Groups = "groups";
+    public const string Mailbox = "mailbox";
     public const string OfflineAccess = "offline_access";
 
-    public static readonly string[] Supported = [OpenId, Profile, Email, Groups, OfflineAccess];
+    public static readonly string[] Supported = [OpenId, Profile, Email, Groups, Mailbox, OfflineAccess];
 
     public static readonly string[] Claims =
-        ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "name", "preferred_username", "picture", "email", "email_verified", "groups"];
+        ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "name", "preferred_username", "picture", "email", "email_verified", "groups", "mailbox"];
 
     /// <summary>The longest API scope an app may list; a requested scope longer than this cannot be granted.</summary>
     public const int MaxApiScopeLength = 100;
@@ -59,6 +63,8 @@ public static class Scopes
         }
         if (granted.Contains(Groups))
             claims["groups"] = user.Groups.ToArray();
+        if (granted.Contains(Mailbox) && user.Mailbox is not null)
+            claims["mailbox"] = user.Mailbox;
         return claims;
     }
 }

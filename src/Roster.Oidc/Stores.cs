@@ -83,7 +83,7 @@ public interface IGrantStore
 }
 
 /// <summary>A person as apps see them. <see cref="Subject"/> is stable and never given to anyone else.</summary>
-public sealed record OidcUser(string Subject, string Name, string Username, string? Email, bool EmailVerified, string? Picture, IReadOnlyList<string> Groups);
+public sealed record OidcUser(string Subject, string Name, string Username, string? Email, bool EmailVerified, string? Picture, IReadOnlyList<string> Groups, string? Mailbox = null);
 
 public interface IUserDirectory
 {

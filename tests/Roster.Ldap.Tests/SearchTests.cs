@@ -69,14 +69,14 @@ public class SearchTests
     }
 
     [Fact]
-    public async Task OneLevelUnderTheSuffixReturnsTheTwoOrganizationalUnits()
+    public async Task OneLevelUnderTheSuffixReturnsTheThreeOrganizationalUnits()
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await server.ConnectAsAliceAsync();
 
         var outcome = await client.SearchAsync(Base, SearchScope.SingleLevel, "(objectClass=*)");
 
-        Assert.Equal([People, Groups], outcome.Dns);
+        Assert.Equal([People, Groups, "ou=mail," + Base], outcome.Dns);
         Assert.Empty(server.Directory.Queries);
     }
 
@@ -101,7 +101,7 @@ public class SearchTests
         var outcome = await client.SearchAsync(Base, SearchScope.WholeSubtree, "(objectClass=*)", "1.1");
 
         Assert.Equal(
-            [Base, People, Groups, Alice, "uid=bob," + People, "uid=carol," + People, "cn=admins," + Groups, "cn=staff," + Groups],
+            [Base, People, Groups, "ou=mail," + Base, Alice, "uid=bob," + People, "uid=carol," + People, "cn=admins," + Groups, "cn=staff," + Groups],
             outcome.Dns);
     }
 

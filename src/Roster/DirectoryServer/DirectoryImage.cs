@@ -18,7 +18,7 @@ namespace Roster.DirectoryServer;
 /// or after a change, never half of one. Listed people are those who may sign in: enabled, with no pending
 /// invitation.
 /// </summary>
-public sealed class DirectoryImage
+public sealed partial class DirectoryImage
 {
     /// <summary>More changed people than this in one change re-read each app's allowed people in one query instead of asking about each.</summary>
     private const int ManyPeople = 500;
@@ -68,6 +68,7 @@ public sealed class DirectoryImage
             image.PutGroup(image.WithEntry(group));
         foreach (var app in await LdapApps(db.Apps).ToListAsync(cancellationToken))
             image.PutApp(app, await access.UsersOf(app.Id).Select(u => u.Id).ToListAsync(cancellationToken));
+        image.mail = await MailImage.LoadAsync(db, cancellationToken);
         return image;
     }
 
@@ -90,6 +91,7 @@ public sealed class DirectoryImage
         var allowedByApp = new Dictionary<Guid, List<Guid>>();
         foreach (var appId in appRows.Keys)
             allowedByApp[appId] = await access.UsersOf(appId).Select(u => u.Id).ToListAsync(cancellationToken);
+        var mailRows = change.Mail ? await MailImage.LoadAsync(db, cancellationToken) : null;
         var allowedAmongChanged = new Dictionary<Guid, HashSet<Guid>>();
         foreach (var app in apps.Values.Where(a => !change.Apps.Contains(a.Id)))
         {
@@ -99,6 +101,8 @@ public sealed class DirectoryImage
                 allowedAmongChanged[app.Id] = [.. await access.UsersOf(app.Id).Where(u => userIds.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken)];
         }
 
+        if (mailRows is not null)
+            mail = mailRows;
         var staleGroups = new HashSet<Guid>();
         var stalePeople = new HashSet<Guid>();
         foreach (var id in groupIds)
@@ -332,6 +336,9 @@ public sealed class DirectoryImage
         public DirectoryEntry? Group(string name) => image.groupsByName.TryGetValue(name, out var group) ? Entry(group) : null;
 
         public IEnumerable<DirectoryEntry> Groups() => image.groupsByName.Select(pair => Entry(pair.Value));
+
+        /// <summary>Mail domains, mailboxes of the people this identity sees (and of groups), and mailing lists.</summary>
+        public IEnumerable<DirectoryEntry> Mail(DirectoryQuery query) => image.MailEntries(query, Sees);
 
         private bool Sees(Guid userId) => app is null || app.Allows(userId);
 

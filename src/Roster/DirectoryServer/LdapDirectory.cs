@@ -31,8 +31,9 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
     {
         if (throttle.IsBlocked(client.Address, name))
             return BindOutcome.Failure(ResultCode.UnwillingToPerform, "Too many failed binds from your address; wait a minute.");
-        var outcome = tree.TryGetUsername(name, out var username)
-            ? await BindPersonAsync(username, password, new DirectoryBind(client.Address.ToString(), OpenedBy(earlier)), cancellationToken)
+        var bind = new DirectoryBind(client.Address.ToString(), OpenedBy(earlier));
+        var outcome = tree.TryGetUsername(name, out var username) ? await BindPersonAsync(username, password, bind, cancellationToken)
+            : tree.TryGetMailAddress(name, out var address) ? await BindMailboxAsync(address, password, bind, cancellationToken)
             : await BindServiceAsync(name, password, cancellationToken);
         if (outcome.Identity is null)
             throttle.RecordFailure(client.Address, name);
@@ -71,6 +72,9 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
         if (query.Groups)
             foreach (var entry in Candidates(view.Group, view.Groups, query.GroupName, query, Schema.Cn))
                 yield return entry;
+        if (query.Mail)
+            foreach (var entry in view.Mail(query))
+                yield return entry;
     }
 
     /// <summary>One entry when the base or the filter names it, otherwise all; the protocol applies scope and filter exactly.</summary>
@@ -89,6 +93,18 @@ public sealed class LdapDirectory(IServiceScopeFactory scopes, DirectoryChanges 
         return outcome is { Status: SignInStatus.Succeeded, User: { } user } && string.Equals(user.UserName, username, StringComparison.OrdinalIgnoreCase)
             ? BindOutcome.Success(new PersonIdentity(tree.UserDn(user.UserName!), user.Id, bind.ViaAppId))
             : BindOutcome.InvalidCredentials;
+    }
+
+    /// <summary>
+    /// mail=&lt;address&gt;,ou=mail: a mail server that found the mailbox binds as it, with its person's password (or an
+    /// app password). The same check as binding as the person; a shared, disabled or unknown mailbox fails alike.
+    /// </summary>
+    private async Task<BindOutcome> BindMailboxAsync(string address, string password, DirectoryBind bind, CancellationToken cancellationToken)
+    {
+        var current = await CurrentAsync(cancellationToken);
+        // An address is never a username (no @ in those), so an unknown mailbox costs the same password check as a
+        // known one and fails as an unknown name: how long a bind takes tells nothing of which addresses exist.
+        return await BindPersonAsync(current.MailboxOwner(address)?.Username ?? address, password, bind, cancellationToken);
     }
 
     private async Task<BindOutcome> BindServiceAsync(DistinguishedName name, string password, CancellationToken cancellationToken)

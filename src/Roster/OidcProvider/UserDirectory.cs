@@ -27,6 +27,8 @@ public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy acces
         var avatar = await db.Avatars.Where(a => a.UserId == id).Select(a => (DateTime?)a.UpdatedAt).SingleOrDefaultAsync(cancellationToken);
         // The version in the address changes with the picture, so apps that cache by URL pick up a new one.
         var picture = avatar is { } updated ? links.Absolute($"/avatar/{id}?v={updated.Ticks:x}") : null;
-        return new OidcUser(Subject.Of(user.Id), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups);
+        // The person's own mailbox: the oldest of their enabled ones, as their mailing lists deliver to.
+        var mailbox = await db.Mailboxes.Where(m => m.UserId == id && m.Enabled).OrderBy(m => m.CreatedAt).Select(m => m.Address).FirstOrDefaultAsync(cancellationToken);
+        return new OidcUser(Subject.Of(user.Id), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups, mailbox);
     }
 }

@@ -51,6 +51,32 @@ public abstract class OidcFlowTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task TheMailboxScopeReleasesThePersonsOwnMailboxAddressAndNothingWithoutIt()
+    {
+        var app = await RelyingParty.RegisterAsync(Server);
+        var (user, browser) = await SignedInAsync();
+        var domain = "m" + Guid.NewGuid().ToString("N")[..8] + ".test";
+        await Server.WithAsync(async services =>
+        {
+            Assert.True((await services.GetRequiredService<Roster.MailDirectory.MailDomains>().AddAsync(Actor.Operator, domain)).Succeeded);
+            var mailboxes = services.GetRequiredService<Roster.MailDirectory.Mailboxes>();
+            Assert.True((await mailboxes.CreateAsync(Actor.Operator, $"first@{domain}", user.UserName, null)).Succeeded);
+            Assert.True((await mailboxes.CreateAsync(Actor.Operator, $"second@{domain}", user.UserName, null)).Succeeded);
+            return true;
+        });
+
+        async Task<JsonWebToken> IdTokenAsync(string scope)
+        {
+            using var response = await browser.Http.GetAsync(app.AuthorizeUrl(new Dictionary<string, string?> { ["scope"] = scope }));
+            var (_, body, _) = await app.RedeemAsync(app.Callback(response)["code"]);
+            return new JsonWebToken(body.GetProperty("id_token").GetString());
+        }
+
+        Assert.Equal($"first@{domain}", (await IdTokenAsync("openid email mailbox")).GetClaim("mailbox").Value);
+        Assert.False((await IdTokenAsync("openid email")).TryGetClaim("mailbox", out _));
+    }
+
+    [Fact]
     public async Task AReplayedCodeIsRefusedAndRevokesTheTokensItIssued()
     {
         var app = await RelyingParty.RegisterAsync(Server);
