@@ -11,6 +11,7 @@ public sealed class CommandLineTests
     [InlineData("--help")]
     [InlineData("admin-credentials", "--help")]
     [InlineData("migrate", "--help")]
+    [InlineData("mail", "list", "--help")]
     public async Task HelpIsAvailableEverywhere(params string[] args)
     {
         using var folder = new TempDirectory();
