@@ -126,6 +126,31 @@ public abstract partial class DirectoryCurrencyTests(string provider) : IAsyncLi
         Assert.True(left < Within, $"carol was still a member after {left}");
     }
 
+    [Fact]
+    public async Task MailboxesAndAliasesMadeByTheCliAreFoundWithinASecondAndLeaveWhenDisabled()
+    {
+        await server.CreateUserAsync("alice", "a long test password");
+        await server.CreateUserAsync("carol", "another long password");
+        await SucceedAsync("mail", "domain", "add", "mail.example.org");
+        await SucceedAsync("mail", "mailbox", "create", "carol@mail.example.org", "--person", "carol", "--alias", "help@mail.example.org");
+        var madeAt = Stopwatch.StartNew();
+
+        var seen = await SeenAfterAsync(madeAt, async () => await MailboxOfAsync("help@mail.example.org") == "carol@mail.example.org");
+        Assert.True(seen < Within, $"the mailbox showed after {seen}");
+        // A mail server binds as the mailbox with its person's password.
+        Assert.Equal(0, await WhoAmIAsync($"mail=carol@mail.example.org,ou=mail,{LdapTools.BaseDn}", "another long password"));
+
+        await SucceedAsync("mail", "mailbox", "update", "carol@mail.example.org", "--disable");
+        var gone = await SeenAfterAsync(Stopwatch.StartNew(), async () => await MailboxOfAsync("help@mail.example.org") is null);
+        Assert.True(gone < Within, $"the disabled mailbox was still published after {gone}");
+        Assert.Equal(49, await WhoAmIAsync($"mail=carol@mail.example.org,ou=mail,{LdapTools.BaseDn}", "another long password"));
+    }
+
+    /// <summary>The address of the mailbox that <paramref name="address"/> delivers to, as alice sees ou=mail.</summary>
+    private async Task<string?> MailboxOfAsync(string address) =>
+        (await LdapTools.SearchAsync(server, LdapTools.UserDn("alice"), "a long test password", $"ou=mail,{LdapTools.BaseDn}", "one",
+            $"(&(objectClass=rosterMailbox)(mailLocalAddress={address}))", ["mail"])).Entries.SingleOrDefault()?.Values("mail").Single();
+
     private async Task<bool> ListedAsync(string username) =>
         (await LdapTools.SearchAsync(server, LdapTools.UserDn("alice"), "a long test password", LdapTools.BaseDn, "sub", $"(uid={username})", ["uid"])).Entries.Count == 1;
 
