@@ -1,22 +1,23 @@
 namespace Roster.Ldap;
 
-// ou=mail: what a mail server reads (PRODUCT.md section 10). Mailboxes and lists are named by their address
-// (mail=alice@example.org), domains by their name (cn=example.org); addresses are unique across mailboxes and lists,
-// so one organizational unit holds them all and a mail server's query needs no more than a filter.
+// ou=mail: what a mail server reads (PRODUCT.md section 10). Everything is named by cn: mailboxes and lists by their
+// address (cn=alice@example.org), domains by their name (cn=example.org); addresses are unique across mailboxes and
+// lists and hold an @ that names of domains, people and groups never do, so one organizational unit holds them all.
+// Mail entries carry neither mail nor uid: an app that looks a person up from the base by (mail=…) or (uid=…) must
+// still find exactly one entry, the person's.
 public sealed partial class DirectoryTree
 {
     public DistinguishedName Mail { get; }
 
-    public DistinguishedName MailboxDn(string address) => Mail.Child("mail", address);
+    public DistinguishedName MailboxDn(string address) => Mail.Child("cn", address);
 
     public DistinguishedName MailDomainDn(string name) => Mail.Child("cn", name);
 
-    // The RDN value of mail=<address>,ou=mail,<base> or cn=<domain>,ou=mail,<base>; false for any other DN.
-    public bool TryGetMailName(DistinguishedName dn, out string name) =>
-        TryGetName(dn, Mail, Schema.Mail, out name) || TryGetName(dn, Mail, Schema.Cn, out name);
+    // The cn of cn=<address or domain>,ou=mail,<base>; false for any other DN.
+    public bool TryGetMailName(DistinguishedName dn, out string name) => TryGetName(dn, Mail, Schema.Cn, out name);
 
-    // The address of mail=<address>,ou=mail,<base> (a mailbox or a list); false for any other DN.
-    public bool TryGetMailAddress(DistinguishedName dn, out string address) => TryGetName(dn, Mail, Schema.Mail, out address);
+    // The address of cn=<address>,ou=mail,<base> (a mailbox or a list); false for any other DN.
+    public bool TryGetMailAddress(DistinguishedName dn, out string address) => TryGetMailName(dn, out address) && address.Contains('@');
 
     public DirectoryEntry MailDomain(Guid id, string name, DateTimeOffset created)
     {
@@ -31,8 +32,8 @@ public sealed partial class DirectoryTree
     }
 
     // A mailbox: mailLocalAddress lists every address that delivers to it (its own first, then its aliases) and
-    // mailRoutingAddress the one mail to them is delivered as. A person's mailbox names them in uid and owner, so a
-    // mail server can bind as the mailbox (Roster checks the person's password) or look the person up.
+    // mailRoutingAddress the one mail to them is delivered as; owner names its person or group. A mail server binds
+    // as a person's mailbox with the person's password.
     public DirectoryEntry Mailbox(
         Guid id,
         string address,
@@ -42,16 +43,15 @@ public sealed partial class DirectoryTree
         DateTimeOffset created,
         DateTimeOffset modified)
     {
-        var attributes = new List<EntryAttribute>(10)
+        var attributes = new List<EntryAttribute>(9)
         {
             new(Schema.ObjectClass, "top", "rosterMailbox", "inetLocalMailRecipient"),
-            new(Schema.Mail, address),
+            new(Schema.Cn, address),
             new(Schema.MailLocalAddress, aliases.Prepend(address)),
             new(Schema.MailRoutingAddress, address),
         };
         if (ownerUsername is not null)
         {
-            attributes.Add(new(Schema.Uid, ownerUsername));
             attributes.Add(new(Schema.Owner, UserDn(ownerUsername).ToString()));
         }
         else if (ownerGroup is not null)
@@ -77,7 +77,6 @@ public sealed partial class DirectoryTree
         {
             new(Schema.ObjectClass, "top", "nisMailAlias", "rosterMailingList"),
             new(Schema.Cn, address),
-            new(Schema.Mail, address),
             new(Schema.RosterMembersOnly, membersOnly ? "TRUE" : "FALSE"),
         };
         var members = memberAddresses.ToArray();

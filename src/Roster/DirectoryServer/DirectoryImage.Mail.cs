@@ -15,11 +15,24 @@ public sealed partial class DirectoryImage
             ? (userId, person.Row.Username)
             : null;
 
+    /// <summary>Every object class a mail entry has: a search that asks for another can skip ou=mail.</summary>
+    private static readonly HashSet<string> MailClasses = new(StringComparer.OrdinalIgnoreCase)
+        { "top", "rosterMailDomain", "domainRelatedObject", "rosterMailbox", "inetLocalMailRecipient", "nisMailAlias", "rosterMailingList" };
+
+    /// <summary>Attributes only people and groups have: an equality on one of them matches no mail entry.</summary>
+    private static readonly AttributeType[] NotOnMail =
+        [Schema.Uid, Schema.Mail, Schema.UidNumber, Schema.GidNumber, Schema.MemberOf, Schema.Member, Schema.UniqueMember, Schema.MemberUid, Schema.Sn, Schema.GivenName, Schema.DisplayName];
+
     private IEnumerable<DirectoryEntry> MailEntries(DirectoryQuery query, Func<Guid, bool> sees)
     {
+        // Most searches from the base are for a person or a group ((&(objectClass=person)(uid=alice)), (mail=…)): they
+        // must not cost a walk through every mailbox.
+        if (query.TryGetEquality(Schema.ObjectClass, out var objectClass) && !MailClasses.Contains(objectClass)
+            || NotOnMail.Any(type => query.TryGetEquality(type, out _)))
+            yield break;
         string? named = query.MailName;
-        if (named is not null || query.TryGetEquality(Schema.Mail, out named) || query.TryGetEquality(Schema.MailLocalAddress, out named)
-            || query.TryGetEquality(Schema.AssociatedDomain, out named) || query.TryGetEquality(Schema.Cn, out named))
+        if (named is not null || query.TryGetEquality(Schema.Cn, out named) || query.TryGetEquality(Schema.MailLocalAddress, out named)
+            || query.TryGetEquality(Schema.AssociatedDomain, out named))
         {
             if (mail.Domain(named) is { } domain)
                 yield return DomainEntry(domain);

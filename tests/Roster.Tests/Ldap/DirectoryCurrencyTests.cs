@@ -138,18 +138,18 @@ public abstract partial class DirectoryCurrencyTests(string provider) : IAsyncLi
         var seen = await SeenAfterAsync(madeAt, async () => await MailboxOfAsync("help@mail.example.org") == "carol@mail.example.org");
         Assert.True(seen < Within, $"the mailbox showed after {seen}");
         // A mail server binds as the mailbox with its person's password.
-        Assert.Equal(0, await WhoAmIAsync($"mail=carol@mail.example.org,ou=mail,{LdapTools.BaseDn}", "another long password"));
+        Assert.Equal(0, await WhoAmIAsync($"cn=carol@mail.example.org,ou=mail,{LdapTools.BaseDn}", "another long password"));
 
         await SucceedAsync("mail", "mailbox", "update", "carol@mail.example.org", "--disable");
         var gone = await SeenAfterAsync(Stopwatch.StartNew(), async () => await MailboxOfAsync("help@mail.example.org") is null);
         Assert.True(gone < Within, $"the disabled mailbox was still published after {gone}");
-        Assert.Equal(49, await WhoAmIAsync($"mail=carol@mail.example.org,ou=mail,{LdapTools.BaseDn}", "another long password"));
+        Assert.Equal(49, await WhoAmIAsync($"cn=carol@mail.example.org,ou=mail,{LdapTools.BaseDn}", "another long password"));
     }
 
     /// <summary>The address of the mailbox that <paramref name="address"/> delivers to, as alice sees ou=mail.</summary>
     private async Task<string?> MailboxOfAsync(string address) =>
         (await LdapTools.SearchAsync(server, LdapTools.UserDn("alice"), "a long test password", $"ou=mail,{LdapTools.BaseDn}", "one",
-            $"(&(objectClass=rosterMailbox)(mailLocalAddress={address}))", ["mail"])).Entries.SingleOrDefault()?.Values("mail").Single();
+            $"(&(objectClass=rosterMailbox)(mailLocalAddress={address}))", ["mailRoutingAddress"])).Entries.SingleOrDefault()?.Values("mailRoutingAddress").Single();
 
     private async Task<bool> ListedAsync(string username) =>
         (await LdapTools.SearchAsync(server, LdapTools.UserDn("alice"), "a long test password", LdapTools.BaseDn, "sub", $"(uid={username})", ["uid"])).Entries.Count == 1;

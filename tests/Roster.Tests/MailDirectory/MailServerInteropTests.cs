@@ -156,6 +156,33 @@ public sealed class MailServerInteropTests(SqliteRoster fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task APersonLookedUpFromTheBaseIsStillOneEntryAndAnAppSeesOnlyItsPeoplesMailboxes()
+    {
+        await DomainAsync();
+        var alice = await Server.CreateUserAsync(NewName("alice"), Password);
+        var outsider = await Server.CreateUserAsync(NewName("outsider"), Password);
+        // Her mailbox has her very sign-in address.
+        Ok(await Server.WithAsync(s => s.GetRequiredService<UserChanges>().PatchAsync(Actor.Operator, alice.Id, new UserPatch(Email: $"{alice.UserName}@{domain}"))));
+        await MailboxAsync(alice.UserName!, alice);
+        await MailboxAsync(outsider.UserName!, outsider);
+        var mailUsers = await GroupAsync(alice);
+        var account = await Server.WithAsync(async s =>
+        {
+            var app = Ok(await s.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
+                new AppSettings(NewName("Mail"), "https://mail.example.org", "", DirectoryMode.UseRoster, AppAccess.Groups, [mailUsers.Id])));
+            return (app.ClientId, Password: Ok(await s.GetRequiredService<AppSignOn>().NewLdapPasswordAsync(Actor.Operator, app.Id)));
+        });
+        var serviceDn = $"cn={account.ClientId},ou=apps,{BaseDn}";
+
+        foreach (var filter in new[] { $"(mail={alice.UserName}@{domain})", $"(uid={alice.UserName})" })
+            Assert.Equal([UserDn(alice.UserName!)], (await SearchAsync(Server, UserDn(alice.UserName!), Password, BaseDn, "sub", filter, ["1.1"])).Entries.Select(e => e.Dn));
+        var seen = await SearchAsync(Server, serviceDn, account.Password, $"ou=mail,{BaseDn}", "one", $"(&(objectClass=rosterMailbox)(cn=*@{domain}))", ["cn", "owner"]);
+        var mailbox = Assert.Single(seen.Entries);
+        Assert.Equal([$"{alice.UserName}@{domain}"], mailbox.Values("cn"));
+        Assert.Equal([UserDn(alice.UserName!)], mailbox.Values("owner"));
+    }
+
+    [Fact]
     public async Task DovecotSignsInWithTheMailboxAddressUntilItsPersonIsDisabled()
     {
         await DomainAsync();
