@@ -55,6 +55,9 @@ public sealed class ListDetailModel(RosterDb db, MailQueries queries, MailingLis
         Sent = "delete";
         if (!await LoadAsync(id, cancellationToken))
             return NotFound();
+        // The typed address is this page's confirmation, so a refusal of the actor comes first, as the service's would.
+        if (!Permissions.MayManageMail((await current.GetAsync()).Role))
+            return Forbid();
         if (!string.Equals(ConfirmAddress?.Trim(), List.Address, StringComparison.OrdinalIgnoreCase))
             return await AnswerAsync(id, "delete",
                 new Error("confirm.mismatch", $"Type the address {List.Address} exactly to confirm.", "ConfirmAddress"), "", cancellationToken);
