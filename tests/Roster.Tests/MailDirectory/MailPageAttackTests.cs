@@ -130,6 +130,32 @@ public sealed class MailPageAttackTests(SqliteRoster fixture) : IClassFixture<Sq
     }
 
     [Fact]
+    public async Task AUserManagerCannotDeleteOrTakeSomeonesMailboxesByDeletingThem()
+    {
+        var domain = await NewDomainAsync();
+        var person = await Server.CreateUserAsync("keeps" + Unique(), Password);
+        var (manager, browser) = await Server.SignedInAsync(Role.UserManager);
+        await MailboxAsync($"keeps@{domain}", person.UserName!);
+        var path = $"/user/{person.Id}";
+        var before = await SnapshotAsync();
+
+        var form = await browser.GetAsync(path);
+        var unanswered = await browser.SubmitAsync(path, path + "?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = person.Name }, expect: HttpStatusCode.BadRequest);
+        await browser.SubmitAsync(path, path + "?handler=Delete",
+            new Dictionary<string, string> { ["ConfirmName"] = person.Name, ["Mailboxes"] = "delete" }, expect: HttpStatusCode.Forbidden);
+        await browser.SubmitAsync(path, path + "?handler=Delete",
+            new Dictionary<string, string> { ["ConfirmName"] = person.Name, ["Mailboxes"] = "hand-over", ["MailboxesTo"] = manager.UserName! }, expect: HttpStatusCode.Forbidden);
+        await browser.SubmitAsync($"/users/delete?ids={person.Id}", "/users/delete",
+            new Dictionary<string, string> { ["ids"] = person.Id.ToString(), ["Mailboxes"] = "delete" });
+
+        Assert.Null(form.Document.GetElementById("mailboxes-to"));
+        Assert.Contains("only they can delete this account", form.Text);
+        Assert.Contains(unanswered.Errors, e => e.Contains($"owns the mailbox keeps@{domain}"));
+        Assert.NotNull(await Server.FindStoredUserAsync(person.Id));
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
     public async Task TheMailLinkIsShownToMailManagersAdminsAndOwners()
     {
         foreach (var role in new[] { Role.MailManager, Role.Admin, Role.Owner })
