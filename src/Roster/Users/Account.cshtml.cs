@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Roster.Data;
 using Roster.Accounts;
+using Roster.MailDirectory;
 
 namespace Roster.Users;
 
@@ -18,7 +19,8 @@ public sealed partial class AccountModel(
     ApiTokens apiTokens,
     TemporaryPasswords temporaryPasswords,
     AppPasswords appPasswords,
-    SshKeys sshKeys) : PageModel
+    SshKeys sshKeys,
+    MailQueries mail) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string? Username { get; set; }
@@ -40,6 +42,9 @@ public sealed partial class AccountModel(
     public List<UserSession> Sessions { get; private set; } = [];
     public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
     public List<SshKey> SshKeys { get; private set; } = [];
+
+    /// <summary>The mailboxes the person owns (not the shared ones of their groups), with their aliases.</summary>
+    public List<MailboxDto> Mailboxes { get; private set; } = [];
     public string? CurrentSessionId => DashboardSessions.SessionOf(User)?.SessionId;
     public List<Error> Errors { get; } = [];
     public string? Notice { get; private set; }
@@ -130,6 +135,7 @@ public sealed partial class AccountModel(
         Passkeys = [.. await users.GetPasskeysAsync(Me)];
         await LoadAppPasswordsAsync(appPasswords, cancellationToken);
         SshKeys = (await sshKeys.ListAsync(Actor.For(Me), id, cancellationToken)).Value ?? [];
+        Mailboxes = await mail.MailboxesAsync(id, cancellationToken);
         if (fillForm)
         {
             Email = Me.Email ?? "";

@@ -8,6 +8,7 @@ using Roster.Audit;
 using Roster.Groups;
 using Roster.Data;
 using Roster.Mail;
+using Roster.MailDirectory;
 
 namespace Roster.Users;
 
@@ -26,6 +27,7 @@ public sealed class DetailModel(
     GroupChanges groups,
     AppAccessPolicy appAccess,
     AppPasswords appPasswords,
+    MailQueries mail,
     IOptions<AccountOptions> accountOptions) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
@@ -36,6 +38,10 @@ public sealed class DetailModel(
     [BindProperty] public bool RemoveAvatar { get; set; }
     [BindProperty] public Role NewRole { get; set; }
     [BindProperty] public string? ConfirmName { get; set; }
+
+    /// <summary>What becomes of the person's mailboxes when they are deleted (<see cref="MailboxFateForm"/>).</summary>
+    [BindProperty] public string? Mailboxes { get; set; }
+    [BindProperty] public string? MailboxesTo { get; set; }
     [BindProperty] public Guid GroupId { get; set; }
     [BindProperty] public Guid AppPasswordId { get; set; }
 
@@ -61,6 +67,14 @@ public sealed class DetailModel(
     /// <summary>The person's app passwords, for those who may see them (never the secrets); null for everyone else.</summary>
     public IReadOnlyList<AppPasswordView>? AppPasswordList { get; private set; }
     public bool MayManageGroups { get; private set; }
+
+    /// <summary>The addresses of the person's own mailboxes, for those who may delete them; deleting asks what becomes of them.</summary>
+    public List<string> OwnedMailboxes { get; private set; } = [];
+
+    /// <summary>Whether the actor decides about mail (mail managers, admins, owners): only they can delete someone with mailboxes.</summary>
+    public bool MayDecideMail { get; private set; }
+
+    public MailboxFateView MailboxFateView => new(OwnedMailboxes, Mailboxes, MailboxesTo, [.. Errors.Where(e => e.Field == "Mailboxes").Select(e => e.Message)]);
 
     /// <summary>The person's uidNumber and gidNumber, for admins setting up Linux hosts.</summary>
     public bool ShowPosix { get; private set; }
@@ -163,7 +177,9 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken: cancellationToken);
+        var (fate, choiceError) = MailboxFateForm.Read(Mailboxes, MailboxesTo);
+        var result = choiceError is not null ? Result<User>.Fail([choiceError])
+            : await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", fate, cancellationToken);
         return await this.AnswerAsync(result, _ => Redirect("/users?done=deleted&count=1"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
 
@@ -199,6 +215,8 @@ public sealed class DetailModel(
             : [];
         Apps = await appAccess.UsableBy(target).Select(a => a.Name).OrderBy(n => n).ToListAsync(cancellationToken);
         AppPasswordList = await appPasswords.ListAsync(actor, target, cancellationToken);
+        MayDecideMail = Permissions.MayManageMail(actor.Role);
+        OwnedMailboxes = MayEdit && !IsSelf ? [.. (await mail.MailboxesAsync(id, cancellationToken)).Select(m => m.Address)] : [];
         if (Permissions.IsAdmin(actor.Role))
             Events = await db.AuditEvents.AsNoTracking().Where(e => e.TargetId == id).OrderByDescending(e => e.At).Take(10).ToListAsync(cancellationToken);
         if (fillForm)

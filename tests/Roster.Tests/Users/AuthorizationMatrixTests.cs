@@ -187,6 +187,23 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["DELETE /api/v1/mail/lists/{id:guid}"] = Access.MailManager,
         ["POST /api/v1/mail/lists/{id:guid}/members"] = Access.MailManager,
         ["DELETE /api/v1/mail/lists/{id:guid}/members/{memberId:guid}"] = Access.MailManager,
+        ["GET /mail"] = Access.MailManager,
+        ["POST /mail?handler=AddDomain"] = Access.Admin,
+        ["POST /mail?handler=RemoveDomain"] = Access.Admin,
+        ["POST /mail?handler=CreateMailbox"] = Access.MailManager,
+        ["POST /mail?handler=CreateList"] = Access.MailManager,
+        // The mailbox in these rows is a plain user's, so every mail role may change it; an admin's is in the mail page tests.
+        ["GET /mail/mailbox/{id:guid}"] = Access.MailManager,
+        ["POST /mail/mailbox/{id:guid}?handler=Save"] = Access.MailManager,
+        ["POST /mail/mailbox/{id:guid}?handler=AddAlias"] = Access.MailManager,
+        ["POST /mail/mailbox/{id:guid}?handler=RemoveAlias"] = Access.MailManager,
+        ["POST /mail/mailbox/{id:guid}?handler=HandOver"] = Access.MailManager,
+        ["POST /mail/mailbox/{id:guid}?handler=Delete"] = Access.MailManager,
+        ["GET /mail/list/{id:guid}"] = Access.MailManager,
+        ["POST /mail/list/{id:guid}?handler=Save"] = Access.MailManager,
+        ["POST /mail/list/{id:guid}?handler=AddMembers"] = Access.MailManager,
+        ["POST /mail/list/{id:guid}?handler=RemoveMember"] = Access.MailManager,
+        ["POST /mail/list/{id:guid}?handler=Delete"] = Access.MailManager,
     };
 
     private static readonly Role?[] Roles = [null, Role.User, Role.UserManager, Role.MailManager, Role.Admin, Role.Owner];
@@ -259,9 +276,12 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         var method = endpoint[..endpoint.IndexOf(' ')];
         var target = await server.CreateUserAsync("target" + Guid.NewGuid().ToString("N")[..8], "a long test password");
         var route = endpoint[(method.Length + 1)..];
-        // Each row acts on fresh things of its own: a plain user, a group, an app open to everyone.
+        // Each row acts on fresh things of its own: a plain user, a group, an app open to everyone, the plain user's
+        // mailbox, a mailing list.
         var id = route.StartsWith("/app", StringComparison.Ordinal) || route.StartsWith("/api/v1/apps", StringComparison.Ordinal) ? await NewAppAsync()
             : route.StartsWith("/group", StringComparison.Ordinal) || route.StartsWith("/api/v1/groups", StringComparison.Ordinal) ? await NewGroupAsync()
+            : route.StartsWith("/mail/mailbox/", StringComparison.Ordinal) || route.StartsWith("/api/v1/mail/mailboxes/", StringComparison.Ordinal) ? await NewMailboxAsync(target)
+            : route.StartsWith("/mail/list/", StringComparison.Ordinal) || route.StartsWith("/api/v1/mail/lists/", StringComparison.Ordinal) ? await NewListAsync()
             : target.Id;
         var path = route
             .Replace("{id:guid}", id.ToString())
@@ -302,6 +322,35 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
             .CreateAsync(Roster.Kernel.Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..10], "");
         return created.Value!.Id;
     }
+
+    private const string MailDomain = "matrix.example.org";
+
+    private async Task<Guid> NewMailboxAsync(User owner)
+    {
+        await EnsureMailDomainAsync();
+        var created = await fixture.Server.WithAsync(services => services.GetRequiredService<Roster.MailDirectory.Mailboxes>()
+            .CreateAsync(Roster.Kernel.Actor.Operator, $"mb{Guid.NewGuid():N}"[..12] + "@" + MailDomain, owner.UserName, null));
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Message)));
+        return created.Value!.Id;
+    }
+
+    private async Task<Guid> NewListAsync()
+    {
+        await EnsureMailDomainAsync();
+        var created = await fixture.Server.WithAsync(services => services.GetRequiredService<Roster.MailDirectory.MailingLists>()
+            .CreateAsync(Roster.Kernel.Actor.Operator, $"list{Guid.NewGuid():N}"[..12] + "@" + MailDomain, "", false));
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Message)));
+        return created.Value!.Id;
+    }
+
+    /// <summary>The domain of the rows' addresses; the first row to need it adds it (the six role runs share one server).</summary>
+    private async Task EnsureMailDomainAsync() =>
+        await fixture.Server.WithAsync(async services =>
+        {
+            if (!(await services.GetRequiredService<Roster.MailDirectory.MailQueries>().DomainsAsync(default)).Any(d => d.Name == MailDomain))
+                await services.GetRequiredService<Roster.MailDirectory.MailDomains>().AddAsync(Roster.Kernel.Actor.Operator, MailDomain);
+            return true;
+        });
 
     private async Task<Guid> NewAppAsync()
     {
