@@ -5,16 +5,16 @@ using Roster.Data;
 
 namespace Roster.MailDirectory;
 
-/// <summary>
-/// Creating, changing, handing over and deleting mailboxes and their aliases: mail managers and above, and only for
-/// mailboxes of people they may edit (so a mail manager cannot take over an admin's address and with it their mail).
-/// </summary>
 /// <summary>What happens to the mailboxes of a person whose account is deleted: deleted (no one to hand them to) or handed over.</summary>
 public sealed record MailboxFate(string? HandOverTo)
 {
     public static MailboxFate Delete { get; } = new((string?)null);
 }
 
+/// <summary>
+/// Creating, changing, handing over and deleting mailboxes and their aliases: mail managers and above, and only for
+/// mailboxes of people they may edit (so a mail manager cannot take over an admin's address and with it their mail).
+/// </summary>
 public sealed class Mailboxes(RosterDb db, AddressBook addresses, AccountLookup accounts, AuditLog audit, TimeProvider clock)
 {
     public async Task<Result<Mailbox>> CreateAsync(Actor actor, string? address, string? person, string? group, IReadOnlyCollection<string>? aliases = null,
