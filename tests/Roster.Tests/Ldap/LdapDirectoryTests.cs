@@ -144,14 +144,14 @@ public abstract class LdapDirectoryTests(RosterFixture fixture)
             [.. (await SearchAsync(Server, me, Password, baseDn, scope, "(objectClass=*)", ["1.1"])).Entries.Select(e => e.Dn)];
 
         Assert.Equal([BaseDn], await DnsAsync(BaseDn, "base"));
-        Assert.Equal([$"ou=groups,{BaseDn}", $"ou=people,{BaseDn}"], (await DnsAsync(BaseDn, "one")).Order());
+        Assert.Equal([$"ou=groups,{BaseDn}", $"ou=mail,{BaseDn}", $"ou=people,{BaseDn}"], (await DnsAsync(BaseDn, "one")).Order());
         Assert.Equal([me], await DnsAsync(me, "base"));
         var people = (await SearchAsync(Server, me, Password, $"ou=people,{BaseDn}", "one", "(objectClass=*)", ["1.1"], "-E", "pr=500/noprompt")).Entries.Select(e => e.Dn).ToList();
         Assert.Contains(me, people);
         Assert.DoesNotContain($"ou=people,{BaseDn}", people);
         // Paged or filtered, since another test of this class fills the directory past the size limit.
         var subtree = (await SearchAsync(Server, me, Password, BaseDn, "sub", $"(|(dc=*)(ou=*)(uid={user.UserName}))", ["1.1"])).Entries.Select(e => e.Dn);
-        Assert.Equal([BaseDn, $"ou=groups,{BaseDn}", $"ou=people,{BaseDn}", me], subtree.Order());
+        Assert.Equal([BaseDn, $"ou=groups,{BaseDn}", $"ou=mail,{BaseDn}", $"ou=people,{BaseDn}", me], subtree.Order());
         var missing = await RunAsync("ldapsearch", "-x", "-LLL", "-H", Url(Server), "-D", me, "-w", Password, "-b", UserDn("nobody"), "-s", "base");
         Assert.Equal(32, missing.ExitCode);
     }

@@ -131,7 +131,7 @@ public sealed class MailServerInteropTests(SqliteRoster fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task AChangeThroughTheApiShowsInTheNextLookup()
+    public async Task AChangeOnTheDashboardShowsInTheNextLookup()
     {
         await DomainAsync();
         var alice = await Server.CreateUserAsync(NewName("alice"), Password);
@@ -144,11 +144,12 @@ public sealed class MailServerInteropTests(SqliteRoster fixture) : IClassFixture
         var (aliases, lists) = (Table("postfix-mail-aliases.cf", account), Table("postfix-mail-lists.cf", account));
         Assert.Null(await LookUpAsync($"sales@{domain}", aliases));
         Assert.Equal([$"alice@{domain}"], Members(await LookUpAsync($"all@{domain}", lists)));
-        var (mailManager, _) = await Server.SignedInAsync(Role.MailManager);
-        using var api = await Server.ApiClientAsync(mailManager);
+        var (_, dashboard) = await Server.SignedInAsync(Role.MailManager);
 
-        (await api.PostAsJsonAsync($"/api/v1/mail/mailboxes/{aliceBox.Id}/aliases", new { address = $"sales@{domain}" })).EnsureSuccessStatusCode();
-        (await api.PostAsJsonAsync($"/api/v1/groups/{staff.Id}/members", new { users = new[] { dave.UserName } })).EnsureSuccessStatusCode();
+        await dashboard.SubmitAsync($"/mail/mailbox/{aliceBox.Id}", $"/mail/mailbox/{aliceBox.Id}?handler=AddAlias",
+            new Dictionary<string, string> { ["Alias"] = $"sales@{domain}" }, expect: System.Net.HttpStatusCode.Redirect);
+        await dashboard.SubmitAsync($"/group/{staff.Id}", $"/group/{staff.Id}?handler=Add",
+            new Dictionary<string, string> { ["Add"] = dave.UserName! }, expect: System.Net.HttpStatusCode.Redirect);
 
         Assert.Equal($"alice@{domain}", await LookUpAsync($"sales@{domain}", aliases));
         Assert.Equal([$"alice@{domain}", dave.Email!], Members(await LookUpAsync($"all@{domain}", lists)));
