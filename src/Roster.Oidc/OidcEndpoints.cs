@@ -66,10 +66,12 @@ public static class OidcEndpoints
                 endpoints.MapMethods(OidcPaths.UserInfo, getOrPost, UserInfo.HandleAsync).RequireCors(OidcCorsPolicyProvider.PolicyName);
                 endpoints.MapPost(OidcPaths.Revocation, Revocation.HandleAsync).RequireCors(OidcCorsPolicyProvider.PolicyName);
                 endpoints.MapPost(OidcPaths.Introspection, Introspection.HandleAsync);
+                endpoints.MapPost(OidcPaths.DeviceAuthorization, DeviceAuthorization.HandleAsync);
             }));
 
     private static bool IsBackChannel(PathString path) =>
-        path == OidcPaths.Token || path == OidcPaths.UserInfo || path == OidcPaths.Revocation || path == OidcPaths.Introspection;
+        path == OidcPaths.Token || path == OidcPaths.UserInfo || path == OidcPaths.Revocation || path == OidcPaths.Introspection ||
+        path == OidcPaths.DeviceAuthorization;
 
     private static string JwksJson(JsonWebKeySet set) =>
         System.Text.Json.JsonSerializer.Serialize(new

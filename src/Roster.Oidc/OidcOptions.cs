@@ -43,4 +43,5 @@ public static class OidcPaths
     public const string Revocation = "/oidc/revoke";
     public const string Introspection = "/oidc/introspect";
     public const string EndSession = "/oidc/logout";
+    public const string DeviceAuthorization = "/oidc/device_authorization";
 }

@@ -7,7 +7,7 @@ namespace Roster.Oidc;
 /// The token endpoint (RFC 6749 section 3.2, OpenID Connect Core section 3.1.3): authorization codes,
 /// refresh tokens with rotation, and client credentials. Every refusal issues nothing.
 /// </summary>
-public static class Token
+public static partial class Token
 {
     public const string AuthorizationCode = "authorization_code";
     public const string RefreshToken = "refresh_token";
@@ -17,6 +17,7 @@ public static class Token
         HttpContext context,
         ClientAuthentication authentication,
         IGrantStore grants,
+        IDeviceCodeStore devices,
         IUserDirectory directory,
         TokenIssuer tokens,
         RefreshTokens refreshTokens,
@@ -36,12 +37,13 @@ public static class Token
             AuthorizationCode => await flow.RedeemCodeAsync(),
             RefreshToken => await flow.RefreshAsync(),
             ClientCredentials => await flow.ClientCredentialsAsync(),
+            DeviceAuthorization.GrantType => await flow.RedeemDeviceCodeAsync(devices),
             var other => OidcResults.Error(OidcError.UnsupportedGrantType(
                 $"Roster does not support the grant type \"{other}\": use {AuthorizationCode}, {RefreshToken} or {ClientCredentials}.")),
         };
     }
 
-    private sealed record Flow(
+    private sealed partial record Flow(
         OidcClient Client,
         Parameters Parameters,
         IGrantStore Grants,

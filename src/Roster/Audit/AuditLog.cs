@@ -85,6 +85,8 @@ public static class AuditActions
     public const string SecondFactorFailed = "two-factor.failed";
     public const string RecoveryCodeUsed = "two-factor.recovery-code-used";
     public const string AppGrantRevoked = "app.grant-revoked";
+    public const string AppDeviceApproved = "app.device-approved";
+    public const string AppDeviceDenied = "app.device-denied";
     public const string SshKeyAdded = "ssh-key.added";
     public const string SshKeyRemoved = "ssh-key.removed";
     public const string MailDomainAdded = "mail-domain.added";
@@ -108,6 +110,7 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
+        AppDeviceApproved, AppDeviceDenied,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,
         MailDomainAdded, MailDomainRemoved, MailboxCreated, MailboxUpdated, MailboxDeleted, MailboxHandedOver, MailAliasAdded, MailAliasRemoved,

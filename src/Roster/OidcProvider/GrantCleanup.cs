@@ -5,7 +5,7 @@ namespace Roster.OidcProvider;
 
 /// <summary>
 /// Deletes what can no longer be used: revoked grants, grants whose code expired unredeemed or whose
-/// current refresh token expired, and remembered revocations past their token's expiry. A deleted
+/// current refresh token expired, device requests past their expiry, and remembered revocations past their token's expiry. A deleted
 /// grant's tokens are refused like unknown ones. Every instance may run it; deleting twice is harmless.
 /// </summary>
 public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<GrantCleanup> log) : HourlyCleanup(clock, log)
@@ -24,5 +24,7 @@ public sealed class GrantCleanup(IServiceScopeFactory scopes, TimeProvider clock
             .Where(g => g.RevokedAt != null || g.CodeExpiresAt < now && (g.RefreshExpiresAt == null || g.RefreshExpiresAt < now))
             .ExecuteDeleteAsync(cancellationToken);
         await db.OidcRevokedTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        // An expired device request can no longer be approved or polled; an approved one lives on as its grant.
+        await db.Set<OidcDeviceCode>().Where(d => d.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
     }
 }
