@@ -60,6 +60,7 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /oidc/token"] = Access.OwnCredentials,
         ["POST /oidc/revoke"] = Access.OwnCredentials,
         ["POST /oidc/introspect"] = Access.OwnCredentials,
+        ["POST /oidc/device_authorization"] = Access.OwnCredentials,
         ["GET /oidc/userinfo"] = Access.OwnCredentials,
         ["POST /oidc/userinfo"] = Access.OwnCredentials,
 
@@ -89,6 +90,10 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["GET /account/ssh-keys"] = Access.SignedIn,
         ["POST /account/ssh-keys?handler=Add"] = Access.SignedIn,
         ["POST /account/ssh-keys?handler=Remove"] = Access.SignedIn,
+        ["GET /device"] = Access.SignedIn,
+        ["POST /device?handler=Find"] = Access.SignedIn,
+        ["POST /device?handler=Approve"] = Access.SignedIn,
+        ["POST /device?handler=Deny"] = Access.SignedIn,
         ["GET /api/v1/users/"] = Access.SignedIn,
         ["GET /api/v1/users/{id:guid}"] = Access.SignedIn,
         ["GET /groups"] = Access.SignedIn,

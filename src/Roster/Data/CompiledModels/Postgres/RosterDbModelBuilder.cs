@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("660bf0e1-9839-4705-89b1-0dcf99d4e42b"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("fea0af57-add4-4fbd-814c-5581fa71c8bb"), entityTypeCount: 36)
         {
         }
 
@@ -49,6 +49,7 @@ namespace Roster.Data.CompiledModels.Postgres
             var mailbox = MailboxEntityType.Create(this);
             var mailingList = MailingListEntityType.Create(this);
             var mailingListMember = MailingListMemberEntityType.Create(this);
+            var oidcDeviceCode = OidcDeviceCodeEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
@@ -84,6 +85,8 @@ namespace Roster.Data.CompiledModels.Postgres
             MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
             MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
+            OidcDeviceCodeEntityType.CreateForeignKey1(oidcDeviceCode, app);
+            OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
 
@@ -118,6 +121,7 @@ namespace Roster.Data.CompiledModels.Postgres
             MailboxEntityType.CreateAnnotations(mailbox);
             MailingListEntityType.CreateAnnotations(mailingList);
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
+            OidcDeviceCodeEntityType.CreateAnnotations(oidcDeviceCode);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f8255fae-7e1e-42f7-b096-531464280278"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("0d15df5f-cf84-4f0f-ab12-1abc0857b36a"), entityTypeCount: 36)
         {
         }
 
@@ -48,6 +48,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             var mailbox = MailboxEntityType.Create(this);
             var mailingList = MailingListEntityType.Create(this);
             var mailingListMember = MailingListMemberEntityType.Create(this);
+            var oidcDeviceCode = OidcDeviceCodeEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
@@ -83,6 +84,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
             MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
+            OidcDeviceCodeEntityType.CreateForeignKey1(oidcDeviceCode, app);
+            OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
 
@@ -117,6 +120,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailboxEntityType.CreateAnnotations(mailbox);
             MailingListEntityType.CreateAnnotations(mailingList);
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
+            OidcDeviceCodeEntityType.CreateAnnotations(oidcDeviceCode);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
