@@ -69,6 +69,13 @@ public static class GrantsBench
         var signIn = new CodeFlow(owner, tokens, clientId, RedirectUri);
         var chains = await RefreshChains.CreateAsync(signIn, options.Chains, options.Workers, cancellationToken);
 
+        // Polls go round a pool of device codes nobody approves, as many devices waiting on their people would.
+        Log($"Asking for {DeviceCodePool} device codes…");
+        var deviceCodes = new string[DeviceCodePool];
+        for (var i = 0; i < deviceCodes.Length; i++)
+            deviceCodes[i] = await tokens.DeviceCodeAsync(cancellationToken) ?? throw new InvalidOperationException("The device authorization endpoint refused the bench app.");
+        var nextDeviceCode = 0;
+
         // The platform's ceiling beside Roster on the same CPU, each idle while the other is timed.
         Log("Starting the bare ASP.NET Core token endpoint (form in, one RS256 signature out) on the same CPU…");
         var barePort = ServerProcess.FreePort();
@@ -93,6 +100,8 @@ public static class GrantsBench
             new(ClientCredentials, server.ProcessId, (_, ct) => tokens.ClientCredentialsAsync(ct)),
             new(RefreshToken, server.ProcessId, (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct)),
             new(AuthorizationCode, server.ProcessId, (_, ct) => signIn.RunAsync(ct)),
+            new(DeviceCodePoll, server.ProcessId, (_, ct) =>
+                tokens.PollDeviceCodeAsync(deviceCodes[(int)((uint)Interlocked.Increment(ref nextDeviceCode) % DeviceCodePool)], ct)),
         ];
         LoadCase bareCase = new(BareClientCredentials, bareEndpoint.ProcessId, (_, ct) => bareTokens.ClientCredentialsAsync(ct));
         // Each process gets its own warm-up: the JIT's quiet is read per process.
@@ -134,6 +143,10 @@ public static class GrantsBench
     public const string RefreshToken = "refresh_token";
     /// <summary>The whole sign-in to an app of a person already signed in: authorize, then the code for tokens.</summary>
     public const string AuthorizationCode = "authorization code flow";
+    /// <summary>A device's poll (RFC 8628) before its person decides: one read and one update, no signature.</summary>
+    public const string DeviceCodePoll = "device-code poll, pending (signs nothing)";
+    private const int DeviceCodePool = 4096;
+
     /// <summary>A client_credentials grant from <see cref="BareTokenEndpoint"/>, the platform's ceiling.</summary>
     public const string BareClientCredentials = "bare client_credentials";
 

@@ -108,6 +108,8 @@ public static class Suite
                   + (!GrantsReport.HasTarget(grant) ? "" : string.Create(CultureInfo.InvariantCulture, $"; {GrantsReport.PercentOfBare(grant, bare):0} % of the bare endpoint's share"));
             var name = grant.Case == GrantsBench.AuthorizationCode
                 ? "authorization code flows per second (authorize in a session → code → tokens; 2 signatures)"
+                : grant.Case == GrantsBench.DeviceCodePoll
+                ? "device-code polls per second (pending: one read, one update, no signature)"
                 : $"{grant.Case} grants per second";
             yield return new(area, name, grant.PerSecond, "/s",
                 signatures == 1 ? "raw RS256 signatures, same core, between its windows" : "raw RS256 signatures ÷ 2, same core, between its windows", grant.Raw!.PerSecond / signatures,

@@ -55,6 +55,39 @@ public sealed class TokenClient : IDisposable
     public Task<TokenAnswer> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
         PostAsync(FormBody(("grant_type", "refresh_token"), ("refresh_token", refreshToken)), wantRefreshToken: true, cancellationToken);
 
+    /// <summary>RFC 8628 section 3.1: a device code for the client, to poll with; null when refused.</summary>
+    public async Task<string?> DeviceCodeAsync(CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(FormBody(("scope", "openid")));
+        content.Headers.ContentType = Form;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oidc/device_authorization") { Content = content };
+        request.Headers.Authorization = basic;
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+            return null;
+        using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        return json.RootElement.GetProperty("device_code").GetString();
+    }
+
+    /// <summary>
+    /// RFC 8628 section 3.4: a poll for a device code nobody has approved. The answer the bench wants is 400
+    /// <c>authorization_pending</c>, or <c>slow_down</c> when the pool's codes come round sooner than the interval:
+    /// both read the request and record the poll, and neither signs anything.
+    /// </summary>
+    public async Task<TokenAnswer> PollDeviceCodeAsync(string deviceCode, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(FormBody(("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", deviceCode)));
+        content.Headers.ContentType = Form;
+        using var request = new HttpRequestMessage(HttpMethod.Post, tokenPath) { Content = content };
+        request.Headers.Authorization = basic;
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var status = (int)response.StatusCode;
+        return status == 400 && (text.Contains("\"authorization_pending\"") || text.Contains("\"slow_down\""))
+            ? new TokenAnswer(status, null, null, null)
+            : TokenAnswer.Failed(status, text);
+    }
+
     private async Task<TokenAnswer> PostAsync(byte[] body, bool wantRefreshToken, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);

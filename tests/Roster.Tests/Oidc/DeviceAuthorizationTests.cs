@@ -216,6 +216,9 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
         await DecideAsync(browser, userCode, approve: true);
 
         Assert.Equal("invalid_grant", await PollErrorAsync(other, deviceCode));
+        // Nor is an approved device code an authorization code: it names no redirect URI any request could match.
+        var (_, asCode, _) = await app.PostAsync("/oidc/token", new() { ["grant_type"] = "authorization_code", ["code"] = deviceCode });
+        Assert.Equal("invalid_grant", asCode.GetProperty("error").GetString());
         Assert.Null(await PollErrorAsync(app, deviceCode));
     }
 
