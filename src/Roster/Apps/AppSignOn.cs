@@ -204,5 +204,5 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         value.Length <= 2000 && Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment) && !value.Contains('#') &&
         !value.Any(char.IsControl) &&
         (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "localhost") ||
-         RedirectUris.IsPrivateUseScheme(value[..value.IndexOf(':')]));
+         value.IndexOf(':') is > 0 and var colon && RedirectUris.IsPrivateUseScheme(value[..colon]));
 }
