@@ -9,9 +9,11 @@ namespace Roster.Data.Migrations;
 /// this migration was planned under.
 /// </summary>
 [DbContext(typeof(RosterDb))]
-[Migration("20261207000021_ConsentAndPkce")]
+[Migration(Id)]
 public sealed class M0021_ConsentAndPkce : Migration
 {
+    public const string Id = "20261207000021_ConsentAndPkce";
+
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.AddColumn<bool>(name: "RequirePkce", table: "Apps", nullable: false, defaultValue: false);
