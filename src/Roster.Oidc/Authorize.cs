@@ -31,7 +31,8 @@ public static class Authorize
         if (parameters["client_id"] is not { } clientId || await clients.FindAsync(clientId, cancellationToken) is not { } client)
             return handOff.Error(OidcError.InvalidRequest("The app's sign-in link names no app registered in Roster (client_id). Ask the app's administrator to check its settings."));
         var redirectUri = parameters["redirect_uri"];
-        if (redirectUri is null || !client.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+        // Exact, but for a native app's loopback port (RFC 8252 section 7.3, RedirectUris).
+        if (redirectUri is null || !RedirectUris.Matches(client.RedirectUris, redirectUri))
             return handOff.Error(OidcError.InvalidRequest($"The app “{client.Name}” asked to return to an address that is not registered for it (redirect_uri). Ask its administrator to add the exact address on the app's page in Roster."));
 
         var state = parameters["state"];
@@ -65,6 +66,11 @@ public static class Authorize
             return handOff.SignIn(OidcPaths.Authorize + QueryString.Create(again).ToUriComponent());
         }
 
+        // Section 3.1.2.1: select_account asks the person which account to use, even though one is signed in.
+        // Whoever they choose, the request goes on without select_account, or it would ask forever.
+        if (request.SelectAccount)
+            return handOff.SelectAccount(OidcPaths.Authorize + QueryString.Create(Prompts.Without(parameters, Prompts.SelectAccount)).ToUriComponent());
+
         if (await directory.FindUsableAsync(session!.Subject, client, cancellationToken) is null)
         {
             // The person sees why; the app hears access_denied (RFC 6749 section 4.1.2.1) only when the person
@@ -81,9 +87,9 @@ public static class Authorize
         return Answer([new("code", code), new("state", state), new("iss", issuer.Value)]);
     }
 
-    private sealed record Request(string Scope, string? CodeChallenge, string? Prompt, long? MaxAge, OidcError? Error = null)
+    private sealed record Request(string Scope, string? CodeChallenge, string? Prompt, long? MaxAge, bool SelectAccount = false, OidcError? Error = null)
     {
-        public static Request Invalid(OidcError error) => new("", null, null, null, error);
+        public static Request Invalid(OidcError error) => new("", null, null, null, Error: error);
     }
 
     private static Request Validate(Parameters parameters, OidcClient client)
@@ -111,6 +117,9 @@ public static class Authorize
             return Request.Invalid(OidcError.InvalidRequest("code_challenge_method was given without code_challenge."));
         if (challenge is null && !client.IsConfidential)
             return Request.Invalid(OidcError.InvalidRequest("This app is a public client: it must send a PKCE code_challenge (S256)."));
+        // RFC 7636 section 4.4.1: a server that requires PKCE answers a request without it invalid_request.
+        if (challenge is null && client.RequirePkce)
+            return Request.Invalid(OidcError.InvalidRequest("This app requires PKCE: it must send a code_challenge (S256)."));
         // RFC 7636 section 4.3 defaults the method to "plain", which Roster refuses.
         if (challenge is not null && method != Pkce.S256)
             return Request.Invalid(OidcError.InvalidRequest("Roster supports code_challenge_method=S256 only."));
@@ -118,9 +127,9 @@ public static class Authorize
             return Request.Invalid(OidcError.InvalidRequest("code_challenge must be the 43-character base64url SHA-256 of the verifier."));
 
         var prompts = Scopes.Parse(parameters["prompt"]);
-        if (prompts.Contains("none") && prompts.Count > 1)
-            return Request.Invalid(OidcError.InvalidRequest("prompt=none cannot be combined with other prompts."));
-        var prompt = prompts.Contains("none") ? "none" : prompts.Contains("login") ? "login" : null;
+        if (Prompts.Conflict(prompts) is { } conflict)
+            return Request.Invalid(conflict);
+        var prompt = prompts.Contains(Prompts.None) ? Prompts.None : prompts.Contains(Prompts.Login) ? Prompts.Login : null;
 
         long? maxAge = null;
         if (parameters["max_age"] is { } age)
@@ -129,6 +138,6 @@ public static class Authorize
                 return Request.Invalid(OidcError.InvalidRequest("max_age must be a number of seconds."));
             maxAge = seconds;
         }
-        return new(Scopes.Granted(requested), challenge, prompt, maxAge);
+        return new(Scopes.Granted(requested), challenge, prompt, maxAge, prompts.Contains(Prompts.SelectAccount));
     }
 }

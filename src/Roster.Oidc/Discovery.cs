@@ -25,7 +25,7 @@ public static class Discovery
         ["introspection_endpoint_auth_methods_supported"] = ClientAuthentication.SecretMethods,
         ["code_challenge_methods_supported"] = new[] { Pkce.S256 },
         ["claims_supported"] = Scopes.Claims,
-        ["prompt_values_supported"] = new[] { "none", "login" },
+        ["prompt_values_supported"] = Prompts.Supported,
         ["claims_parameter_supported"] = false,
         ["request_parameter_supported"] = false,
         ["request_uri_parameter_supported"] = false,

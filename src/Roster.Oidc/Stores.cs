@@ -5,7 +5,8 @@ namespace Roster.Oidc;
 /// <summary>
 /// A registered relying party. A confidential client proves itself with its secret; a public one
 /// (no secret) cannot keep one, so it must use PKCE. <see cref="ApiScopes"/> are the only scopes it may
-/// give itself with client credentials, in the order its administrator listed them.
+/// give itself with client credentials, in the order its administrator listed them. <see cref="RequirePkce"/> makes a
+/// confidential client use PKCE too (RFC 9700 section 2.1.1).
 /// </summary>
 public sealed record OidcClient(
     string ClientId,
@@ -15,7 +16,8 @@ public sealed record OidcClient(
     IReadOnlyList<string> PostLogoutRedirectUris,
     string? BackChannelLogoutUri,
     string SigningAlgorithm,
-    IReadOnlyList<string> ApiScopes);
+    IReadOnlyList<string> ApiScopes,
+    bool RequirePkce = false);
 
 /// <summary>The apps Roster signs people in to.</summary>
 public interface IClientStore
@@ -113,6 +115,12 @@ public interface ISignInHandOff
     /// <paramref name="backToApp"/>, it offers a way back that tells the app <c>access_denied</c>.
     /// </summary>
     IResult NoAccess(OidcClient client, string? backToApp);
+
+    /// <summary>
+    /// The page where the signed-in person chooses to continue as themselves (on to <paramref name="returnUrl"/>, a
+    /// local path) or to sign out and in as someone else, who then continues there.
+    /// </summary>
+    IResult SelectAccount(string returnUrl);
 
     /// <summary>An error shown to the person, because the request names no client or redirect URI it could safely go back to.</summary>
     IResult Error(OidcError error);

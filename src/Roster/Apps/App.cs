@@ -54,6 +54,13 @@ public sealed class App
     /// </summary>
     public string ApiScopes { get; set; } = "";
 
+    /// <summary>
+    /// Whether a code request must carry a PKCE code_challenge even from a confidential client (RFC 9700 section
+    /// 2.1.1 recommends it for all). On for apps registered from now on; migration 0021 left existing apps off.
+    /// Public clients need PKCE whatever this says.
+    /// </summary>
+    public bool RequirePkce { get; set; } = true;
+
     /// <summary>RS256 (the default every client supports) or ES256.</summary>
     public string TokenSigningAlgorithm { get; set; } = "RS256";
 

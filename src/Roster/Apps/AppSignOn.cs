@@ -8,9 +8,10 @@ using Roster.Accounts;
 
 namespace Roster.Apps;
 
-/// <summary>An app's OpenID Connect settings; <see cref="ApiScopes"/> null leaves the app's API scopes as they are.</summary>
+/// <summary>An app's OpenID Connect settings; <see cref="ApiScopes"/> or <see cref="RequirePkce"/> null leaves that setting as it is.</summary>
 public sealed record SignOnSettings(
-    string? RedirectUris, string? PostLogoutRedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm, IReadOnlyList<string>? ApiScopes = null);
+    string? RedirectUris, string? PostLogoutRedirectUris, string? BackChannelLogoutUri, string? TokenSigningAlgorithm, IReadOnlyList<string>? ApiScopes = null,
+    bool? RequirePkce = null);
 
 /// <summary>
 /// How an app signs people in: its OpenID Connect client settings (redirect URIs, back-channel logout URI,
@@ -65,7 +66,8 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         app.BackChannelLogoutUriTrusted = logout.Length > 0 && (byAdmin || kept && app.BackChannelLogoutUriTrusted);
         app.TokenSigningAlgorithm = algorithm;
         app.ApiScopes = string.Join(' ', apiScopes);
-        return await SaveAsync(actor, app, "sign-on settings", cancellationToken);
+        app.RequirePkce = settings.RequirePkce ?? app.RequirePkce;
+        return await SaveAsync(actor, app, app.RequirePkce ? "sign-on settings (PKCE required)" : "sign-on settings", cancellationToken);
     }
 
     /// <summary>Replaces the client secret; the old one stops working at once. The new one is returned to be shown once.</summary>
@@ -144,7 +146,7 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
         if (uris.Count > MaxRedirectUris)
             errors.Add(new(code, $"An app can have at most {MaxRedirectUris} of these.", field));
         errors.AddRange(uris.Where(u => !IsCallbackUri(u)).Select(u => new Error(code,
-            $"\"{u}\" cannot be a {what}: use an absolute https:// address without a #fragment (http:// only for localhost).", field)));
+            $"\"{u}\" cannot be a {what}: use an absolute https:// address without a #fragment (http:// only for 127.0.0.1, [::1] or localhost), or a native app's own scheme in reverse-domain form such as com.example.app:/callback.", field)));
         return uris;
     }
 
@@ -193,8 +195,14 @@ public sealed class AppSignOn(RosterDb db, AppAccessPolicy access, AuditLog audi
     private static string Clip(string? text) =>
         new string((text ?? "").Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (text?.Length > 40 ? "…" : "");
 
-    /// <summary>https, or http for the loopback addresses native apps listen on (RFC 8252 section 7.3); never a fragment (RFC 6749 section 3.1.2).</summary>
+    /// <summary>
+    /// https; http only for the loopback addresses native apps listen on (RFC 8252 section 7.3); or a native app's
+    /// private-use scheme in reverse-domain form (section 7.1, <see cref="RedirectUris.IsPrivateUseScheme"/>).
+    /// Never a fragment (RFC 6749 section 3.1.2).
+    /// </summary>
     private static bool IsCallbackUri(string value) =>
         value.Length <= 2000 && Uri.TryCreate(value, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment) && !value.Contains('#') &&
-        (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "localhost"));
+        !value.Any(char.IsControl) &&
+        (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "localhost") ||
+         value.IndexOf(':') is > 0 and var colon && RedirectUris.IsPrivateUseScheme(value[..colon]));
 }

@@ -8,7 +8,7 @@ namespace Roster.Apps;
 public sealed record AppDto(
     Guid Id, string Name, string LaunchUrl, string Description, DirectoryMode DirectoryMode, AppAccess Access, IReadOnlyList<Guid> Groups, IReadOnlyList<Guid> Operators,
     string ClientId, bool PublicClient, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, string? BackChannelLogoutUri, string TokenSigningAlgorithm,
-    bool BackChannelLogoutUriTrusted, IReadOnlyList<string> ApiScopes);
+    bool BackChannelLogoutUriTrusted, IReadOnlyList<string> ApiScopes, bool RequirePkce);
 
 public sealed record LaunchableAppDto(Guid Id, string Name, string LaunchUrl, string Description);
 
@@ -18,7 +18,7 @@ public sealed record OperatorsRequest(IReadOnlyList<string> Users);
 
 public sealed record SignOnRequest(
     IReadOnlyList<string>? RedirectUris = null, IReadOnlyList<string>? PostLogoutRedirectUris = null, string? BackChannelLogoutUri = null, string? TokenSigningAlgorithm = null,
-    IReadOnlyList<string>? ApiScopes = null);
+    IReadOnlyList<string>? ApiScopes = null, bool? RequirePkce = null);
 
 public sealed record ClientSecretDto(string ClientId, string ClientSecret);
 
@@ -76,7 +76,8 @@ public static class AppsApi
                 return ApiResults.Problem([AppErrors.NotFound]);
             var settings = new SignOnSettings(string.Join('\n', request.RedirectUris ?? existing.RedirectUris),
                 string.Join('\n', request.PostLogoutRedirectUris ?? existing.PostLogoutRedirectUris),
-                request.BackChannelLogoutUri ?? existing.BackChannelLogoutUri, request.TokenSigningAlgorithm ?? existing.TokenSigningAlgorithm, request.ApiScopes);
+                request.BackChannelLogoutUri ?? existing.BackChannelLogoutUri, request.TokenSigningAlgorithm ?? existing.TokenSigningAlgorithm, request.ApiScopes,
+                request.RequirePkce);
             var result = await signOn.UpdateAsync(await current.GetAsync(), id, settings, cancellationToken);
             return result.Succeeded ? Results.Ok(await DtoAsync(db, id, cancellationToken)) : ApiResults.Problem(result.Errors);
         }).WithName("SetAppSignOn");
@@ -107,6 +108,6 @@ public static class AppsApi
         var operators = await db.AppOperators.Where(o => o.AppId == id).Select(o => o.UserId).ToListAsync(cancellationToken);
         return new AppDto(app.Id, app.Name, app.LaunchUrl, app.Description, app.DirectoryMode, app.Access, groups, operators,
             app.ClientId, app.ClientSecretHash is null, AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm,
-            app.BackChannelLogoutUriTrusted, AppSignOn.ApiScopeList(app.ApiScopes));
+            app.BackChannelLogoutUriTrusted, AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce);
     }
 }

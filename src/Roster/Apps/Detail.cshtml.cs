@@ -18,6 +18,7 @@ public sealed class DetailModel(
     [BindProperty] public string? BackChannelLogoutUri { get; set; }
     [BindProperty] public string? TokenSigningAlgorithm { get; set; }
     [BindProperty] public string? ApiScopes { get; set; }
+    [BindProperty] public bool RequirePkce { get; set; }
 
     public string? NewSecret { get; private set; }
     public string? NewLdapPassword { get; private set; }
@@ -55,7 +56,7 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnPostSignOnAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await signOn.UpdateAsync(await current.GetAsync(), id, new SignOnSettings(RedirectUris, PostLogoutRedirectUris, BackChannelLogoutUri, TokenSigningAlgorithm,
-            AppSignOn.SplitApiScopes(ApiScopes)), cancellationToken), "sign-on", cancellationToken);
+            AppSignOn.SplitApiScopes(ApiScopes), RequirePkce), cancellationToken), "sign-on", cancellationToken);
 
     public async Task<IActionResult> OnPostRemoveSecretAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await signOn.RemoveSecretAsync(await current.GetAsync(), id, cancellationToken), "public", cancellationToken);
@@ -116,6 +117,7 @@ public sealed class DetailModel(
             BackChannelLogoutUri = app.BackChannelLogoutUri;
             TokenSigningAlgorithm = app.TokenSigningAlgorithm;
             ApiScopes = string.Join('\n', AppSignOn.ApiScopeList(app.ApiScopes));
+            RequirePkce = app.RequirePkce;
             Operators = string.Join(", ", await Db.AppOperators.Where(o => o.AppId == id)
                 .Join(Db.Users, o => o.UserId, u => u.Id, (_, u) => u.UserName ?? u.Email).ToListAsync(cancellationToken));
         }

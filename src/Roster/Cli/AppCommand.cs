@@ -39,8 +39,10 @@ internal static class AppCommand
         var algorithm = new Option<string?>("--signing-algorithm") { Description = "RS256 (default) or ES256 for the app's tokens." };
         var apiScopes = new Option<string?>("--api-scopes")
             { Description = "The API scopes the app may give itself with client credentials, separated by spaces (\"\" for none)." };
+        var requirePkce = new Option<bool?>("--require-pkce")
+            { Description = "true or false: refuse sign-in requests without a PKCE code challenge (on for new apps; public clients always need it)." };
         var confidential = new Option<bool>("--confidential") { Description = "Give the app a client secret (printed once); without it the app is a public client using PKCE." };
-        var create = new Command("create", "Register an app; prints its client id.") { name, url, description, ownUsers, groups, redirectUris, postLogoutUris, backChannel, algorithm, apiScopes, confidential };
+        var create = new Command("create", "Register an app; prints its client id.") { name, url, description, ownUsers, groups, redirectUris, postLogoutUris, backChannel, algorithm, apiScopes, requirePkce, confidential };
         create.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
             var db = services.GetRequiredService<RosterDb>();
@@ -59,7 +61,7 @@ internal static class AppCommand
             var signOn = services.GetRequiredService<AppSignOn>();
             var uris = await signOn.UpdateAsync(Actor.Operator, app.Id, new SignOnSettings(string.Join('\n', parse.GetValue(redirectUris) ?? []),
                 string.Join('\n', parse.GetValue(postLogoutUris) ?? []), parse.GetValue(backChannel), parse.GetValue(algorithm) ?? Roster.Oidc.SigningAlgorithms.RS256,
-                AppSignOn.SplitApiScopes(parse.GetValue(apiScopes))), ct);
+                AppSignOn.SplitApiScopes(parse.GetValue(apiScopes)), parse.GetValue(requirePkce)), ct);
             if (!uris.Succeeded)
                 return Exit.Fail(string.Join(" ", uris.Errors.Select(e => e.Message)));
             var secret = parse.GetValue(confidential) ? await signOn.NewSecretAsync(Actor.Operator, app.Id, ct) : null;
@@ -86,7 +88,7 @@ internal static class AppCommand
 
         var signOnTarget = new Argument<string>("app") { Description = "The app's id or exact name." };
         var signOnCommand = new Command("sign-on", "Change an app's OpenID Connect settings; each option given replaces that setting, the others stay.")
-            { signOnTarget, redirectUris, postLogoutUris, backChannel, algorithm, apiScopes };
+            { signOnTarget, redirectUris, postLogoutUris, backChannel, algorithm, apiScopes, requirePkce };
         signOnCommand.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
             var (id, problem) = await FindAsync(services, parse.GetValue(signOnTarget)!, ct);
@@ -96,7 +98,7 @@ internal static class AppCommand
             string Given(Option<string[]> option, string existing) => parse.GetResult(option) is null ? existing : string.Join('\n', parse.GetValue(option) ?? []);
             var settings = new SignOnSettings(Given(redirectUris, current.RedirectUris), Given(postLogoutUris, current.PostLogoutRedirectUris),
                 parse.GetResult(backChannel) is null ? current.BackChannelLogoutUri : parse.GetValue(backChannel), parse.GetValue(algorithm) ?? current.TokenSigningAlgorithm,
-                parse.GetResult(apiScopes) is null ? null : AppSignOn.SplitApiScopes(parse.GetValue(apiScopes)));
+                parse.GetResult(apiScopes) is null ? null : AppSignOn.SplitApiScopes(parse.GetValue(apiScopes)), parse.GetValue(requirePkce));
             var result = await services.GetRequiredService<AppSignOn>().UpdateAsync(Actor.Operator, id, settings, ct);
             if (!result.Succeeded)
                 return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
@@ -109,6 +111,7 @@ internal static class AppCommand
                 Console.WriteLine($"Back-channel logout URI: {logout}");
             Console.WriteLine($"Signing algorithm: {result.Value.TokenSigningAlgorithm}");
             Console.WriteLine($"API scopes: {(result.Value.ApiScopes.Length == 0 ? "none" : result.Value.ApiScopes)}");
+            Console.WriteLine($"Require PKCE: {(result.Value.RequirePkce ? "yes" : "no")}");
             return RosterCli.Ok;
         }, cancellationToken));
         app.Subcommands.Add(signOnCommand);

@@ -37,12 +37,12 @@ public sealed class ClientStore(Lazy<RosterDb> database, ClientCache cache) : IC
             return cached;
         var app = await db.Apps.AsNoTracking()
             .Where(a => a.ClientId == clientId && a.DirectoryMode == DirectoryMode.UseRoster)
-            .Select(a => new { a.ClientId, a.Name, a.ClientSecretHash, a.RedirectUris, a.PostLogoutRedirectUris, a.BackChannelLogoutUri, a.TokenSigningAlgorithm, a.ApiScopes })
+            .Select(a => new { a.ClientId, a.Name, a.ClientSecretHash, a.RedirectUris, a.PostLogoutRedirectUris, a.BackChannelLogoutUri, a.TokenSigningAlgorithm, a.ApiScopes, a.RequirePkce })
             .SingleOrDefaultAsync(cancellationToken);
         // The API scopes ride on the cached client, so a client-credentials grant reads nothing more than its client.
         var client = app is null ? null : new OidcClient(app.ClientId, app.Name, app.ClientSecretHash is not null,
             AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm,
-            AppSignOn.ApiScopeList(app.ApiScopes));
+            AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce);
         return cache.Remember(clientId, client, app?.ClientSecretHash);
     }
 }

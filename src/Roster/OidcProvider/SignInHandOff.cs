@@ -27,6 +27,8 @@ public sealed class SignInHandOff(DashboardSessions sessions, Lazy<RosterDb> dat
         Link = backToApp is null ? null : new($"Back to {client.Name}", backToApp),
     };
 
+    public IResult SelectAccount(string returnUrl) => Results.Redirect(SelectAccountModel.Path + "?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+
     public IResult Error(OidcError error) => new ProblemPage(StatusCodes.Status400BadRequest, "This sign-in link does not work", error.Description);
 
     public IResult ConfirmSignOut(string returnUrl) => Results.Redirect("/logout?ReturnUrl=" + Uri.EscapeDataString(returnUrl));

@@ -30,6 +30,13 @@ public abstract class AppSignOnTests(RosterFixture fixture)
     [InlineData("https://notes.example.org/callback#fragment", "cannot be a redirect URI")]
     [InlineData("/callback", "cannot be a redirect URI")]
     [InlineData("javascript:alert(1)", "cannot be a redirect URI")]
+    [InlineData("data:text/html,hello", "cannot be a redirect URI")]
+    [InlineData("file:///etc/passwd", "cannot be a redirect URI")]
+    [InlineData("myapp:/callback", "cannot be a redirect URI")]
+    [InlineData("com.example.app:/callback#fragment", "cannot be a redirect URI")]
+    [InlineData("1com.example.app:/callback", "cannot be a redirect URI")]
+    [InlineData("com.example.app.:/callback", "cannot be a redirect URI")]
+    [InlineData("http://192.0.2.1:8080/callback", "cannot be a redirect URI")]
     public async Task BadRedirectUrisAreRefusedAndNothingIsStored(string uri, string expected)
     {
         var (admin, path, id) = await NewAppAsync();
@@ -61,6 +68,51 @@ public abstract class AppSignOnTests(RosterFixture fixture)
         Assert.Equal(["https://notes.example.org/oauth2/callback", "http://127.0.0.1:8400/cb", "http://localhost/cb"], AppSignOn.Lines(stored.RedirectUris));
         Assert.Equal("ES256", stored.TokenSigningAlgorithm);
         Assert.Equal(20, stored.ClientId.Length);
+    }
+
+    [Fact]
+    public async Task PrivateUseSchemesAndPortlessLoopbackRedirectUrisAreSavedExactly()
+    {
+        var (admin, path, id) = await NewAppAsync();
+
+        await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
+        {
+            ["RedirectUris"] = "com.example.notes:/oauth2redirect\nhttp://127.0.0.1/cb\nhttp://[::1]/cb", ["TokenSigningAlgorithm"] = "RS256", ["RequirePkce"] = "true",
+        });
+
+        Assert.Equal(["com.example.notes:/oauth2redirect", "http://127.0.0.1/cb", "http://[::1]/cb"], AppSignOn.Lines((await StoredAsync(id)).RedirectUris));
+    }
+
+    [Fact]
+    public async Task ANewAppRequiresPkceAndTheSignOnFormTurnsItOffAndOnAgain()
+    {
+        var (admin, path, id) = await NewAppAsync();
+        Assert.True((await StoredAsync(id)).RequirePkce);
+        Assert.NotNull((await admin.GetAsync(path)).Document.QuerySelector("input[name=RequirePkce][checked]"));
+
+        // An unticked box sends nothing.
+        await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string> { ["RedirectUris"] = "https://notes.example.org/cb", ["TokenSigningAlgorithm"] = "RS256" });
+        Assert.False((await StoredAsync(id)).RequirePkce);
+        Assert.Null((await admin.GetAsync(path)).Document.QuerySelector("input[name=RequirePkce][checked]"));
+
+        await admin.SubmitAsync(path, path + "?handler=SignOn", new Dictionary<string, string>
+        {
+            ["RedirectUris"] = "https://notes.example.org/cb", ["TokenSigningAlgorithm"] = "RS256", ["RequirePkce"] = "true",
+        });
+        Assert.True((await StoredAsync(id)).RequirePkce);
+    }
+
+    [Fact]
+    public async Task APersonWhoIsNotTheAppsOperatorCannotTurnOffRequirePkce()
+    {
+        var (_, _, id) = await NewAppAsync();
+        var (stranger, _) = await Server.SignedInAsync(Role.UserManager);
+        using var api = await Server.ApiClientAsync(stranger);
+
+        using var refused = await api.PutAsJsonAsync($"/api/v1/apps/{id}/sign-on", new { requirePkce = false });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.True((await StoredAsync(id)).RequirePkce);
     }
 
     [Fact]

@@ -39,4 +39,20 @@ public sealed class AppCommandTests : IAsyncLifetime
         Assert.Matches(@"(?m)^API scopes: reports:read\r?$", narrowed.Stdout);
         Assert.Contains("API scopes: none", (await RunAsync("app", "sign-on", "Reports", "--api-scopes", "")).Stdout);
     }
+
+    [Fact]
+    public async Task RequirePkceIsOnForANewAppAndTheSignOnCommandTurnsItOffAndOn()
+    {
+        Assert.Equal(0, (await RunAsync("app", "create", "--name", "Desktop", "--url", "https://desktop.example.org", "--redirect-uri", "http://127.0.0.1/cb",
+            "--redirect-uri", "com.example.desktop:/cb")).ExitCode);
+        Assert.Contains("Require PKCE: yes", (await RunAsync("app", "sign-on", "Desktop")).Stdout);
+
+        var off = await RunAsync("app", "sign-on", "Desktop", "--require-pkce", "false");
+        Assert.Contains("Require PKCE: no", off.Stdout);
+        Assert.Contains("Redirect URI: com.example.desktop:/cb", off.Stdout);
+        Assert.Contains("Require PKCE: no", (await RunAsync("app", "sign-on", "Desktop")).Stdout);
+        Assert.Contains("Require PKCE: yes", (await RunAsync("app", "sign-on", "Desktop", "--require-pkce", "true")).Stdout);
+        var dangerous = await RunAsync("app", "sign-on", "Desktop", "--redirect-uri", "javascript:alert(1)");
+        Assert.Equal((1, 1), (dangerous.ExitCode, dangerous.Stderr.Trim().Split('\n').Length));
+    }
 }

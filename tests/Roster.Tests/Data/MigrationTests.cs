@@ -122,6 +122,28 @@ public abstract class MigrationTests(string provider)
         Assert.Equal(("posix", 10003L), (counter.Name, counter.Next));
     }
 
+    [Fact]
+    public async Task AppsFromBeforeRequirePkceKeepSigningInWithoutItAndNewOnesRequireIt()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = Services(database);
+        var db = Context(services);
+        await MigrateToJustBeforeAsync(db, Roster.Data.Migrations.M0021_ConsentAndPkce.Id);
+        var id = Guid.CreateVersion7();
+        object key = provider == "Sqlite" ? id.ToString().ToUpperInvariant() : id;
+        var created = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Apps" ("Id", "Name", "LaunchUrl", "Description", "DirectoryMode", "Access", "CreatedAt", "UpdatedAt", "ClientId")
+            VALUES ({key}, {"Old wiki"}, {"https://wiki.example.org"}, {""}, {0}, {0}, {created}, {created}, {"oldwikiclient"})
+            """);
+
+        await db.Database.MigrateAsync();
+        db.ChangeTracker.Clear();
+
+        Assert.False((await db.Apps.SingleAsync(a => a.Id == id)).RequirePkce);
+        Assert.True(new Roster.Apps.App().RequirePkce, "an app registered from now on requires PKCE");
+    }
+
     private static async Task MigrateToJustBeforeAsync(RosterDb db, string migration)
     {
         var all = db.Database.GetMigrations().ToList();

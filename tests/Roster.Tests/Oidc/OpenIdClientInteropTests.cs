@@ -98,6 +98,27 @@ public sealed class OpenIdClientInteropTests(SqliteRoster fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ANativeAppListeningOnALoopbackPortChosenAtRunTimeSignsInWithPkce()
+    {
+        // RFC 8252 section 7.3: registered without a port, used with whichever port the app got from the system.
+        var app = await RelyingParty.RegisterAsync(Server, "Desktop", confidential: false, redirectUri: "http://127.0.0.1/cb");
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var redirectUri = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/cb";
+        var (user, browser) = await Server.SignedInAsync(Role.User);
+        var state = Path.GetTempFileName();
+        var start = await RelyingPartyAsync("start", new { issuer = Server.BaseUrl, clientId = app.ClientId, redirectUri, scope = "openid profile" }, state);
+
+        using var authorize = await browser.Http.GetAsync(start.GetProperty("url").GetString());
+        var callback = authorize.Headers.Location!.OriginalString;
+        var result = await RelyingPartyAsync("finish", new { issuer = Server.BaseUrl, clientId = app.ClientId, redirectUri, callbackUrl = callback }, state);
+
+        Assert.StartsWith(redirectUri + "?code=", callback);
+        Assert.Equal(user.Id.ToString(), result.GetProperty("claims").GetProperty("sub").GetString());
+        Assert.Equal(user.Name, result.GetProperty("userinfo").GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task ClientCredentialsWithClientSecretPostIssueAnIntrospectableRevocableToken()
     {
         var app = await RelyingParty.RegisterAsync(Server, "Backup", apiScopes: ["backup.write"]);

@@ -24,14 +24,15 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
 
     public static async Task<RelyingParty> RegisterAsync(RosterServer server, string name = "Notes", bool confidential = true,
         AppAccess access = AppAccess.Everyone, Guid[]? groups = null, string? backChannelLogoutUri = null, string? postLogoutRedirectUri = null,
-        string algorithm = "RS256", string? redirectUri = null, string[]? apiScopes = null)
+        string algorithm = "RS256", string? redirectUri = null, string[]? apiScopes = null,
+        bool requirePkce = false)
     {
         redirectUri ??= $"http://127.0.0.1:9/{name.ToLowerInvariant()}/callback";
         await using var scope = server.App.Services.CreateAsyncScope();
         var registered = await scope.ServiceProvider.GetRequiredService<AppChanges>().RegisterAsync(Actor.Operator,
             new AppSettings(name, $"https://{name.ToLowerInvariant()}.example.org", "", DirectoryMode.UseRoster, access, groups ?? []));
         var app = registered.Value ?? throw new InvalidOperationException(string.Join(" ", registered.Errors.Select(e => e.Message)));
-        await SaveSignOnAsync(server, app.Id, new SignOnSettings(redirectUri, postLogoutRedirectUri, backChannelLogoutUri, algorithm, apiScopes));
+        await SaveSignOnAsync(server, app.Id, new SignOnSettings(redirectUri, postLogoutRedirectUri, backChannelLogoutUri, algorithm, apiScopes, requirePkce));
         var secret = confidential ? (await scope.ServiceProvider.GetRequiredService<AppSignOn>().NewSecretAsync(Actor.Operator, app.Id)).Value : null;
         return new RelyingParty(server, app.Id, app.ClientId, secret, redirectUri);
     }

@@ -56,6 +56,9 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /oidc/authorize"] = Access.Anyone,
         ["GET /oidc/logout"] = Access.Anyone,
         ["POST /oidc/logout"] = Access.Anyone,
+        // prompt=select_account: "Use another account" (the POST) signs out.
+        ["GET /select-account"] = Access.SignedIn,
+        ["POST /select-account"] = Access.SignedIn,
         // These authenticate the app (client secret) or the bearer token, never the dashboard role.
         ["POST /oidc/token"] = Access.OwnCredentials,
         ["POST /oidc/revoke"] = Access.OwnCredentials,
@@ -245,8 +248,9 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         }
 
         var wrong = new List<string>();
-        // Signing out would end the session the later requests need, so it goes last.
-        foreach (var endpoint in Matrix.Keys.OrderBy(e => e == "POST /logout").ThenBy(e => e, StringComparer.Ordinal))
+        // Signing out would end the session the later requests need, so it goes last; choosing another account signs out too,
+        // and is refused to a visitor, so it goes just before.
+        foreach (var endpoint in Matrix.Keys.OrderBy(e => e switch { "POST /logout" => 2, "POST /select-account" => 1, _ => 0 }).ThenBy(e => e, StringComparer.Ordinal))
         {
             var allowed = Allows(Matrix[endpoint], role);
             var status = await SendAsync(endpoint, browser, api);

@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 18,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -149,6 +149,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 fieldInfo: typeof(App).GetField("<RedirectUris>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 4000);
             redirectUris.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var requirePkce = runtimeEntityType.AddProperty(
+                "RequirePkce",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("RequirePkce", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<RequirePkce>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            requirePkce.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var tokenSigningAlgorithm = runtimeEntityType.AddProperty(
                 "TokenSigningAlgorithm",

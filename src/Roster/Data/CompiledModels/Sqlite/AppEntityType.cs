@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 18,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -133,6 +133,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(App).GetProperty("RedirectUris", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(App).GetField("<RedirectUris>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 4000);
+
+            var requirePkce = runtimeEntityType.AddProperty(
+                "RequirePkce",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("RequirePkce", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<RequirePkce>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var tokenSigningAlgorithm = runtimeEntityType.AddProperty(
                 "TokenSigningAlgorithm",
