@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fea0af57-add4-4fbd-814c-5581fa71c8bb"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("f35cbabc-2144-4727-aa5e-82fa3669ab27"), entityTypeCount: 36)
         {
         }
 

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0d15df5f-cf84-4f0f-ab12-1abc0857b36a"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("4a9eec42-d56e-4ec2-a09a-522ff1bdce29"), entityTypeCount: 36)
         {
         }
 
