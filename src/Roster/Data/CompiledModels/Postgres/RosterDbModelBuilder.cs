@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("660bf0e1-9839-4705-89b1-0dcf99d4e42b"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("6e781e1f-6ce7-4c0b-860b-0ba55d4532dc"), entityTypeCount: 37)
         {
         }
 
@@ -49,6 +49,8 @@ namespace Roster.Data.CompiledModels.Postgres
             var mailbox = MailboxEntityType.Create(this);
             var mailingList = MailingListEntityType.Create(this);
             var mailingListMember = MailingListMemberEntityType.Create(this);
+            var apiResource = ApiResourceEntityType.Create(this);
+            var apiResourceAccess = ApiResourceAccessEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
@@ -84,6 +86,8 @@ namespace Roster.Data.CompiledModels.Postgres
             MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
             MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
+            ApiResourceAccessEntityType.CreateForeignKey1(apiResourceAccess, apiResource);
+            ApiResourceAccessEntityType.CreateForeignKey2(apiResourceAccess, app);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
 
@@ -118,6 +122,8 @@ namespace Roster.Data.CompiledModels.Postgres
             MailboxEntityType.CreateAnnotations(mailbox);
             MailingListEntityType.CreateAnnotations(mailingList);
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
+            ApiResourceEntityType.CreateAnnotations(apiResource);
+            ApiResourceAccessEntityType.CreateAnnotations(apiResourceAccess);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f8255fae-7e1e-42f7-b096-531464280278"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("369d0c3c-11db-41f6-bf04-cbad18a74c26"), entityTypeCount: 37)
         {
         }
 
@@ -48,6 +48,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             var mailbox = MailboxEntityType.Create(this);
             var mailingList = MailingListEntityType.Create(this);
             var mailingListMember = MailingListMemberEntityType.Create(this);
+            var apiResource = ApiResourceEntityType.Create(this);
+            var apiResourceAccess = ApiResourceAccessEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
@@ -83,6 +85,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
             MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
+            ApiResourceAccessEntityType.CreateForeignKey1(apiResourceAccess, apiResource);
+            ApiResourceAccessEntityType.CreateForeignKey2(apiResourceAccess, app);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
 
@@ -117,6 +121,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailboxEntityType.CreateAnnotations(mailbox);
             MailingListEntityType.CreateAnnotations(mailingList);
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
+            ApiResourceEntityType.CreateAnnotations(apiResource);
+            ApiResourceAccessEntityType.CreateAnnotations(apiResourceAccess);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
