@@ -5,7 +5,9 @@ namespace Roster.Oidc;
 /// <summary>
 /// A registered relying party. A confidential client proves itself with its secret; a public one
 /// (no secret) cannot keep one, so it must use PKCE. <see cref="ApiScopes"/> are the only scopes it may
-/// give itself with client credentials, in the order its administrator listed them.
+/// give itself with client credentials, in the order its administrator listed them. <see cref="OfflineAccess"/>: it
+/// may ask for <c>offline_access</c>; <see cref="AlwaysIssueRefreshTokens"/>: it gets session-bound refresh tokens
+/// without asking. A <see cref="ResourceIdentifier"/> makes it no app but an API, which may only introspect.
 /// </summary>
 public sealed record OidcClient(
     string ClientId,
@@ -15,7 +17,10 @@ public sealed record OidcClient(
     IReadOnlyList<string> PostLogoutRedirectUris,
     string? BackChannelLogoutUri,
     string SigningAlgorithm,
-    IReadOnlyList<string> ApiScopes);
+    IReadOnlyList<string> ApiScopes,
+    bool OfflineAccess = false,
+    bool AlwaysIssueRefreshTokens = true,
+    string? ResourceIdentifier = null);
 
 /// <summary>The apps Roster signs people in to.</summary>
 public interface IClientStore
@@ -33,8 +38,11 @@ public interface IClientStore
 /// <summary>
 /// What one authorization request let a client do for a person in one dashboard session. The code,
 /// the refresh tokens and the access tokens issued from it all name it, so revoking it revokes them all.
+/// <see cref="Resource"/> is the API its access tokens are for (RFC 8707), null for the app itself;
+/// an <see cref="Offline"/> grant outlives the session (OpenID Connect Core section 11).
 /// </summary>
-public sealed record Grant(Guid Id, string ClientId, string Subject, string SessionId, string Scope, DateTimeOffset AuthTime, string? Nonce);
+public sealed record Grant(Guid Id, string ClientId, string Subject, string SessionId, string Scope, DateTimeOffset AuthTime, string? Nonce,
+    string? Resource = null, bool Offline = false);
 
 public sealed record IssuedCode(Grant Grant, string RedirectUri, string? CodeChallenge, DateTimeOffset ExpiresAt, bool Redeemed);
 

@@ -85,6 +85,9 @@ public static class AuditActions
     public const string SecondFactorFailed = "two-factor.failed";
     public const string RecoveryCodeUsed = "two-factor.recovery-code-used";
     public const string AppGrantRevoked = "app.grant-revoked";
+    public const string ApiRegistered = "api.registered";
+    public const string ApiUpdated = "api.updated";
+    public const string ApiDeleted = "api.deleted";
     public const string SshKeyAdded = "ssh-key.added";
     public const string SshKeyRemoved = "ssh-key.removed";
     public const string MailDomainAdded = "mail-domain.added";
@@ -107,7 +110,7 @@ public static class AuditActions
         PasswordChanged, CurrentPasswordFailed, UsernameChanged, EmailChanged, EmailConfirmed, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
-        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
+        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,
         MailDomainAdded, MailDomainRemoved, MailboxCreated, MailboxUpdated, MailboxDeleted, MailboxHandedOver, MailAliasAdded, MailAliasRemoved,

@@ -16,6 +16,8 @@ public static class OidcSetup
         services.AddSingleton<ICredentialThrottle>(provider => provider.GetRequiredService<FailedTokenAttempts>());
         services.AddScoped<IClientStore, ClientStore>();
         services.AddScoped<IGrantStore, GrantStore>();
+        services.AddScoped<IResourceStore, ResourceStore>();
+        services.AddScoped<ApiResources>();
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<ISignInHandOff, SignInHandOff>();
         services.AddScoped<IAppSessions, AppSessions>();
