@@ -19,7 +19,9 @@ public sealed class Parameters
         "response_type", "client_id", "redirect_uri", "scope", "state", "response_mode", "nonce", "prompt", "max_age",
         "id_token_hint", "code_challenge", "code_challenge_method", "request", "request_uri",
         "grant_type", "code", "code_verifier", "refresh_token", "client_secret", "token", "access_token",
-        "post_logout_redirect_uri");
+        "post_logout_redirect_uri",
+        // RFC 8707: one API per request; the same name twice is refused like any parameter Roster reads.
+        "resource");
 
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
     private readonly List<string> repeated = [];
