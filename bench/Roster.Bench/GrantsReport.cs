@@ -28,7 +28,7 @@ internal static class GrantsReport
     public static bool GeneratorBound(LoadResult grant) => grant.Cpu.Generator > GrantsOptions.GeneratorBound;
 
     /// <summary>The target is for the two grants (the code flow has none): at it, with a load generator that had room to spare.</summary>
-    public static bool HasTarget(LoadResult grant) => grant.Case is GrantsBench.ClientCredentials or GrantsBench.RefreshToken;
+    public static bool HasTarget(LoadResult grant) => grant.Case is GrantsBench.ClientCredentials or GrantsBench.RefreshToken or GrantsBench.OfflineRefreshToken;
 
     public static bool Ok(LoadResult grant) =>
         !HasTarget(grant) || PercentOfRaw(grant) >= GrantsOptions.TargetPercent && !GeneratorBound(grant);
