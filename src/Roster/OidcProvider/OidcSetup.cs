@@ -27,5 +27,9 @@ public static class OidcSetup
         return services;
     }
 
-    public static IEndpointRouteBuilder MapOidc(this IEndpointRouteBuilder endpoints) => endpoints.MapOidcProtocol();
+    public static IEndpointRouteBuilder MapOidc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapApisApi();
+        return endpoints.MapOidcProtocol();
+    }
 }

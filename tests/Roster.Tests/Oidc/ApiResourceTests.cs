@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -341,6 +342,30 @@ public abstract class ApiResourceTests(RosterFixture fixture)
         Assert.Equal(ErrorKind.Forbidden, results[0].Errors.Single().Kind);
         Assert.Equal(["api.identifier", "api.scope", "api.scope", "api.lifetime", "api.name"], results[1..].Select(r => r.Errors.Single().Code));
         Assert.False(await Server.QueryAsync(db => db.ApiResources.AnyAsync(a => a.Identifier == identifier)));
+    }
+
+    [Fact]
+    public async Task TheRestApiRegistersAnApiWithItsSecretOnceAndRefusesABadOneWithProblemDetails()
+    {
+        var (admin, _) = await Server.SignedInAsync(Role.Admin);
+        using var api = await Server.ApiClientAsync(admin);
+        var identifier = NewIdentifier();
+
+        using var bad = await api.PostAsJsonAsync("/api/v1/apis/", new { name = "Orders", identifier = "ftp://x", scopes = new[] { "orders:read" } });
+        using var created = await api.PostAsJsonAsync("/api/v1/apis/", new { name = "Orders", identifier, scopes = new[] { "orders:read" }, accessTokenLifetimeSeconds = 120 });
+        var body = await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var id = body.GetProperty("api").GetProperty("id").GetGuid();
+        using var fixedIdentifier = await api.PatchAsJsonAsync($"/api/v1/apis/{id}", new { identifier = NewIdentifier() });
+        using var listed = await api.GetAsync($"/api/v1/apis/{id}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(43, body.GetProperty("clientSecret").GetString()!.Length);
+        Assert.Equal(HttpStatusCode.BadRequest, fixedIdentifier.StatusCode);
+        var text = await listed.Content.ReadAsStringAsync();
+        Assert.Contains(identifier, text);
+        Assert.DoesNotContain(body.GetProperty("clientSecret").GetString()!, text);
     }
 
     private async Task<(HttpStatusCode, string?)> RefreshStatusAsync(RelyingParty app, System.Text.Json.JsonElement tokens)
