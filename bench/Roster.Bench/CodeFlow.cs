@@ -11,7 +11,7 @@ namespace Roster.Bench;
 /// session, which redirects back with a code at once, then the code and its verifier at the token endpoint
 /// for an ID token, an access token and a refresh token.
 /// </summary>
-public sealed class CodeFlow(DashboardClient person, TokenClient tokens, string clientId, string redirectUri)
+public sealed class CodeFlow(DashboardClient person, TokenClient tokens, string clientId, string redirectUri, string scope = "openid profile email groups")
 {
     public async Task<TokenAnswer> RunAsync(CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ public sealed class CodeFlow(DashboardClient person, TokenClient tokens, string 
         var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = "/oidc/authorize?response_type=code" +
             $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirectUri)}" +
-            $"&scope=openid%20profile%20email%20groups&state=bench&nonce={Base64Url(RandomNumberGenerator.GetBytes(12))}" +
+            $"&scope={Uri.EscapeDataString(scope)}&state=bench&nonce={Base64Url(RandomNumberGenerator.GetBytes(12))}" +
             $"&code_challenge={challenge}&code_challenge_method=S256";
         using var response = await person.SendAsync(new HttpRequestMessage(HttpMethod.Get, authorize), cancellationToken);
         var location = response.Headers.Location;

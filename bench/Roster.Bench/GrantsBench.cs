@@ -52,6 +52,10 @@ public static class GrantsBench
             ["app", "create", "--name", "Bench", "--url", "https://bench.example.org", "--redirect-uri", RedirectUri, "--confidential"], cancellationToken);
         var clientId = Field(created, "Client ID");
         var clientSecret = Field(created, "Client secret");
+        // A second app that may ask for offline_access and gets refresh tokens only with it (OpenID Connect Core section 11).
+        var offlineCreated = await RunCliAsync(options.ServerDll, environment,
+            ["app", "create", "--name", "BenchOffline", "--url", "https://offline.bench.example.org", "--redirect-uri", RedirectUri, "--confidential"], cancellationToken);
+        await RunCliAsync(options.ServerDll, environment, ["app", "refresh-tokens", "BenchOffline", "--offline-access"], cancellationToken);
 
         var logPath = Path.Combine(options.WorkDirectory, "server-sqlite.log");
         await using var server = await ServerProcess.StartAsync(options.ServerDll, environment, logPath, options.ServerCpus, Path.Combine(options.WorkDirectory, "server.pid"));
@@ -68,6 +72,9 @@ public static class GrantsBench
         await owner.SignInAsync(BenchOptions.OwnerEmail, BenchOptions.OwnerPassword);
         var signIn = new CodeFlow(owner, tokens, clientId, RedirectUri);
         var chains = await RefreshChains.CreateAsync(signIn, options.Chains, options.Workers, cancellationToken);
+        using var offlineTokens = new TokenClient(server.BaseAddress, Field(offlineCreated, "Client ID"), Field(offlineCreated, "Client secret"));
+        var offlineChains = await RefreshChains.CreateAsync(
+            new CodeFlow(owner, offlineTokens, Field(offlineCreated, "Client ID"), RedirectUri, "openid profile offline_access"), options.Chains, options.Workers, cancellationToken);
 
         // Polls go round a pool of device codes nobody approves, as many devices waiting on their people would.
         Log($"Asking for {DeviceCodePool} device codes…");
@@ -99,6 +106,7 @@ public static class GrantsBench
         [
             new(ClientCredentials, server.ProcessId, (_, ct) => tokens.ClientCredentialsAsync(ct)),
             new(RefreshToken, server.ProcessId, (worker, ct) => chains.RefreshNextAsync(tokens, worker, ct)),
+            new(OfflineRefreshToken, server.ProcessId, (worker, ct) => offlineChains.RefreshNextAsync(offlineTokens, worker, ct)),
             new(AuthorizationCode, server.ProcessId, (_, ct) => signIn.RunAsync(ct)),
             new(DeviceCodePoll, server.ProcessId, (_, ct) =>
                 tokens.PollDeviceCodeAsync(deviceCodes[(int)((uint)Interlocked.Increment(ref nextDeviceCode) % DeviceCodePool)], ct)),
@@ -141,6 +149,9 @@ public static class GrantsBench
 
     public const string ClientCredentials = "client_credentials";
     public const string RefreshToken = "refresh_token";
+
+    /// <summary>A refresh of an offline_access grant: one that outlives the person's session.</summary>
+    public const string OfflineRefreshToken = "refresh_token (offline_access)";
     /// <summary>The whole sign-in to an app of a person already signed in: authorize, then the code for tokens.</summary>
     public const string AuthorizationCode = "authorization code flow";
     /// <summary>A device's poll (RFC 8628) before its person decides: one read and one update, no signature.</summary>

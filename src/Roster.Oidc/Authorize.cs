@@ -19,6 +19,7 @@ public static class Authorize
         OidcIssuer issuer,
         TimeProvider clock,
         IOptions<OidcOptions> options,
+        IResourceStore resources,
         CancellationToken cancellationToken)
     {
         var parameters = await Parameters.ReadAsync(context.Request, cancellationToken);
@@ -47,6 +48,10 @@ public static class Authorize
         var request = Validate(parameters, client);
         if (request.Error is { } invalid)
             return Back(invalid);
+        var target = await Resources.ResolveAsync(resources, client, parameters[Resources.Parameter], Resources.ApiScopesOf(parameters["scope"]), allWhenNone: false, cancellationToken);
+        if (target.Error is { } untargeted)
+            return Back(untargeted);
+        var scope = OfflineAccess.GrantedScope(request.Scope, target.Scopes, client);
 
         var session = await handOff.CurrentSessionAsync(context);
         var now = clock.GetUtcNow();
@@ -81,7 +86,8 @@ public static class Authorize
         }
 
         var code = TokenIssuer.NewHandle();
-        var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, request.Scope, session.AuthTime, parameters["nonce"]);
+        var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, scope, session.AuthTime, parameters["nonce"],
+            target.Server?.Identifier, OfflineAccess.IsOffline(scope));
         await grants.AddAsync(grant, code, redirectUri, request.CodeChallenge, now + options.Value.CodeLifetime, cancellationToken);
         await handOff.SignedInToAppAsync(session, client, cancellationToken);
         return Answer([new("code", code), new("state", state), new("iss", issuer.Value)]);

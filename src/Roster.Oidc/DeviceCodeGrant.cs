@@ -37,7 +37,7 @@ public static partial class Token
                     await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                     return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
                 }
-                return await IssueAsync(issued.Grant, user, RefreshTokenContent.For(issued.Grant, RefreshExpiresAt));
+                return await IssueAsync(issued.Grant, user, RefreshTokenContent.For(issued.Grant, RefreshExpiresAt), server: null);
             }
             if (state.Status == DeviceCodeStatus.Denied)
                 return OidcResults.Error(OidcError.AccessDenied("The person declined the request."));

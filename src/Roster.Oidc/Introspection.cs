@@ -6,7 +6,8 @@ namespace Roster.Oidc;
 /// Token introspection, RFC 7662. Section 2.1 requires the caller to be authorized, so only a confidential
 /// client may ask: a public client's id is no secret, and would let anyone probe tokens. A client learns
 /// about its own tokens only; anything else, including another client's token, is simply inactive
-/// (section 2.2).
+/// (section 2.2). An API introspects with its own id and secret, and learns only about access tokens meant for it
+/// (<see cref="Resources.MayIntrospect"/>).
 /// </summary>
 public static class Introspection
 {
@@ -22,15 +23,15 @@ public static class Introspection
             return OidcResults.Error(OidcError.InvalidRequest("token is missing."));
 
         // Hints only say where to look first (section 2.1); both kinds are tried.
-        if (await active.AccessTokenAsync(token, cancellationToken) is { } access && access.GetPayloadValue<string>("client_id") == client.ClientId)
+        if (await active.AccessTokenAsync(token, cancellationToken) is { } access && Resources.MayIntrospect(client, access))
         {
             var body = new Dictionary<string, object>
             {
                 ["active"] = true,
                 ["token_type"] = "Bearer",
-                ["client_id"] = client.ClientId,
+                ["client_id"] = access.GetPayloadValue<string>("client_id"),
                 ["sub"] = access.Subject,
-                ["aud"] = client.ClientId,
+                ["aud"] = access.Audiences.First(),
                 ["iss"] = access.Issuer,
                 ["jti"] = access.Id,
                 ["iat"] = new DateTimeOffset(access.IssuedAt).ToUnixTimeSeconds(),
@@ -40,7 +41,7 @@ public static class Introspection
                 body["scope"] = scope;
             return OidcResults.Json(body);
         }
-        if (await active.RefreshTokenAsync(token, cancellationToken) is { } refresh && refresh.Grant.ClientId == client.ClientId)
+        if (await active.RefreshTokenAsync(token, cancellationToken) is { } refresh && client.ResourceIdentifier is null && refresh.Grant.ClientId == client.ClientId)
             return OidcResults.Json(new Dictionary<string, object>
             {
                 ["active"] = true,

@@ -20,7 +20,9 @@ public sealed class Parameters
         "id_token_hint", "code_challenge", "code_challenge_method", "request", "request_uri",
         "grant_type", "code", "code_verifier", "refresh_token", "client_secret", "token", "access_token",
         "post_logout_redirect_uri",
-        "device_code");
+        "device_code",
+        // RFC 8707: one API per request; the same name twice is refused like any parameter Roster reads.
+        "resource");
 
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
     private readonly List<string> repeated = [];

@@ -9,13 +9,14 @@ namespace Roster.Oidc;
 /// what an access token for the grant names (the person, their session, when they signed in, the scope granted).
 /// Those never change for a grant, so a refresh reads them here instead of from the store.
 /// </summary>
-public sealed record RefreshTokenContent(Guid GrantId, int Generation, DateTimeOffset ExpiresAt, string Subject, string SessionId, DateTimeOffset AuthTime, string Scope)
+public sealed record RefreshTokenContent(Guid GrantId, int Generation, DateTimeOffset ExpiresAt, string Subject, string SessionId, DateTimeOffset AuthTime, string Scope,
+    string? Resource = null)
 {
     public static RefreshTokenContent For(Grant grant, DateTimeOffset expiresAt) =>
-        new(grant.Id, Generation: 0, expiresAt, grant.Subject, grant.SessionId, grant.AuthTime, grant.Scope);
+        new(grant.Id, Generation: 0, expiresAt, grant.Subject, grant.SessionId, grant.AuthTime, grant.Scope, grant.Resource);
 
     /// <summary>The grant as the token names it, for <paramref name="clientId"/>; no nonce, which only an ID token carries.</summary>
-    public Grant Grant(string clientId) => new(GrantId, clientId, Subject, SessionId, Scope, AuthTime, Nonce: null);
+    public Grant Grant(string clientId) => new(GrantId, clientId, Subject, SessionId, Scope, AuthTime, Nonce: null, Resource);
 }
 
 /// <summary>
@@ -36,11 +37,13 @@ public interface IRefreshTokenKeyStore
 /// token names the same grant, person, session and scope), so it is authenticated, not encrypted, which
 /// keeps a refresh to one HMAC per token instead of a data-protection round per token. Version 2 added the
 /// person, session and sign-in time, so the rotation need not read the grant back; a version 1 token is
-/// refused like any other unknown one, and its app signs the person in again.
+/// refused like any other unknown one, and its app signs the person in again. Version 3 adds the API the grant's
+/// access tokens are for (RFC 8707); a version 2 token still opens, as one for the app itself.
 /// </summary>
 public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+    private const byte VersionWithoutResource = 2;
     private const int MaxTokenLength = 2048;
     private const int MacLength = 32;
 
@@ -64,6 +67,7 @@ public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
             writer.Write(content.SessionId);
             writer.Write(content.AuthTime.ToUnixTimeSeconds());
             writer.Write(content.Scope);
+            writer.Write(content.Resource ?? "");
         }
         var sealedLength = (int)buffer.Length;
         buffer.SetLength(sealedLength + MacLength);
@@ -86,7 +90,7 @@ public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
         {
             return null;
         }
-        if (bytes.Length <= MacLength || bytes[0] != Version)
+        if (bytes.Length <= MacLength || bytes[0] is not (Version or VersionWithoutResource))
             return null;
         return Verifies(await MacAsync(cancellationToken), bytes) ? Read(bytes) : null;
     }
@@ -109,7 +113,8 @@ public sealed class RefreshTokens(IRefreshTokenKeyStore keys)
             Subject: reader.ReadString(),
             SessionId: reader.ReadString(),
             AuthTime: DateTimeOffset.FromUnixTimeSeconds(reader.ReadInt64()),
-            Scope: reader.ReadString());
+            Scope: reader.ReadString(),
+            Resource: bytes[0] == Version && reader.ReadString() is { Length: > 0 } resource ? resource : null);
     }
 
     private async ValueTask<HMACSHA256> MacAsync(CancellationToken cancellationToken)

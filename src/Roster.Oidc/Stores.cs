@@ -6,7 +6,9 @@ namespace Roster.Oidc;
 /// A registered relying party. A confidential client proves itself with its secret; a public one
 /// (no secret) cannot keep one, so it must use PKCE. <see cref="ApiScopes"/> are the only scopes it may
 /// give itself with client credentials, in the order its administrator listed them. <see cref="RequirePkce"/> makes a
-/// confidential client use PKCE too (RFC 9700 section 2.1.1).
+/// confidential client use PKCE too (RFC 9700 section 2.1.1). <see cref="OfflineAccess"/>: it
+/// may ask for <c>offline_access</c>; <see cref="AlwaysIssueRefreshTokens"/>: it gets session-bound refresh tokens
+/// without asking. A <see cref="ResourceIdentifier"/> makes it no app but an API, which may only introspect.
 /// </summary>
 public sealed record OidcClient(
     string ClientId,
@@ -17,7 +19,10 @@ public sealed record OidcClient(
     string? BackChannelLogoutUri,
     string SigningAlgorithm,
     IReadOnlyList<string> ApiScopes,
-    bool RequirePkce = false);
+    bool RequirePkce = false,
+    bool OfflineAccess = false,
+    bool AlwaysIssueRefreshTokens = true,
+    string? ResourceIdentifier = null);
 
 /// <summary>The apps Roster signs people in to.</summary>
 public interface IClientStore
@@ -35,8 +40,11 @@ public interface IClientStore
 /// <summary>
 /// What one authorization request let a client do for a person in one dashboard session. The code,
 /// the refresh tokens and the access tokens issued from it all name it, so revoking it revokes them all.
+/// <see cref="Resource"/> is the API its access tokens are for (RFC 8707), null for the app itself;
+/// an <see cref="Offline"/> grant outlives the session (OpenID Connect Core section 11).
 /// </summary>
-public sealed record Grant(Guid Id, string ClientId, string Subject, string SessionId, string Scope, DateTimeOffset AuthTime, string? Nonce);
+public sealed record Grant(Guid Id, string ClientId, string Subject, string SessionId, string Scope, DateTimeOffset AuthTime, string? Nonce,
+    string? Resource = null, bool Offline = false);
 
 public sealed record IssuedCode(Grant Grant, string RedirectUri, string? CodeChallenge, DateTimeOffset ExpiresAt, bool Redeemed);
 

@@ -23,14 +23,18 @@ public static partial class Token
         RefreshTokens refreshTokens,
         TimeProvider clock,
         IOptions<OidcOptions> options,
+        IResourceStore resources,
         CancellationToken cancellationToken)
     {
         var request = await authentication.ReadAsync(context, cancellationToken);
         if (request.Refusal is { } refusal)
             return refusal;
         var parameters = request.Parameters;
+        // An API's credential is for introspection only: it is no client that could be issued tokens.
+        if (request.Client.ResourceIdentifier is not null)
+            return OidcResults.Error(OidcError.UnauthorizedClient("This is an API's credential; it may introspect tokens but not obtain them."));
 
-        var flow = new Flow(request.Client, parameters, grants, directory, tokens, refreshTokens, clock.GetUtcNow(), options.Value, cancellationToken);
+        var flow = new Flow(request.Client, parameters, grants, directory, tokens, refreshTokens, clock.GetUtcNow(), options.Value, cancellationToken) { ResourceStore = resources };
         return parameters["grant_type"] switch
         {
             null => OidcResults.Error(OidcError.InvalidRequest("grant_type is missing.")),
@@ -54,6 +58,8 @@ public static partial class Token
         OidcOptions Options,
         CancellationToken CancellationToken)
     {
+        public required IResourceStore ResourceStore { get; init; }
+
         /// <summary>Section 3.1.3.2: the code is the client's, unexpired, for this redirect URI and verifier, and used once.</summary>
         public async Task<IResult> RedeemCodeAsync()
         {
@@ -77,6 +83,9 @@ public static partial class Token
             }
             else if (Parameters["code_verifier"] is not null)
                 return OidcResults.Error(OidcError.InvalidGrant("code_verifier was sent, but the authorization request had no PKCE challenge."));
+            var target = await GrantResourceAsync(issued.Grant.Resource, issued.Grant.Scope);
+            if (target.Error is { } untargeted)
+                return OidcResults.Error(untargeted);
 
             // Two requests may carry the same code at once: the store lets exactly one through.
             if (!await Grants.TryRedeemCodeAsync(code, RefreshExpiresAt, CancellationToken))
@@ -86,7 +95,7 @@ public static partial class Token
                 await Grants.RevokeAsync(issued.Grant.Id, "the person may no longer use the app", CancellationToken);
                 return OidcResults.Error(OidcError.InvalidGrant("The person is disabled or no longer allowed to use this app."));
             }
-            return await IssueAsync(issued.Grant, user, RefreshTokenContent.For(issued.Grant, RefreshExpiresAt));
+            return await IssueAsync(issued.Grant, user, RefreshTokenContent.For(issued.Grant, RefreshExpiresAt), target.Server);
         }
 
         /// <summary>
@@ -116,6 +125,10 @@ public static partial class Token
             var granted = Scopes.Parse(content.Scope);
             if (requested.Any(s => !granted.Contains(s)))
                 return OidcResults.Error(OidcError.InvalidScope("A refresh can only keep or narrow the scope that was granted."));
+            var scope = requested.Count == 0 ? content.Scope : string.Join(' ', granted.Where(requested.Contains));
+            var target = await GrantResourceAsync(content.Resource, scope);
+            if (target.Error is { } untargeted)
+                return OidcResults.Error(untargeted);
 
             // Two requests may carry the same token at once: the store lets exactly one through, and only while
             // the person may still use the app (disabled, or no longer allowed by its access rule).
@@ -134,7 +147,19 @@ public static partial class Token
             }
             var next = content with { Generation = content.Generation + 1, ExpiresAt = RefreshExpiresAt };
             var grant = content.Grant(Client.ClientId);
-            return await IssueAsync(requested.Count == 0 ? grant : grant with { Scope = Scopes.Granted(requested) }, user: null, next);
+            return await IssueAsync(grant with { Scope = scope }, user: null, next, target.Server);
+        }
+
+        /// <summary>
+        /// RFC 8707 section 2.2: at the token endpoint a code or refresh token can only be used for the API its
+        /// authorization request named, so a <c>resource</c> here must repeat that one. The API's rules are read again,
+        /// so one deleted since is <c>invalid_target</c>, and a scope no longer allowed <c>invalid_scope</c>.
+        /// </summary>
+        private async Task<ResourceRequest> GrantResourceAsync(string? grantResource, string scope)
+        {
+            if (Parameters[Resources.Parameter] is { } named && named != grantResource)
+                return ResourceRequest.Refused(Resources.InvalidTarget("The resource must be the one named in the authorization request."));
+            return await Resources.ResolveAsync(ResourceStore, Client, grantResource, Resources.ApiScopesOf(scope), allWhenNone: false, CancellationToken);
         }
 
         private static IResult UnknownRefreshToken() =>
@@ -163,38 +188,61 @@ public static partial class Token
             var parameter = Parameters["scope"];
             if (parameter?.Length > Scopes.MaxApiScopeParameter)
                 return OidcResults.Error(OidcError.InvalidScope("The scope parameter is longer than all the scopes this client may request together."));
+            if (Parameters[Resources.Parameter] is { } resource)
+                return await ForResourceAsync(resource, parameter);
             var requested = parameter is null ? Client.ApiScopes : Scopes.Parse(parameter);
             if (requested.FirstOrDefault(s => !Client.ApiScopes.Contains(s)) is { } unlisted)
                 return OidcResults.Error(OidcError.InvalidScope(Scopes.IsApiScope(unlisted)
                     ? $"This client may not request the scope \"{unlisted}\"; its app's administrator can list it under the app's API scopes."
                     : "The scope parameter holds a malformed scope or one longer than any this client may request."));
 
-            var scope = string.Join(' ', Client.ApiScopes.Where(requested.Contains));
-            var access = await Tokens.AccessTokenAsync(Client, scope, grant: null, CancellationToken);
+            return await ClientTokenAsync(string.Join(' ', Client.ApiScopes.Where(requested.Contains)), server: null);
+        }
+
+        /// <summary>
+        /// Client credentials for one API (RFC 8707 section 2): the scopes are the API's that its administrator allowed
+        /// this client, all of them when none is asked for; any scope else, the OpenID ones included, is <c>invalid_scope</c>.
+        /// </summary>
+        private async Task<IResult> ForResourceAsync(string resource, string? parameter)
+        {
+            var requested = Scopes.Parse(parameter);
+            var target = await Resources.ResolveAsync(ResourceStore, Client, resource, requested, allWhenNone: parameter is null, CancellationToken);
+            if (target.Error is { } refused)
+                return OidcResults.Error(refused);
+            return await ClientTokenAsync(string.Join(' ', target.Scopes), target.Server);
+        }
+
+        private async Task<IResult> ClientTokenAsync(string scope, ResourceServer? server)
+        {
+            var access = await Tokens.AccessTokenAsync(Client, scope, grant: null, CancellationToken, server);
             var body = new Dictionary<string, object>
             {
                 ["access_token"] = access.Value,
                 ["token_type"] = "Bearer",
-                ["expires_in"] = (long)Options.AccessTokenLifetime.TotalSeconds,
+                ["expires_in"] = (long)(server?.AccessTokenLifetime ?? Options.AccessTokenLifetime).TotalSeconds,
             };
             if (scope.Length > 0)
                 body["scope"] = scope;
             return OidcResults.Json(body);
         }
 
-        /// <summary>Section 3.1.3.3, with an ID token for <paramref name="user"/>. A refresh answer carries none, as section 12.2 allows.</summary>
-        private async Task<IResult> IssueAsync(Grant grant, OidcUser? user, RefreshTokenContent refresh)
+        /// <summary>
+        /// Section 3.1.3.3, with an ID token for <paramref name="user"/>. A refresh answer carries none, as section 12.2 allows.
+        /// A refresh token comes with an offline grant, or for an app that always gets one (session-bound); an app that
+        /// gets none signs the person in again, silently while the session lasts (section 11).
+        /// </summary>
+        private async Task<IResult> IssueAsync(Grant grant, OidcUser? user, RefreshTokenContent refresh, ResourceServer? server)
         {
-            var access = await Tokens.AccessTokenAsync(Client, grant.Scope, grant, CancellationToken);
-            var refreshToken = await RefreshTokens.SealAsync(refresh, CancellationToken);
+            var access = await Tokens.AccessTokenAsync(Client, grant.Scope, grant, CancellationToken, server);
             var body = new Dictionary<string, object>
             {
                 ["access_token"] = access.Value,
                 ["token_type"] = "Bearer",
-                ["expires_in"] = (long)Options.AccessTokenLifetime.TotalSeconds,
-                ["refresh_token"] = refreshToken,
+                ["expires_in"] = (long)(server?.AccessTokenLifetime ?? Options.AccessTokenLifetime).TotalSeconds,
                 ["scope"] = grant.Scope,
             };
+            if (grant.Offline || Client.AlwaysIssueRefreshTokens || user is null)
+                body["refresh_token"] = await RefreshTokens.SealAsync(refresh, CancellationToken);
             if (user is not null)
                 body["id_token"] = await Tokens.IdTokenAsync(Client, user, grant, CancellationToken);
             return OidcResults.Json(body);

@@ -24,8 +24,12 @@ public sealed class TokenIssuer(KeyRing keys, OidcIssuer issuer, TimeProvider cl
 
     private static readonly JsonWebTokenHandler Handler = new();
 
-    /// <summary>An access token for a person (<paramref name="grant"/> given) or for the client itself (client credentials).</summary>
-    public Task<SignedToken> AccessTokenAsync(OidcClient client, string scope, Grant? grant, CancellationToken cancellationToken)
+    /// <summary>
+    /// An access token for a person (<paramref name="grant"/> given) or for the client itself (client credentials); meant
+    /// for the client, or for <paramref name="resource"/> (RFC 9068 section 3: its identifier is the <c>aud</c>, and its
+    /// lifetime the token's).
+    /// </summary>
+    public Task<SignedToken> AccessTokenAsync(OidcClient client, string scope, Grant? grant, CancellationToken cancellationToken, ResourceServer? resource = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -41,7 +45,9 @@ public sealed class TokenIssuer(KeyRing keys, OidcIssuer issuer, TimeProvider cl
             claims["sid"] = grant.SessionId;
             claims[GrantClaim] = grant.Id.ToString("N");
         }
-        return SignAsync(client, claims, AccessTokenType, options.Value.AccessTokenLifetime, cancellationToken);
+        if (resource is not null)
+            claims["aud"] = resource.Identifier;
+        return SignAsync(client, claims, AccessTokenType, resource?.AccessTokenLifetime ?? options.Value.AccessTokenLifetime, cancellationToken);
     }
 
     public async Task<string> IdTokenAsync(OidcClient client, OidcUser user, Grant grant, CancellationToken cancellationToken)
@@ -81,7 +87,7 @@ public sealed class TokenIssuer(KeyRing keys, OidcIssuer issuer, TimeProvider cl
         var expires = now + lifetime;
         claims["jti"] = tokenId;
         claims["iss"] = issuer.Value;
-        claims["aud"] = client.ClientId;
+        claims.TryAdd("aud", client.ClientId);
         claims["iat"] = now.ToUnixTimeSeconds();
         claims["exp"] = expires.ToUnixTimeSeconds();
         var credentials = await keys.SigningCredentialsAsync(client.SigningAlgorithm, cancellationToken);

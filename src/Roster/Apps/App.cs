@@ -61,6 +61,16 @@ public sealed class App
     /// </summary>
     public bool RequirePkce { get; set; } = true;
 
+    /// <summary>Whether the app may ask for <c>offline_access</c>: refresh tokens that outlive the person's dashboard session.</summary>
+    public bool OfflineAccess { get; set; }
+
+    /// <summary>
+    /// Whether the app gets a session-bound refresh token without asking for <c>offline_access</c>, as every app did
+    /// before this setting existed; on by default so no app loses its refresh tokens, off for an app that should get
+    /// refresh tokens only with <c>offline_access</c>.
+    /// </summary>
+    public bool AlwaysIssueRefreshTokens { get; set; } = true;
+
     /// <summary>RS256 (the default every client supports) or ES256.</summary>
     public string TokenSigningAlgorithm { get; set; } = "RS256";
 

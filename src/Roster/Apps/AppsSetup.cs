@@ -13,7 +13,8 @@ public static class AppsSetup
         .AddScoped<IGroupAccessRules>(s => s.GetRequiredService<AppAccessPolicy>())
         .AddScoped<IAppPasswordApps, AppPasswordApps>()
         .AddSingleton<ClientCache>()
-        .AddScoped<AppSignOn>();
+        .AddScoped<AppSignOn>()
+        .AddScoped<AppRefreshTokens>();
 
     public static IEndpointRouteBuilder MapApps(this IEndpointRouteBuilder endpoints)
     {

@@ -87,6 +87,9 @@ public static class AuditActions
     public const string AppGrantRevoked = "app.grant-revoked";
     public const string AppDeviceApproved = "app.device-approved";
     public const string AppDeviceDenied = "app.device-denied";
+    public const string ApiRegistered = "api.registered";
+    public const string ApiUpdated = "api.updated";
+    public const string ApiDeleted = "api.deleted";
     public const string SshKeyAdded = "ssh-key.added";
     public const string SshKeyRemoved = "ssh-key.removed";
     public const string MailDomainAdded = "mail-domain.added";
@@ -109,7 +112,7 @@ public static class AuditActions
         PasswordChanged, CurrentPasswordFailed, UsernameChanged, EmailChanged, EmailConfirmed, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
-        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked,
+        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
         AppDeviceApproved, AppDeviceDenied,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,

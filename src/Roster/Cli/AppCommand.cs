@@ -147,6 +147,7 @@ internal static class AppCommand
             return RosterCli.Ok;
         }, cancellationToken));
         app.Subcommands.Add(ldapCommand);
+        app.Subcommands.Add(AppRefreshTokensCommand.Create());
         return app;
     }
 

@@ -35,6 +35,7 @@ public static class RosterCli
         root.Subcommands.Add(UserCommand.Create());
         root.Subcommands.Add(GroupCommand.Create());
         root.Subcommands.Add(AppCommand.Create());
+        root.Subcommands.Add(ApiCommand.Create());
         root.Subcommands.Add(MailCommand.Create());
         root.SetAction((parse, _) => ServeAsync([.. parse.UnmatchedTokens]));
 

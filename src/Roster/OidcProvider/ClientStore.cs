@@ -37,12 +37,29 @@ public sealed class ClientStore(Lazy<RosterDb> database, ClientCache cache) : IC
             return cached;
         var app = await db.Apps.AsNoTracking()
             .Where(a => a.ClientId == clientId && a.DirectoryMode == DirectoryMode.UseRoster)
-            .Select(a => new { a.ClientId, a.Name, a.ClientSecretHash, a.RedirectUris, a.PostLogoutRedirectUris, a.BackChannelLogoutUri, a.TokenSigningAlgorithm, a.ApiScopes, a.RequirePkce })
+            .Select(a => new { a.ClientId, a.Name, a.ClientSecretHash, a.RedirectUris, a.PostLogoutRedirectUris, a.BackChannelLogoutUri, a.TokenSigningAlgorithm, a.ApiScopes,
+                a.RequirePkce, a.OfflineAccess, a.AlwaysIssueRefreshTokens })
             .SingleOrDefaultAsync(cancellationToken);
+        if (app is null)
+            return await ApiEntryAsync(clientId, cancellationToken);
         // The API scopes ride on the cached client, so a client-credentials grant reads nothing more than its client.
-        var client = app is null ? null : new OidcClient(app.ClientId, app.Name, app.ClientSecretHash is not null,
+        var client = new OidcClient(app.ClientId, app.Name, app.ClientSecretHash is not null,
             AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm,
-            AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce);
-        return cache.Remember(clientId, client, app?.ClientSecretHash);
+            AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce, app.OfflineAccess, app.AlwaysIssueRefreshTokens);
+        return cache.Remember(clientId, client, app.ClientSecretHash);
+    }
+
+    /// <summary>
+    /// An API authenticating to introspect: a confidential client with no redirect URI and no scope, marked by its
+    /// identifier, so the protocol lets it introspect tokens meant for it and nothing else. Until it has a secret it
+    /// is no client at all.
+    /// </summary>
+    private async Task<ClientCache.Entry> ApiEntryAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var api = await db.ApiResources.AsNoTracking().Where(a => a.ClientId == clientId && a.SecretHash != null)
+            .Select(a => new { a.ClientId, a.Name, a.Identifier, a.SecretHash }).SingleOrDefaultAsync(cancellationToken);
+        var client = api is null ? null : new OidcClient(api.ClientId, api.Name, IsConfidential: true, [], [], null, SigningAlgorithms.RS256, [],
+            ResourceIdentifier: api.Identifier);
+        return cache.Remember(clientId, client, api?.SecretHash);
     }
 }

@@ -46,6 +46,8 @@ public sealed class GrantStore(Lazy<RosterDb> database, DirectConnections connec
             CodeChallenge = codeChallenge,
             CodeExpiresAt = codeExpiresAt.UtcDateTime,
             CreatedAt = Now,
+            Resource = grant.Resource,
+            Offline = grant.Offline,
         });
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -119,5 +121,5 @@ public sealed class GrantStore(Lazy<RosterDb> database, DirectConnections connec
     private static DateTimeOffset At(DateTime utc) => new(utc, TimeSpan.Zero);
 
     private static Grant ToGrant(OidcGrant row) =>
-        new(row.Id, row.ClientId, Subject.Of(row.UserId), row.SessionId, row.Scope, At(row.AuthTime), row.Nonce);
+        new(row.Id, row.ClientId, Subject.Of(row.UserId), row.SessionId, row.Scope, At(row.AuthTime), row.Nonce, row.Resource, row.Offline);
 }

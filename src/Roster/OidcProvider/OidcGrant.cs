@@ -32,6 +32,15 @@ public sealed class OidcGrant
     public DateTime? RefreshExpiresAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+
+    /// <summary>The API (RFC 8707 resource) the grant's access tokens are meant for; null for the app itself.</summary>
+    public string? Resource { get; set; }
+
+    /// <summary>
+    /// An <c>offline_access</c> grant (OpenID Connect Core section 11): its refresh tokens outlive the dashboard
+    /// session (sign-out, RP-initiated logout) but not disabling, deletion, a password reset or all sessions ending.
+    /// </summary>
+    public bool Offline { get; set; }
 }
 
 /// <summary>An access token revoked before its expiry (RFC 7009), remembered until then.</summary>

@@ -18,6 +18,8 @@ public static class OidcSetup
         services.AddScoped<IGrantStore, GrantStore>();
         services.AddScoped<IDeviceCodeStore, DeviceCodeStore>();
         services.AddScoped<DeviceApprovals>();
+        services.AddScoped<IResourceStore, ResourceStore>();
+        services.AddScoped<ApiResources>();
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<ISignInHandOff, SignInHandOff>();
         services.AddScoped<IAppSessions, AppSessions>();
@@ -27,5 +29,9 @@ public static class OidcSetup
         return services;
     }
 
-    public static IEndpointRouteBuilder MapOidc(this IEndpointRouteBuilder endpoints) => endpoints.MapOidcProtocol();
+    public static IEndpointRouteBuilder MapOidc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapApisApi();
+        return endpoints.MapOidcProtocol();
+    }
 }

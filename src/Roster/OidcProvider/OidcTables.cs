@@ -24,7 +24,8 @@ internal sealed class OidcGrantConfiguration : IEntityTypeConfiguration<OidcGran
         grant.ToTable("OidcGrants");
         grant.Property(g => g.ClientId).HasMaxLength(64);
         grant.Property(g => g.SessionId).HasMaxLength(64);
-        grant.Property(g => g.Scope).HasMaxLength(200);
+        grant.Property(g => g.Scope).HasMaxLength(5300);
+        grant.Property(g => g.Resource).HasMaxLength(2000);
         grant.Property(g => g.Nonce).HasMaxLength(512);
         grant.Property(g => g.CodeHash).HasMaxLength(64);
         grant.Property(g => g.RedirectUri).HasMaxLength(2000);
@@ -45,5 +46,33 @@ internal sealed class OidcRevokedTokenConfiguration : IEntityTypeConfiguration<O
         token.ToTable("OidcRevokedTokens");
         token.HasKey(t => t.TokenId);
         token.Property(t => t.TokenId).HasMaxLength(64);
+    }
+}
+
+internal sealed class ApiResourceConfiguration : IEntityTypeConfiguration<ApiResource>
+{
+    public void Configure(EntityTypeBuilder<ApiResource> api)
+    {
+        api.ToTable("ApiResources");
+        api.Property(a => a.Name).HasMaxLength(100);
+        api.Property(a => a.Identifier).HasMaxLength(2000);
+        api.Property(a => a.Scopes).HasMaxLength(5050);
+        api.Property(a => a.ClientId).HasMaxLength(64);
+        api.Property(a => a.SecretHash).HasMaxLength(64);
+        api.HasIndex(a => a.Identifier).IsUnique();
+        api.HasIndex(a => a.ClientId).IsUnique();
+    }
+}
+
+internal sealed class ApiResourceAccessConfiguration : IEntityTypeConfiguration<ApiResourceAccess>
+{
+    public void Configure(EntityTypeBuilder<ApiResourceAccess> access)
+    {
+        access.ToTable("ApiResourceAccess");
+        access.HasKey(a => new { a.ApiId, a.AppId });
+        access.Property(a => a.Scopes).HasMaxLength(5050);
+        access.HasIndex(a => a.AppId);
+        access.HasOne<ApiResource>().WithMany().HasForeignKey(a => a.ApiId).OnDelete(DeleteBehavior.Cascade);
+        access.HasOne<App>().WithMany().HasForeignKey(a => a.AppId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -48,7 +48,8 @@ public sealed class ScaleOutCrashTests(TwoInstancesMailDown instances) : IClassF
                 Interlocked.Increment(ref mailed);
                 Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync("owner", TwoInstances.OwnerPassword)).Status);
                 var authorized = await browser.GetAsync("/oidc/authorize?response_type=code&scope=openid&state=s" +
-                    $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(TwoInstances.RedirectUri)}", expect: HttpStatusCode.Redirect);
+                    $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(TwoInstances.RedirectUri)}" +
+                    $"&code_challenge={Oidc.RelyingParty.NewPkce().Challenge}&code_challenge_method=S256", expect: HttpStatusCode.Redirect);
                 Assert.NotNull(HttpUtility.ParseQueryString(new Uri(authorized.Location!).Query)["code"]);
                 Assert.Equal(HttpStatusCode.Redirect, (await browser.SubmitAsync("/logout", new Dictionary<string, string>())).Status);
                 Interlocked.Increment(ref signedOut);

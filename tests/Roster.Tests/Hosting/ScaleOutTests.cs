@@ -264,10 +264,14 @@ public sealed class ScaleOutTests(TwoInstances instances) : IClassFixture<TwoIns
         return (Field("Client ID"), Field("Client secret"));
     }
 
+    /// <summary>New apps require PKCE: every code here is asked for with this one challenge and redeemed with its verifier.</summary>
+    private static readonly (string Verifier, string Challenge) Pkce = Oidc.RelyingParty.NewPkce();
+
     private static async Task<string> CodeAsync(FormClient signedIn, string clientId)
     {
         var page = await signedIn.GetAsync("/oidc/authorize?response_type=code&scope=openid&state=s" +
-            $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(TwoInstances.RedirectUri)}", expect: HttpStatusCode.Redirect);
+            $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(TwoInstances.RedirectUri)}" +
+            $"&code_challenge={Pkce.Challenge}&code_challenge_method=S256", expect: HttpStatusCode.Redirect);
         Assert.Equal(HttpStatusCode.Redirect, page.Status);
         return HttpUtility.ParseQueryString(new Uri(page.Location!).Query)["code"] ?? throw new InvalidOperationException($"No code in {page.Location}");
     }
@@ -287,6 +291,7 @@ public sealed class ScaleOutTests(TwoInstances instances) : IClassFixture<TwoIns
             ["grant_type"] = "authorization_code",
             ["code"] = code,
             ["redirect_uri"] = TwoInstances.RedirectUri,
+            ["code_verifier"] = Pkce.Verifier,
         }));
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }

@@ -202,9 +202,9 @@ public abstract class OidcFlowTests(RosterFixture fixture)
     {
         var app = await RelyingParty.RegisterAsync(Server);
         var (_, browser) = await SignedInAsync();
-        // RFC 8707 lets a client name several resources; Roster does not read resource, so RFC 6749 section 3.1 has it ignored.
-        KeyValuePair<string, string>[] resources = [new("resource", "https://a.example"), new("resource", "https://b.example")];
-        var twoResources = string.Join('&', resources.Select(r => "resource=" + Uri.EscapeDataString(r.Value)));
+        // Roster does not read ui_locales, so RFC 6749 section 3.1 has it ignored, given twice or not.
+        KeyValuePair<string, string>[] resources = [new("ui_locales", "de"), new("ui_locales", "fr")];
+        var twoResources = string.Join('&', resources.Select(r => "ui_locales=" + Uri.EscapeDataString(r.Value)));
 
         using var unrecognized = await browser.Http.GetAsync(app.AuthorizeUrl() + "&" + twoResources);
         using var scopeTwice = await browser.Http.GetAsync(app.AuthorizeUrl() + "&scope=openid");

@@ -17,21 +17,21 @@ public sealed class ParametersTests
     [Fact]
     public async Task OnlyARepeatedParameterRosterReadsCountsAsRepeatedAndAnEmptyOneAsAbsent()
     {
-        var parameters = await QueryAsync("?resource=a&resource=b&state=&nonce=1&nonce=2&scope=openid");
+        var parameters = await QueryAsync("?ui_locales=a&ui_locales=b&state=&nonce=1&nonce=2&scope=openid");
 
         Assert.Equal("nonce", parameters.Repeated);
         Assert.True(parameters.IsRepeated("nonce"));
-        Assert.False(parameters.IsRepeated("resource"));
+        Assert.False(parameters.IsRepeated("ui_locales"));
         Assert.Null(parameters["state"]);
         Assert.Equal("openid", parameters["scope"]);
-        Assert.Equal("a", parameters.All["resource"]);
+        Assert.Equal("a", parameters.All["ui_locales"]);
     }
 
     [Fact]
     public async Task ReadingAParameterRosterDoesNotRecogniseIsAMistakeInRoster()
     {
-        var parameters = await QueryAsync("?resource=a");
+        var parameters = await QueryAsync("?ui_locales=a");
 
-        Assert.Throws<ArgumentException>(() => parameters["resource"]);
+        Assert.Throws<ArgumentException>(() => parameters["ui_locales"]);
     }
 }

@@ -176,6 +176,14 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["PUT /api/v1/apps/{id:guid}/sign-on"] = Access.Admin,
         ["POST /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
         ["DELETE /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
+        ["PUT /api/v1/apps/{id:guid}/refresh-tokens"] = Access.Admin,
+        ["GET /api/v1/apis/"] = Access.Admin,
+        ["GET /api/v1/apis/{id:guid}"] = Access.Admin,
+        ["POST /api/v1/apis/"] = Access.Admin,
+        ["PATCH /api/v1/apis/{id:guid}"] = Access.Admin,
+        ["PUT /api/v1/apis/{id:guid}/apps/{appId:guid}"] = Access.Admin,
+        ["POST /api/v1/apis/{id:guid}/client-secret"] = Access.Admin,
+        ["DELETE /api/v1/apis/{id:guid}"] = Access.Admin,
 
         ["GET /api/v1/mail/domains"] = Access.MailManager,
         ["POST /api/v1/mail/domains"] = Access.Admin,
@@ -297,6 +305,7 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
             .Replace("{userId:guid}", target.Id.ToString())
             .Replace("{keyId:guid}", Guid.NewGuid().ToString())
             .Replace("{memberId:guid}", Guid.NewGuid().ToString())
+            .Replace("{appId:guid}", Guid.NewGuid().ToString())
             .Replace("{address}", "nobody@example.org")
             .Replace("{token}", "not-a-real-token")
             .Replace("{documentName}", "v1")

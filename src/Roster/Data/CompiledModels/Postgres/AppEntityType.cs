@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 18,
+                propertyCount: 20,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -41,6 +41,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 fieldInfo: typeof(App).GetField("<Access>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             access.SetSentinelFromProviderValue(0);
             access.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var alwaysIssueRefreshTokens = runtimeEntityType.AddProperty(
+                "AlwaysIssueRefreshTokens",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("AlwaysIssueRefreshTokens", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<AlwaysIssueRefreshTokens>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            alwaysIssueRefreshTokens.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var apiScopes = runtimeEntityType.AddProperty(
                 "ApiScopes",
@@ -133,6 +141,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 fieldInfo: typeof(App).GetField("<Name>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 100);
             name.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var offlineAccess = runtimeEntityType.AddProperty(
+                "OfflineAccess",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("OfflineAccess", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<OfflineAccess>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            offlineAccess.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var postLogoutRedirectUris = runtimeEntityType.AddProperty(
                 "PostLogoutRedirectUris",

@@ -21,7 +21,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.OidcProvider.OidcGrant",
                 typeof(OidcGrant),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 19,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -114,6 +114,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 maxLength: 512);
             nonce.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var offline = runtimeEntityType.AddProperty(
+                "Offline",
+                typeof(bool),
+                propertyInfo: typeof(OidcGrant).GetProperty("Offline", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OidcGrant).GetField("<Offline>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            offline.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var redirectUri = runtimeEntityType.AddProperty(
                 "RedirectUri",
                 typeof(string),
@@ -139,6 +147,15 @@ namespace Roster.Data.CompiledModels.Postgres
                 sentinel: 0);
             refreshGeneration.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var resource = runtimeEntityType.AddProperty(
+                "Resource",
+                typeof(string),
+                propertyInfo: typeof(OidcGrant).GetProperty("Resource", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OidcGrant).GetField("<Resource>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 2000);
+            resource.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var revokedAt = runtimeEntityType.AddProperty(
                 "RevokedAt",
                 typeof(DateTime?),
@@ -153,7 +170,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 typeof(string),
                 propertyInfo: typeof(OidcGrant).GetProperty("Scope", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(OidcGrant).GetField("<Scope>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                maxLength: 200);
+                maxLength: 5300);
             scope.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var sessionId = runtimeEntityType.AddProperty(

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f35cbabc-2144-4727-aa5e-82fa3669ab27"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("8168a091-14db-4d0f-872c-4ebebb89c06f"), entityTypeCount: 38)
         {
         }
 
@@ -49,6 +49,8 @@ namespace Roster.Data.CompiledModels.Postgres
             var mailbox = MailboxEntityType.Create(this);
             var mailingList = MailingListEntityType.Create(this);
             var mailingListMember = MailingListMemberEntityType.Create(this);
+            var apiResource = ApiResourceEntityType.Create(this);
+            var apiResourceAccess = ApiResourceAccessEntityType.Create(this);
             var oidcDeviceCode = OidcDeviceCodeEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
@@ -85,6 +87,8 @@ namespace Roster.Data.CompiledModels.Postgres
             MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
             MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
+            ApiResourceAccessEntityType.CreateForeignKey1(apiResourceAccess, apiResource);
+            ApiResourceAccessEntityType.CreateForeignKey2(apiResourceAccess, app);
             OidcDeviceCodeEntityType.CreateForeignKey1(oidcDeviceCode, app);
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
@@ -121,6 +125,8 @@ namespace Roster.Data.CompiledModels.Postgres
             MailboxEntityType.CreateAnnotations(mailbox);
             MailingListEntityType.CreateAnnotations(mailingList);
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
+            ApiResourceEntityType.CreateAnnotations(apiResource);
+            ApiResourceAccessEntityType.CreateAnnotations(apiResourceAccess);
             OidcDeviceCodeEntityType.CreateAnnotations(oidcDeviceCode);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);

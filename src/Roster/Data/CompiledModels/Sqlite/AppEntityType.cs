@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 18,
+                propertyCount: 20,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -38,6 +38,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(App).GetProperty("Access", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(App).GetField("<Access>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             access.SetSentinelFromProviderValue(0);
+
+            var alwaysIssueRefreshTokens = runtimeEntityType.AddProperty(
+                "AlwaysIssueRefreshTokens",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("AlwaysIssueRefreshTokens", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<AlwaysIssueRefreshTokens>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var apiScopes = runtimeEntityType.AddProperty(
                 "ApiScopes",
@@ -119,6 +126,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(App).GetProperty("Name", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(App).GetField("<Name>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 100);
+
+            var offlineAccess = runtimeEntityType.AddProperty(
+                "OfflineAccess",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("OfflineAccess", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<OfflineAccess>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var postLogoutRedirectUris = runtimeEntityType.AddProperty(
                 "PostLogoutRedirectUris",

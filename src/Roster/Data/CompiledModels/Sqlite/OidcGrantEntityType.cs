@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.OidcProvider.OidcGrant",
                 typeof(OidcGrant),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 19,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -103,6 +103,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 nullable: true,
                 maxLength: 512);
 
+            var offline = runtimeEntityType.AddProperty(
+                "Offline",
+                typeof(bool),
+                propertyInfo: typeof(OidcGrant).GetProperty("Offline", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OidcGrant).GetField("<Offline>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+
             var redirectUri = runtimeEntityType.AddProperty(
                 "RedirectUri",
                 typeof(string),
@@ -125,6 +132,14 @@ namespace Roster.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(OidcGrant).GetField("<RefreshGeneration>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
 
+            var resource = runtimeEntityType.AddProperty(
+                "Resource",
+                typeof(string),
+                propertyInfo: typeof(OidcGrant).GetProperty("Resource", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OidcGrant).GetField("<Resource>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 2000);
+
             var revokedAt = runtimeEntityType.AddProperty(
                 "RevokedAt",
                 typeof(DateTime?),
@@ -138,7 +153,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 typeof(string),
                 propertyInfo: typeof(OidcGrant).GetProperty("Scope", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(OidcGrant).GetField("<Scope>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                maxLength: 200);
+                maxLength: 5300);
 
             var sessionId = runtimeEntityType.AddProperty(
                 "SessionId",

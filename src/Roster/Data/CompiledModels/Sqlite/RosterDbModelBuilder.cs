@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4a9eec42-d56e-4ec2-a09a-522ff1bdce29"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("7b0793a2-b615-4d4d-a799-c4851e7f594c"), entityTypeCount: 38)
         {
         }
 
@@ -48,6 +48,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             var mailbox = MailboxEntityType.Create(this);
             var mailingList = MailingListEntityType.Create(this);
             var mailingListMember = MailingListMemberEntityType.Create(this);
+            var apiResource = ApiResourceEntityType.Create(this);
+            var apiResourceAccess = ApiResourceAccessEntityType.Create(this);
             var oidcDeviceCode = OidcDeviceCodeEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
@@ -84,6 +86,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailingListMemberEntityType.CreateForeignKey1(mailingListMember, group);
             MailingListMemberEntityType.CreateForeignKey2(mailingListMember, mailingList);
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
+            ApiResourceAccessEntityType.CreateForeignKey1(apiResourceAccess, apiResource);
+            ApiResourceAccessEntityType.CreateForeignKey2(apiResourceAccess, app);
             OidcDeviceCodeEntityType.CreateForeignKey1(oidcDeviceCode, app);
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
@@ -120,6 +124,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailboxEntityType.CreateAnnotations(mailbox);
             MailingListEntityType.CreateAnnotations(mailingList);
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
+            ApiResourceEntityType.CreateAnnotations(apiResource);
+            ApiResourceAccessEntityType.CreateAnnotations(apiResourceAccess);
             OidcDeviceCodeEntityType.CreateAnnotations(oidcDeviceCode);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
