@@ -219,7 +219,7 @@ public sealed class Mailboxes(RosterDb db, AddressBook addresses, AccountLookup 
             if (!found.TryGetValue(person, out var user))
                 return (null, new("mail.owner_unknown", $"No account matches {person} (a username, email or id).", "Owner"));
             if (!Permissions.MayEdit(actor, user))
-                return (null, Error.Forbidden("forbidden", $"You may not manage the mail of {user.Name}: that needs someone of a higher role."));
+                return (null, OutOfReach(user));
             return (new Owner(user, null, user.UserName ?? user.Email ?? user.Name), null);
         }
         var upper = group!.ToUpperInvariant();
@@ -239,9 +239,12 @@ public sealed class Mailboxes(RosterDb db, AddressBook addresses, AccountLookup 
             return (null, null, MailErrors.MailboxNotFound);
         var owner = mailbox.UserId is { } userId ? await db.Users.FindAsync([userId], cancellationToken) : null;
         if (owner is not null && !Permissions.MayEdit(actor, owner))
-            return (null, null, Error.Forbidden("forbidden", $"You may not manage the mail of {owner.Name}: that needs someone of a higher role."));
+            return (null, null, OutOfReach(owner));
         return (mailbox, owner, null);
     }
+
+    private static Error OutOfReach(User person) =>
+        Error.Forbidden("forbidden", $"You may not manage the mail of {person.Name}: that needs someone of a higher role.");
 
     private async Task<Result<Mailbox>> SaveAsync(Mailbox mailbox, CancellationToken cancellationToken)
     {

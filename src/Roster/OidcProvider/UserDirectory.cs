@@ -24,11 +24,17 @@ public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy acces
             .Join(db.Groups, m => m.GroupId, g => g.Id, (_, g) => g.Name)
             .OrderBy(name => name)
             .ToListAsync(cancellationToken);
-        var avatar = await db.Avatars.Where(a => a.UserId == id).Select(a => (DateTime?)a.UpdatedAt).SingleOrDefaultAsync(cancellationToken);
+        // One round trip for both: every sign-in to every app reads them, whichever scopes it asked for.
+        var extras = await db.Users.Where(u => u.Id == id).Select(_ => new
+        {
+            Avatar = db.Avatars.Where(a => a.UserId == id).Select(a => (DateTime?)a.UpdatedAt).FirstOrDefault(),
+            // The person's own mailbox: the oldest of their enabled ones, as their mailing lists deliver to.
+            Mailbox = db.Mailboxes.Where(m => m.UserId == id && m.Enabled).OrderBy(m => m.CreatedAt).Select(m => m.Address).FirstOrDefault(),
+        }).SingleOrDefaultAsync(cancellationToken);
+        if (extras is null)
+            return null;
         // The version in the address changes with the picture, so apps that cache by URL pick up a new one.
-        var picture = avatar is { } updated ? links.Absolute($"/avatar/{id}?v={updated.Ticks:x}") : null;
-        // The person's own mailbox: the oldest of their enabled ones, as their mailing lists deliver to.
-        var mailbox = await db.Mailboxes.Where(m => m.UserId == id && m.Enabled).OrderBy(m => m.CreatedAt).Select(m => m.Address).FirstOrDefaultAsync(cancellationToken);
-        return new OidcUser(Subject.Of(user.Id), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups, mailbox);
+        var picture = extras.Avatar is { } updated ? links.Absolute($"/avatar/{id}?v={updated.Ticks:x}") : null;
+        return new OidcUser(Subject.Of(user.Id), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups, extras.Mailbox);
     }
 }
