@@ -56,6 +56,14 @@ public sealed class MailAddressesTests
     }
 
     [Fact]
+    public void AnAddressPast254CharactersIsRefusedThoughEachPartFits()
+    {
+        var domain = string.Join('.', Enumerable.Repeat(new string('d', 60), 4)) + ".example";
+        Assert.Null(MailAddresses.ParseDomain(domain).Error);
+        Assert.Equal("mail.address_too_long", MailAddresses.Parse(new string('a', 64) + "@" + domain, "Address").Error?.Code);
+    }
+
+    [Fact]
     public void AnAddressSplitsAtItsLastAt()
     {
         var (localPart, domain, error) = MailAddresses.Parse(" Alice@Example.org ", "Address");
