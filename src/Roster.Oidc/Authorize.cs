@@ -5,7 +5,7 @@ namespace Roster.Oidc;
 
 /// <summary>
 /// The authorization endpoint: the code flow of OpenID Connect Core section 3.1.2 with PKCE (RFC 7636).
-/// A signed-in person gets a code without typing anything; others sign in first and come back.
+/// A signed-in person gets a code without typing anything, unless the app needs their consent; others sign in first and come back.
 /// </summary>
 public static class Authorize
 {
@@ -20,6 +20,7 @@ public static class Authorize
         TimeProvider clock,
         IOptions<OidcOptions> options,
         IResourceStore resources,
+        IConsentStore consents,
         CancellationToken cancellationToken)
     {
         var parameters = await Parameters.ReadAsync(context.Request, cancellationToken);
@@ -65,10 +66,7 @@ public static class Authorize
         {
             if (request.Prompt == "none")
                 return Back(OidcError.LoginRequired("The person the app expects is not signed in to Roster, or not recently enough."));
-            // The way back drops prompt, max_age and the hint: the person has just signed in, and keeping
-            // them would ask again forever (max_age=0, or someone other than the hint's person, included).
-            var again = parameters.All.Where(p => p.Key is not ("prompt" or "max_age" or "id_token_hint")).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value));
-            return handOff.SignIn(OidcPaths.Authorize + QueryString.Create(again).ToUriComponent());
+            return handOff.SignIn(OidcPaths.Authorize + QueryString.Create(Prompts.AfterSignIn(parameters)).ToUriComponent());
         }
 
         // Section 3.1.2.1: select_account asks the person which account to use, even though one is signed in.
@@ -85,6 +83,18 @@ public static class Authorize
                 : handOff.NoAccess(client, formPost ? null : Parameters.AppendTo(redirectUri, BackParameters(denied)));
         }
 
+        // Section 3.1.2.4: the person allows what the app asks for when the app requires consent (remembered, so once per
+        // set of scopes) or the app asks for the page with prompt=consent. A decline goes back as access_denied; prompt=none
+        // cannot show the page, so it answers consent_required (section 3.1.2.6).
+        if (handOff.TakeDeclinedConsent(context, client))
+            return Back(OidcError.AccessDenied("The person declined to allow the app what it asked for."));
+        if (request.Consent || client.RequireConsent && !await consents.CoversAsync(session.Subject, client.ClientId, scope, cancellationToken))
+        {
+            if (request.Prompt == Prompts.None)
+                return Back(new("consent_required", "The person has not yet allowed this app what it asks for."));
+            return handOff.Consent(client, scope, OidcPaths.Authorize + QueryString.Create(Prompts.Without(parameters, Prompts.Consent)).ToUriComponent());
+        }
+
         var code = TokenIssuer.NewHandle();
         var grant = new Grant(Guid.CreateVersion7(), client.ClientId, session.Subject, session.SessionId, scope, session.AuthTime, parameters["nonce"],
             target.Server?.Identifier, OfflineAccess.IsOffline(scope));
@@ -93,7 +103,7 @@ public static class Authorize
         return Answer([new("code", code), new("state", state), new("iss", issuer.Value)]);
     }
 
-    private sealed record Request(string Scope, string? CodeChallenge, string? Prompt, long? MaxAge, bool SelectAccount = false, OidcError? Error = null)
+    private sealed record Request(string Scope, string? CodeChallenge, string? Prompt, long? MaxAge, bool SelectAccount = false, bool Consent = false, OidcError? Error = null)
     {
         public static Request Invalid(OidcError error) => new("", null, null, null, Error: error);
     }
@@ -144,6 +154,6 @@ public static class Authorize
                 return Request.Invalid(OidcError.InvalidRequest("max_age must be a number of seconds."));
             maxAge = seconds;
         }
-        return new(Scopes.Granted(requested), challenge, prompt, maxAge, prompts.Contains(Prompts.SelectAccount));
+        return new(Scopes.Granted(requested), challenge, prompt, maxAge, prompts.Contains(Prompts.SelectAccount), prompts.Contains(Prompts.Consent));
     }
 }

@@ -22,7 +22,15 @@ public sealed record OidcClient(
     bool RequirePkce = false,
     bool OfflineAccess = false,
     bool AlwaysIssueRefreshTokens = true,
-    string? ResourceIdentifier = null);
+    string? ResourceIdentifier = null,
+    bool RequireConsent = false);
+
+/// <summary>What each person allowed each app to know and do (OpenID Connect Core section 3.1.2.4), remembered so they are asked once.</summary>
+public interface IConsentStore
+{
+    /// <summary>Whether the person already allowed the client every scope of <paramref name="scope"/>.</summary>
+    Task<bool> CoversAsync(string subject, string clientId, string scope, CancellationToken cancellationToken);
+}
 
 /// <summary>The apps Roster signs people in to.</summary>
 public interface IClientStore
@@ -129,6 +137,15 @@ public interface ISignInHandOff
     /// local path) or to sign out and in as someone else, who then continues there.
     /// </summary>
     IResult SelectAccount(string returnUrl);
+
+    /// <summary>
+    /// The page where the signed-in person allows <paramref name="client"/> <paramref name="scope"/> (then continues at
+    /// <paramref name="returnUrl"/>, a local path) or declines.
+    /// </summary>
+    IResult Consent(OidcClient client, string scope, string returnUrl);
+
+    /// <summary>Whether the person has just declined <paramref name="client"/> on the consent page; true once per decline.</summary>
+    bool TakeDeclinedConsent(HttpContext context, OidcClient client);
 
     /// <summary>An error shown to the person, because the request names no client or redirect URI it could safely go back to.</summary>
     IResult Error(OidcError error);

@@ -61,6 +61,12 @@ public sealed class App
     /// </summary>
     public bool RequirePkce { get; set; } = true;
 
+    /// <summary>
+    /// Whether each person is asked, once per set of scopes, to allow the app what it asks for (a consent page). Off for
+    /// the platform's own apps, whose administrator decided for everyone; on for apps run by someone else.
+    /// </summary>
+    public bool RequireConsent { get; set; }
+
     /// <summary>Whether the app may ask for <c>offline_access</c>: refresh tokens that outlive the person's dashboard session.</summary>
     public bool OfflineAccess { get; set; }
 

@@ -14,7 +14,7 @@ public static class AppsSetup
         .AddScoped<IAppPasswordApps, AppPasswordApps>()
         .AddSingleton<ClientCache>()
         .AddScoped<AppSignOn>()
-        .AddScoped<AppRefreshTokens>();
+        .AddScoped<AppGrantSettings>();
 
     public static IEndpointRouteBuilder MapApps(this IEndpointRouteBuilder endpoints)
     {

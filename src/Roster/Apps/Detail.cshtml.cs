@@ -7,7 +7,8 @@ namespace Roster.Apps;
 
 /// <summary>One app's settings: admins and this app's operators.</summary>
 public sealed class DetailModel(
-    RosterDb db, AppChanges changes, AppSignOn signOn, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer) : AppFormModel(db)
+    RosterDb db, AppChanges changes, AppSignOn signOn, AppGrantSettings grantSettings, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer)
+    : AppFormModel(db)
 {
     /// <summary>What the app's administrator types into its OpenID Connect settings.</summary>
     public string Issuer => issuer.Value;
@@ -19,6 +20,9 @@ public sealed class DetailModel(
     [BindProperty] public string? TokenSigningAlgorithm { get; set; }
     [BindProperty] public string? ApiScopes { get; set; }
     [BindProperty] public bool RequirePkce { get; set; }
+    [BindProperty] public bool RequireConsent { get; set; }
+    [BindProperty] public bool OfflineAccess { get; set; }
+    [BindProperty] public bool AlwaysIssueRefreshTokens { get; set; }
 
     public string? NewSecret { get; private set; }
     public string? NewLdapPassword { get; private set; }
@@ -37,6 +41,8 @@ public sealed class DetailModel(
             "saved" => "The app was saved.",
             "operators" => "The operators were saved.",
             "sign-on" => "The sign-on settings were saved.",
+            "consent" => "The consent setting was saved.",
+            "refresh-tokens" => "The refresh-token settings were saved.",
             "public" => "The client secret was removed: the app is now a public client and must use PKCE.",
             "ldap-removed" => "The LDAP service account was removed: its binds now fail.",
             _ => null,
@@ -57,6 +63,13 @@ public sealed class DetailModel(
     public async Task<IActionResult> OnPostSignOnAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await signOn.UpdateAsync(await current.GetAsync(), id, new SignOnSettings(RedirectUris, PostLogoutRedirectUris, BackChannelLogoutUri, TokenSigningAlgorithm,
             AppSignOn.SplitApiScopes(ApiScopes), RequirePkce), cancellationToken), "sign-on", cancellationToken);
+
+    public async Task<IActionResult> OnPostConsentAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await grantSettings.SetConsentAsync(await current.GetAsync(), id, RequireConsent, cancellationToken), "consent", cancellationToken);
+
+    public async Task<IActionResult> OnPostRefreshTokensAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await grantSettings.SetRefreshTokensAsync(await current.GetAsync(), id, new RefreshTokenSettings(OfflineAccess, AlwaysIssueRefreshTokens), cancellationToken),
+            "refresh-tokens", cancellationToken);
 
     public async Task<IActionResult> OnPostRemoveSecretAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await signOn.RemoveSecretAsync(await current.GetAsync(), id, cancellationToken), "public", cancellationToken);

@@ -87,6 +87,8 @@ public static class AuditActions
     public const string AppGrantRevoked = "app.grant-revoked";
     public const string AppDeviceApproved = "app.device-approved";
     public const string AppDeviceDenied = "app.device-denied";
+    public const string AppConsentGiven = "app.consent-given";
+    public const string AppConsentRevoked = "app.consent-revoked";
     public const string ApiRegistered = "api.registered";
     public const string ApiUpdated = "api.updated";
     public const string ApiDeleted = "api.deleted";
@@ -113,7 +115,7 @@ public static class AuditActions
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
         AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
-        AppDeviceApproved, AppDeviceDenied,
+        AppDeviceApproved, AppDeviceDenied, AppConsentGiven, AppConsentRevoked,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,
         MailDomainAdded, MailDomainRemoved, MailboxCreated, MailboxUpdated, MailboxDeleted, MailboxHandedOver, MailAliasAdded, MailAliasRemoved,

@@ -147,12 +147,13 @@ internal static class AppCommand
             return RosterCli.Ok;
         }, cancellationToken));
         app.Subcommands.Add(ldapCommand);
-        app.Subcommands.Add(AppRefreshTokensCommand.Create());
+        app.Subcommands.Add(AppGrantSettingsCommands.CreateRefreshTokens());
+        app.Subcommands.Add(AppGrantSettingsCommands.CreateConsent());
         return app;
     }
 
     /// <summary>The app named by id or exact name, or why there is not exactly one.</summary>
-    private static async Task<(Guid Id, string? Problem)> FindAsync(IServiceProvider services, string which, CancellationToken cancellationToken)
+    internal static async Task<(Guid Id, string? Problem)> FindAsync(IServiceProvider services, string which, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<RosterDb>();
         var ids = Guid.TryParse(which, out var id)

@@ -36,6 +36,7 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<OidcGrant> OidcGrants => Set<OidcGrant>();
     public DbSet<OidcRevokedToken> OidcRevokedTokens => Set<OidcRevokedToken>();
+    public DbSet<OidcConsent> OidcConsents => Set<OidcConsent>();
     public DbSet<ApiResource> ApiResources => Set<ApiResource>();
     public DbSet<ApiResourceAccess> ApiResourceAccess => Set<ApiResourceAccess>();
     public DbSet<SshKey> SshKeys => Set<SshKey>();

@@ -17,6 +17,8 @@ public sealed record ApiSecretDto(string ClientId, string ClientSecret);
 
 public sealed record RefreshTokensRequest(bool OfflineAccess = false, bool AlwaysIssueRefreshTokens = false);
 
+public sealed record ConsentRequest(bool RequireConsent);
+
 /// <summary>/api/v1/apis: APIs as resources (RFC 8707), admins only, with the same service and messages as the command line.</summary>
 public static class ApisApi
 {
@@ -81,12 +83,19 @@ public static class ApisApi
             ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken), _ => Results.NoContent()))
             .WithName("DeleteApi");
 
-        endpoints.MapPut("/api/v1/apps/{id:guid}/refresh-tokens", async (Guid id, RefreshTokensRequest request, CurrentActor current, AppRefreshTokens refresh, CancellationToken cancellationToken) =>
-            ApiResults.From(await refresh.UpdateAsync(await current.GetAsync(), id, new RefreshTokenSettings(request.OfflineAccess, request.AlwaysIssueRefreshTokens), cancellationToken),
+        endpoints.MapPut("/api/v1/apps/{id:guid}/refresh-tokens", async (Guid id, RefreshTokensRequest request, CurrentActor current, AppGrantSettings settings, CancellationToken cancellationToken) =>
+            ApiResults.From(await settings.SetRefreshTokensAsync(await current.GetAsync(), id, new RefreshTokenSettings(request.OfflineAccess, request.AlwaysIssueRefreshTokens), cancellationToken),
                 app => Results.Ok(new RefreshTokensRequest(app.OfflineAccess, app.AlwaysIssueRefreshTokens))))
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiTokenAuthentication.SchemeName })
             .RequireAuthorization(Permissions.Administer)
             .WithTags("Apps").WithName("SetAppRefreshTokens");
+
+        endpoints.MapPut("/api/v1/apps/{id:guid}/consent", async (Guid id, ConsentRequest request, CurrentActor current, AppGrantSettings settings, CancellationToken cancellationToken) =>
+            ApiResults.From(await settings.SetConsentAsync(await current.GetAsync(), id, request.RequireConsent, cancellationToken),
+                app => Results.Ok(new ConsentRequest(app.RequireConsent))))
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiTokenAuthentication.SchemeName })
+            .RequireAuthorization(Permissions.Administer)
+            .WithTags("Apps").WithName("SetAppConsent");
     }
 
     private static async Task<ApiDto?> DtoAsync(RosterDb db, Guid id, CancellationToken cancellationToken)

@@ -47,16 +47,4 @@ public sealed class DeviceModel(CurrentActor current, DeviceApprovals approvals)
     }
 
     private string Address => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
-    /// <summary>What each scope lets the app see, in the person's words.</summary>
-    public static string Describe(string scope) => scope switch
-    {
-        Scopes.OpenId => "Sign you in as yourself",
-        Scopes.Profile => "Your name, username and picture",
-        Scopes.Email => "Your email address",
-        Scopes.Groups => "The names of your groups",
-        Scopes.Mailbox => "Your mailbox address",
-        Scopes.OfflineAccess => "Stay signed in while you are away",
-        var other => other,
-    };
 }

@@ -19,6 +19,8 @@ public static class OidcSetup
         services.AddScoped<IDeviceCodeStore, DeviceCodeStore>();
         services.AddScoped<DeviceApprovals>();
         services.AddScoped<IResourceStore, ResourceStore>();
+        services.AddScoped<Consents>();
+        services.AddScoped<IConsentStore>(provider => provider.GetRequiredService<Consents>());
         services.AddScoped<ApiResources>();
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<ISignInHandOff, SignInHandOff>();

@@ -39,6 +39,19 @@ internal sealed class OidcGrantConfiguration : IEntityTypeConfiguration<OidcGran
     }
 }
 
+internal sealed class OidcConsentConfiguration : IEntityTypeConfiguration<OidcConsent>
+{
+    public void Configure(EntityTypeBuilder<OidcConsent> consent)
+    {
+        consent.ToTable("OidcConsents");
+        consent.HasKey(c => new { c.UserId, c.AppId });
+        consent.Property(c => c.Scope).HasMaxLength(5300);
+        consent.HasIndex(c => c.AppId);
+        consent.HasOne<App>().WithMany().HasForeignKey(c => c.AppId).OnDelete(DeleteBehavior.Cascade);
+        consent.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class OidcRevokedTokenConfiguration : IEntityTypeConfiguration<OidcRevokedToken>
 {
     public void Configure(EntityTypeBuilder<OidcRevokedToken> token)

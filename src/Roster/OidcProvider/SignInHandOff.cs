@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
 using Roster.Audit;
@@ -7,7 +8,7 @@ using Roster.Oidc;
 namespace Roster.OidcProvider;
 
 /// <summary>The provider's way into the dashboard: its session cookie, its sign-in and sign-out pages, and its error page.</summary>
-public sealed class SignInHandOff(DashboardSessions sessions, Lazy<RosterDb> database, AuditLog audit) : ISignInHandOff
+public sealed class SignInHandOff(DashboardSessions sessions, Lazy<RosterDb> database, AuditLog audit, ITempDataDictionaryFactory tempData) : ISignInHandOff
 {
     /// <summary>
     /// The cookie is the default scheme, already checked (security stamp included) before the endpoint runs.
@@ -28,6 +29,23 @@ public sealed class SignInHandOff(DashboardSessions sessions, Lazy<RosterDb> dat
     };
 
     public IResult SelectAccount(string returnUrl) => Results.Redirect(SelectAccountModel.Path + "?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+
+    public IResult Consent(OidcClient client, string scope, string returnUrl) =>
+        Results.Redirect(ConsentModel.Path + "?Scope=" + Uri.EscapeDataString(scope) + "&ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+
+    /// <summary>
+    /// The consent page leaves its decline in TempData (a data-protected cookie), so only the person's own click on it
+    /// declines: a link cannot. Reading it removes it, whichever app it named.
+    /// </summary>
+    public bool TakeDeclinedConsent(HttpContext context, OidcClient client)
+    {
+        var data = tempData.GetTempData(context);
+        if (!data.ContainsKey(ConsentModel.DeclinedKey))
+            return false;
+        var declined = data[ConsentModel.DeclinedKey] as string == client.ClientId;
+        data.Save();
+        return declined;
+    }
 
     public IResult Error(OidcError error) => new ProblemPage(StatusCodes.Status400BadRequest, "This sign-in link does not work", error.Description);
 

@@ -3,7 +3,7 @@ using Roster.Tests.Infrastructure;
 
 namespace Roster.Tests.Cli;
 
-/// <summary>`roster api …` and `roster app refresh-tokens` through the real executable.</summary>
+/// <summary>`roster api …`, `roster app refresh-tokens` and `roster app consent` through the real executable.</summary>
 public sealed class ApiCommandTests : IAsyncLifetime
 {
     private readonly TempDirectory folder = new();
@@ -43,5 +43,21 @@ public sealed class ApiCommandTests : IAsyncLifetime
         Assert.Equal(1, (await RunAsync("app", "refresh-tokens", "Nobody")).ExitCode);
         Assert.Equal(0, (await RunAsync("api", "delete", "https://api.example.org/")).ExitCode);
         Assert.Equal("[]", (await RunAsync("api", "list", "--json")).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task ConsentIsTurnedOnAndOffAndAnUnknownAppOrValueChangesNothing()
+    {
+        Assert.Equal(0, (await RunAsync("app", "create", "--name", "Planner", "--url", "https://planner.example.org", "--confidential")).ExitCode);
+
+        Assert.Equal("Planner: each person is asked for their consent.", (await RunAsync("app", "consent", "Planner", "on")).Stdout.Trim());
+        // A value that is not on or off is a usage error (exit 2, as for every command), and changes nothing.
+        var wrong = await RunAsync("app", "consent", "Planner", "maybe");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("maybe", wrong.Stderr);
+        var nobody = await RunAsync("app", "consent", "Nobody", "off");
+        Assert.Equal((1, 1), (nobody.ExitCode, nobody.Stderr.Trim().Split('\n').Length));
+        Assert.Contains("Planner", (await RunAsync("app", "list")).Stdout);
+        Assert.Equal("Planner: no one is asked for their consent.", (await RunAsync("app", "consent", "Planner", "off")).Stdout.Trim());
     }
 }

@@ -51,7 +51,7 @@ public abstract class ApiResourceTests(RosterFixture fixture)
 
     private Task RefreshSettingsAsync(RelyingParty app, bool offlineAccess, bool alwaysIssue) => Server.WithAsync(async services =>
     {
-        Assert.True((await services.GetRequiredService<AppRefreshTokens>().UpdateAsync(Actor.Operator, app.AppId, new(offlineAccess, alwaysIssue))).Succeeded);
+        Assert.True((await services.GetRequiredService<AppGrantSettings>().SetRefreshTokensAsync(Actor.Operator, app.AppId, new(offlineAccess, alwaysIssue))).Succeeded);
         return true;
     });
 

@@ -233,7 +233,7 @@ public abstract class NativeAppTests(RosterFixture fixture)
         using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
         var metadata = await http.GetFromJsonAsync<JsonElement>("/.well-known/openid-configuration");
         var advertised = metadata.GetProperty("prompt_values_supported").EnumerateArray().Select(v => v.GetString()!).ToList();
-        Assert.Equal(["none", "login", "select_account"], advertised);
+        Assert.Equal(["none", "login", "select_account", "consent"], advertised);
 
         using var visitor = Server.NewClient();
         var (_, browser) = await Server.SignedInAsync(Role.User);
@@ -253,6 +253,9 @@ public abstract class NativeAppTests(RosterFixture fixture)
                     break;
                 case "select_account":
                     Assert.StartsWith("/select-account?ReturnUrl=", location);
+                    break;
+                case "consent":
+                    Assert.StartsWith("/consent?Scope=openid", location);
                     break;
                 default:
                     Assert.Fail($"discovery advertises prompt={value}, which no test here checks");

@@ -20,7 +20,7 @@ namespace Roster.Data.CompiledModels.Postgres
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 20,
+                propertyCount: 21,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -165,6 +165,14 @@ namespace Roster.Data.CompiledModels.Postgres
                 fieldInfo: typeof(App).GetField("<RedirectUris>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 4000);
             redirectUris.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var requireConsent = runtimeEntityType.AddProperty(
+                "RequireConsent",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("RequireConsent", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<RequireConsent>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            requireConsent.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var requirePkce = runtimeEntityType.AddProperty(
                 "RequirePkce",

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8168a091-14db-4d0f-872c-4ebebb89c06f"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("ba7b648e-a06a-4878-bd0b-921dc13fd93a"), entityTypeCount: 39)
         {
         }
 
@@ -51,6 +51,7 @@ namespace Roster.Data.CompiledModels.Postgres
             var mailingListMember = MailingListMemberEntityType.Create(this);
             var apiResource = ApiResourceEntityType.Create(this);
             var apiResourceAccess = ApiResourceAccessEntityType.Create(this);
+            var oidcConsent = OidcConsentEntityType.Create(this);
             var oidcDeviceCode = OidcDeviceCodeEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
@@ -89,6 +90,8 @@ namespace Roster.Data.CompiledModels.Postgres
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
             ApiResourceAccessEntityType.CreateForeignKey1(apiResourceAccess, apiResource);
             ApiResourceAccessEntityType.CreateForeignKey2(apiResourceAccess, app);
+            OidcConsentEntityType.CreateForeignKey1(oidcConsent, app);
+            OidcConsentEntityType.CreateForeignKey2(oidcConsent, user);
             OidcDeviceCodeEntityType.CreateForeignKey1(oidcDeviceCode, app);
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
@@ -127,6 +130,7 @@ namespace Roster.Data.CompiledModels.Postgres
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
             ApiResourceEntityType.CreateAnnotations(apiResource);
             ApiResourceAccessEntityType.CreateAnnotations(apiResourceAccess);
+            OidcConsentEntityType.CreateAnnotations(oidcConsent);
             OidcDeviceCodeEntityType.CreateAnnotations(oidcDeviceCode);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);

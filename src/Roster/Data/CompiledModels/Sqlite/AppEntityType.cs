@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 20,
+                propertyCount: 21,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -147,6 +147,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(App).GetProperty("RedirectUris", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(App).GetField("<RedirectUris>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 4000);
+
+            var requireConsent = runtimeEntityType.AddProperty(
+                "RequireConsent",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("RequireConsent", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<RequireConsent>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var requirePkce = runtimeEntityType.AddProperty(
                 "RequirePkce",

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7b0793a2-b615-4d4d-a799-c4851e7f594c"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("313e68be-3551-4e56-b5d1-e55cbb09a7a0"), entityTypeCount: 39)
         {
         }
 
@@ -50,6 +50,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             var mailingListMember = MailingListMemberEntityType.Create(this);
             var apiResource = ApiResourceEntityType.Create(this);
             var apiResourceAccess = ApiResourceAccessEntityType.Create(this);
+            var oidcConsent = OidcConsentEntityType.Create(this);
             var oidcDeviceCode = OidcDeviceCodeEntityType.Create(this);
             var oidcGrant = OidcGrantEntityType.Create(this);
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
@@ -88,6 +89,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailingListMemberEntityType.CreateForeignKey3(mailingListMember, user);
             ApiResourceAccessEntityType.CreateForeignKey1(apiResourceAccess, apiResource);
             ApiResourceAccessEntityType.CreateForeignKey2(apiResourceAccess, app);
+            OidcConsentEntityType.CreateForeignKey1(oidcConsent, app);
+            OidcConsentEntityType.CreateForeignKey2(oidcConsent, user);
             OidcDeviceCodeEntityType.CreateForeignKey1(oidcDeviceCode, app);
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
@@ -126,6 +129,7 @@ namespace Roster.Data.CompiledModels.Sqlite
             MailingListMemberEntityType.CreateAnnotations(mailingListMember);
             ApiResourceEntityType.CreateAnnotations(apiResource);
             ApiResourceAccessEntityType.CreateAnnotations(apiResourceAccess);
+            OidcConsentEntityType.CreateAnnotations(oidcConsent);
             OidcDeviceCodeEntityType.CreateAnnotations(oidcDeviceCode);
             OidcGrantEntityType.CreateAnnotations(oidcGrant);
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
