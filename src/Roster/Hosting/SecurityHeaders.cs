@@ -10,10 +10,13 @@ public static class SecurityHeaders
     {
         var headers = context.Response.Headers;
         var path = context.Request.Path;
-        var signInOrOut = path.StartsWithSegments("/login") || path.StartsWithSegments("/logout");
-        // Browsers apply form-action to every redirect after a form is sent. Signing in and out continue to
-        // an app's registered redirect URI, so those two forms are the exception: they post to Roster only.
-        var formAction = signInOrOut ? "" : "form-action 'self'; ";
+        // Signing in and out and the consent page post forms that continue, through the provider, to an app's registered
+        // redirect URI; the account chooser is on that way too.
+        var postsOnToAnApp = path.StartsWithSegments("/login") || path.StartsWithSegments("/logout") || path.StartsWithSegments("/consent");
+        var onTheWayToAnApp = postsOnToAnApp || path.StartsWithSegments("/select-account") || path.StartsWithSegments("/oidc");
+        // Browsers apply form-action to every redirect after a form is sent, so those forms are the exception: they
+        // post to Roster only.
+        var formAction = postsOnToAnApp ? "" : "form-action 'self'; ";
         headers.ContentSecurityPolicy =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
             $"base-uri 'none'; {formAction}frame-ancestors 'none'";
@@ -21,9 +24,8 @@ public static class SecurityHeaders
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         // An app may sign people in and out in a popup (oidc-client-ts, MSAL.js), whose way back needs
-        // window.opener: isolating the pages on that way (the provider's endpoints, signing in and out)
-        // would cut it. Every other page keeps its window to itself.
-        if (!signInOrOut && !path.StartsWithSegments("/oidc"))
+        // window.opener: isolating the pages on that way would cut it. Every other page keeps its window to itself.
+        if (!onTheWayToAnApp)
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         // HTTPS as the browser saw it: directly, or as a trusted proxy reports it (UseForwardedHeaders runs first).
