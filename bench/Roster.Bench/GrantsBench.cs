@@ -52,6 +52,7 @@ public static class GrantsBench
             ["app", "create", "--name", "Bench", "--url", "https://bench.example.org", "--redirect-uri", RedirectUri, "--confidential"], cancellationToken);
         var clientId = Field(created, "Client ID");
         var clientSecret = Field(created, "Client secret");
+        await RunCliAsync(options.ServerDll, environment, ["app", "device-grant", "Bench", "on"], cancellationToken);
         // A second app that may ask for offline_access and gets refresh tokens only with it (OpenID Connect Core section 11).
         var offlineCreated = await RunCliAsync(options.ServerDll, environment,
             ["app", "create", "--name", "BenchOffline", "--url", "https://offline.bench.example.org", "--redirect-uri", RedirectUri, "--confidential"], cancellationToken);

@@ -38,8 +38,9 @@ public static class Authorize
             return handOff.Error(OidcError.InvalidRequest($"The app “{client.Name}” asked to return to an address that is not registered for it (redirect_uri). Ask its administrator to add the exact address on the app's page in Roster."));
 
         var state = parameters["state"];
-        // The answer goes back in the redirect URI's query, or as a form posted to it when the app asks.
-        var formPost = parameters["response_mode"] == FormPost.Mode;
+        // The answer goes back in the redirect URI's query, or as a form posted to it when the app asks and a browser can
+        // post there: not to a native app's own scheme, which only a redirect reaches.
+        var formPost = parameters["response_mode"] == FormPost.Mode && RedirectUris.IsWeb(redirectUri);
         IResult Answer(KeyValuePair<string, string?>[] answer) =>
             formPost ? new FormPost(redirectUri, answer) : Results.Redirect(Parameters.AppendTo(redirectUri, answer));
         KeyValuePair<string, string?>[] BackParameters(OidcError error) =>
@@ -49,6 +50,8 @@ public static class Authorize
         var request = Validate(parameters, client);
         if (request.Error is { } invalid)
             return Back(invalid);
+        if (parameters["response_mode"] == FormPost.Mode && !formPost)
+            return Back(OidcError.InvalidRequest("response_mode=form_post needs an http or https redirect URI; an app's own scheme gets the answer in the query."));
         var target = await Resources.ResolveAsync(resources, client, parameters[Resources.Parameter], Resources.ApiScopesOf(parameters["scope"]), allWhenNone: false, cancellationToken);
         if (target.Error is { } untargeted)
             return Back(untargeted);

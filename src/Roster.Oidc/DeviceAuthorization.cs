@@ -23,6 +23,10 @@ public static class DeviceAuthorization
     /// <summary>Section 3.2: the seconds a device waits between polls (5 is the RFC's default).</summary>
     public const int IntervalSeconds = 5;
 
+    /// <summary>RFC 6749 section 5.2, which section 3.2 points to: the client may not use this grant.</summary>
+    public static OidcError NotAllowed => OidcError.UnauthorizedClient(
+        "This app may not sign in devices; an administrator can allow it on the app's page in Roster.");
+
     public static async Task<IResult> HandleAsync(
         HttpContext context,
         ClientAuthentication authentication,
@@ -34,6 +38,8 @@ public static class DeviceAuthorization
         var request = await authentication.ReadAsync(context, cancellationToken);
         if (request.Refusal is { } refusal)
             return refusal;
+        if (!request.Client.AllowDeviceGrant)
+            return OidcResults.Error(NotAllowed);
         // Section 3.1: the scope of the access request; Roster signs a person in, so as at the authorization endpoint it includes openid.
         var requested = Scopes.Parse(request.Parameters["scope"]);
         if (!requested.Contains(Scopes.OpenId))

@@ -15,6 +15,9 @@ public static partial class Token
         /// </summary>
         public async Task<IResult> RedeemDeviceCodeAsync(IDeviceCodeStore devices)
         {
+            // The app's administrator may have taken the grant away since the code was issued.
+            if (!Client.AllowDeviceGrant)
+                return OidcResults.Error(DeviceAuthorization.NotAllowed);
             if (Parameters["device_code"] is not { } deviceCode)
                 return OidcResults.Error(OidcError.InvalidRequest("device_code is missing."));
             var state = await devices.FindAsync(deviceCode, CancellationToken);

@@ -35,6 +35,10 @@ public static class RedirectUris
         scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.') &&
         !Dangerous.Contains(scheme, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Whether a browser can post a form to <paramref name="uri"/>: http or https, not a native app's own scheme.</summary>
+    public static bool IsWeb(string uri) =>
+        uri.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whether <paramref name="uri"/> is an http URI on a loopback IP literal, which matches on any port.</summary>
     public static bool IsLoopbackIpLiteral(string uri) => LoopbackParts(uri) is not null;
 

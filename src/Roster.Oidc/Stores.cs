@@ -23,7 +23,8 @@ public sealed record OidcClient(
     bool OfflineAccess = false,
     bool AlwaysIssueRefreshTokens = true,
     string? ResourceIdentifier = null,
-    bool RequireConsent = false);
+    bool RequireConsent = false,
+    bool AllowDeviceGrant = false);
 
 /// <summary>What each person allowed each app to know and do (OpenID Connect Core section 3.1.2.4), remembered so they are asked once.</summary>
 public interface IConsentStore

@@ -43,7 +43,7 @@ public static partial class Token
             ClientCredentials => await flow.ClientCredentialsAsync(),
             DeviceAuthorization.GrantType => await flow.RedeemDeviceCodeAsync(devices),
             var other => OidcResults.Error(OidcError.UnsupportedGrantType(
-                $"Roster does not support the grant type \"{other}\": use {AuthorizationCode}, {RefreshToken} or {ClientCredentials}.")),
+                $"Roster does not support the grant type \"{other}\": use {AuthorizationCode}, {RefreshToken}, {ClientCredentials} or {DeviceAuthorization.GrantType}.")),
         };
     }
 

@@ -67,6 +67,13 @@ public sealed class App
     /// </summary>
     public bool RequireConsent { get; set; }
 
+    /// <summary>
+    /// Whether the app may sign people in on devices with the Device Authorization Grant (RFC 8628). Off for apps
+    /// registered from now on: a user code is easily phished (someone sends a code and asks the person to enter it), so an
+    /// admin allows it only for an app that needs it. Migration 0023 left existing apps on, as they were.
+    /// </summary>
+    public bool AllowDeviceGrant { get; set; }
+
     /// <summary>Whether the app may ask for <c>offline_access</c>: refresh tokens that outlive the person's dashboard session.</summary>
     public bool OfflineAccess { get; set; }
 

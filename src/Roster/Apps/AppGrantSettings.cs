@@ -8,8 +8,8 @@ namespace Roster.Apps;
 public sealed record RefreshTokenSettings(bool OfflineAccess, bool AlwaysIssueRefreshTokens);
 
 /// <summary>
-/// What an app gets from people without asking them each time: whether it must ask their consent, and which refresh
-/// tokens it gets. Allowing offline_access is the consent Roster takes for it (Roster.Oidc.OfflineAccess). Only an
+/// What an app gets from people without asking them each time: whether it must ask their consent, whether it may sign
+/// them in on devices, and which refresh tokens it gets. Allowing offline_access is the consent Roster takes for it (Roster.Oidc.OfflineAccess). Only an
 /// admin changes these, never an app's operator: what an app may know and keep about people is a platform decision.
 /// </summary>
 public sealed class AppGrantSettings(RosterDb db, AuditLog audit, ClientCache clients, TimeProvider clock)
@@ -28,6 +28,14 @@ public sealed class AppGrantSettings(RosterDb db, AuditLog audit, ClientCache cl
         {
             app.RequireConsent = required;
             return required ? "people are asked for their consent" : "people are not asked for their consent";
+        }, cancellationToken);
+
+    /// <summary>Whether the app may sign people in on devices (<see cref="App.AllowDeviceGrant"/>).</summary>
+    public Task<Result<App>> SetDeviceGrantAsync(Actor actor, Guid id, bool allowed, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, id, app =>
+        {
+            app.AllowDeviceGrant = allowed;
+            return allowed ? "may sign people in on devices" : "may not sign people in on devices";
         }, cancellationToken);
 
     private async Task<Result<App>> ChangeAsync(Actor actor, Guid id, Func<App, string> change, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public sealed class DetailModel(
     [BindProperty] public string? ApiScopes { get; set; }
     [BindProperty] public bool RequirePkce { get; set; }
     [BindProperty] public bool RequireConsent { get; set; }
+    [BindProperty] public bool AllowDeviceGrant { get; set; }
     [BindProperty] public bool OfflineAccess { get; set; }
     [BindProperty] public bool AlwaysIssueRefreshTokens { get; set; }
 
@@ -42,6 +43,7 @@ public sealed class DetailModel(
             "operators" => "The operators were saved.",
             "sign-on" => "The sign-on settings were saved.",
             "consent" => "The consent setting was saved.",
+            "device-grant" => "The device setting was saved.",
             "refresh-tokens" => "The refresh-token settings were saved.",
             "public" => "The client secret was removed: the app is now a public client and must use PKCE.",
             "ldap-removed" => "The LDAP service account was removed: its binds now fail.",
@@ -66,6 +68,9 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnPostConsentAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await grantSettings.SetConsentAsync(await current.GetAsync(), id, RequireConsent, cancellationToken), "consent", cancellationToken);
+
+    public async Task<IActionResult> OnPostDeviceGrantAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterAsync(id, await grantSettings.SetDeviceGrantAsync(await current.GetAsync(), id, AllowDeviceGrant, cancellationToken), "device-grant", cancellationToken);
 
     public async Task<IActionResult> OnPostRefreshTokensAsync(Guid id, CancellationToken cancellationToken) =>
         await AfterAsync(id, await grantSettings.SetRefreshTokensAsync(await current.GetAsync(), id, new RefreshTokenSettings(OfflineAccess, AlwaysIssueRefreshTokens), cancellationToken),

@@ -149,6 +149,7 @@ internal static class AppCommand
         app.Subcommands.Add(ldapCommand);
         app.Subcommands.Add(AppGrantSettingsCommands.CreateRefreshTokens());
         app.Subcommands.Add(AppGrantSettingsCommands.CreateConsent());
+        app.Subcommands.Add(AppGrantSettingsCommands.CreateDeviceGrant());
         return app;
     }
 

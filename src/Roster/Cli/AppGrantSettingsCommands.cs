@@ -3,7 +3,7 @@ using Roster.Apps;
 
 namespace Roster.Cli;
 
-/// <summary>`roster app refresh-tokens …` and `roster app consent …`: what an app gets from people without asking each time, as an admin sets it.</summary>
+/// <summary>`roster app refresh-tokens …`, `roster app consent …` and `roster app device-grant …`: what an app gets from people without asking each time, as an admin sets it.</summary>
 internal static class AppGrantSettingsCommands
 {
     public static Command CreateRefreshTokens()
@@ -24,23 +24,32 @@ internal static class AppGrantSettingsCommands
         return refresh;
     }
 
-    public static Command CreateConsent()
+    public static Command CreateConsent() => OnOff("consent", "Set whether people are asked for their consent before an app signs them in.",
+        (settings, id, on, ct) => settings.SetConsentAsync(Actor.Operator, id, on, ct),
+        app => app.RequireConsent ? $"{app.Name}: each person is asked for their consent." : $"{app.Name}: no one is asked for their consent.");
+
+    public static Command CreateDeviceGrant() => OnOff("device-grant", "Set whether an app may sign people in on devices (the device authorization grant).",
+        (settings, id, on, ct) => settings.SetDeviceGrantAsync(Actor.Operator, id, on, ct),
+        app => app.AllowDeviceGrant ? $"{app.Name}: may sign people in on devices." : $"{app.Name}: may not sign people in on devices.");
+
+    /// <summary>`roster app NAME &lt;app&gt; on|off`, printing the setting as it now is.</summary>
+    private static Command OnOff(string name, string description, Func<AppGrantSettings, Guid, bool, CancellationToken, Task<Result<App>>> set, Func<App, string> describe)
     {
-        var consentApp = new Argument<string>("app") { Description = "The app's id or exact name." };
-        var required = new Argument<string>("required") { Description = "on: each person is asked to allow the app what it asks for; off: they are not." };
-        required.AcceptOnlyFromAmong("on", "off");
-        var consent = new Command("consent", "Set whether people are asked for their consent before an app signs them in.") { consentApp, required };
-        consent.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
+        var appArgument = new Argument<string>("app") { Description = "The app's id or exact name." };
+        var value = new Argument<string>("setting") { Description = "on or off." };
+        value.AcceptOnlyFromAmong("on", "off");
+        var command = new Command(name, description) { appArgument, value };
+        command.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
-            var (appId, problem) = await AppCommand.FindAsync(services, parse.GetValue(consentApp)!, ct);
+            var (appId, problem) = await AppCommand.FindAsync(services, parse.GetValue(appArgument)!, ct);
             if (problem is not null)
                 return Exit.Fail(problem);
-            var result = await services.GetRequiredService<AppGrantSettings>().SetConsentAsync(Actor.Operator, appId, parse.GetValue(required) == "on", ct);
+            var result = await set(services.GetRequiredService<AppGrantSettings>(), appId, parse.GetValue(value) == "on", ct);
             if (!result.Succeeded)
                 return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
-            Console.WriteLine(result.Value!.RequireConsent ? $"{result.Value.Name}: each person is asked for their consent." : $"{result.Value.Name}: no one is asked for their consent.");
+            Console.WriteLine(describe(result.Value!));
             return RosterCli.Ok;
         }, cancellationToken));
-        return consent;
+        return command;
     }
 }

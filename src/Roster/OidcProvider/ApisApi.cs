@@ -19,6 +19,8 @@ public sealed record RefreshTokensRequest(bool OfflineAccess = false, bool Alway
 
 public sealed record ConsentRequest(bool RequireConsent);
 
+public sealed record DeviceGrantRequest(bool AllowDeviceGrant);
+
 /// <summary>/api/v1/apis: APIs as resources (RFC 8707), admins only, with the same service and messages as the command line.</summary>
 public static class ApisApi
 {
@@ -96,6 +98,13 @@ public static class ApisApi
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiTokenAuthentication.SchemeName })
             .RequireAuthorization(Permissions.Administer)
             .WithTags("Apps").WithName("SetAppConsent");
+
+        endpoints.MapPut("/api/v1/apps/{id:guid}/device-grant", async (Guid id, DeviceGrantRequest request, CurrentActor current, AppGrantSettings settings, CancellationToken cancellationToken) =>
+            ApiResults.From(await settings.SetDeviceGrantAsync(await current.GetAsync(), id, request.AllowDeviceGrant, cancellationToken),
+                app => Results.Ok(new DeviceGrantRequest(app.AllowDeviceGrant))))
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiTokenAuthentication.SchemeName })
+            .RequireAuthorization(Permissions.Administer)
+            .WithTags("Apps").WithName("SetAppDeviceGrant");
     }
 
     private static async Task<ApiDto?> DtoAsync(RosterDb db, Guid id, CancellationToken cancellationToken)

@@ -38,14 +38,14 @@ public sealed class ClientStore(Lazy<RosterDb> database, ClientCache cache) : IC
         var app = await db.Apps.AsNoTracking()
             .Where(a => a.ClientId == clientId && a.DirectoryMode == DirectoryMode.UseRoster)
             .Select(a => new { a.ClientId, a.Name, a.ClientSecretHash, a.RedirectUris, a.PostLogoutRedirectUris, a.BackChannelLogoutUri, a.TokenSigningAlgorithm, a.ApiScopes,
-                a.RequirePkce, a.OfflineAccess, a.AlwaysIssueRefreshTokens, a.RequireConsent })
+                a.RequirePkce, a.OfflineAccess, a.AlwaysIssueRefreshTokens, a.RequireConsent, a.AllowDeviceGrant })
             .SingleOrDefaultAsync(cancellationToken);
         if (app is null)
             return await ApiEntryAsync(clientId, cancellationToken);
         // The API scopes ride on the cached client, so a client-credentials grant reads nothing more than its client.
         var client = new OidcClient(app.ClientId, app.Name, app.ClientSecretHash is not null,
             AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm,
-            AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce, app.OfflineAccess, app.AlwaysIssueRefreshTokens, RequireConsent: app.RequireConsent);
+            AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce, app.OfflineAccess, app.AlwaysIssueRefreshTokens, RequireConsent: app.RequireConsent, AllowDeviceGrant: app.AllowDeviceGrant);
         return cache.Remember(clientId, client, app.ClientSecretHash);
     }
 

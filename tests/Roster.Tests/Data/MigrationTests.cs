@@ -144,6 +144,29 @@ public abstract class MigrationTests(string provider)
         Assert.True(new Roster.Apps.App().RequirePkce, "an app registered from now on requires PKCE");
     }
 
+    [Fact]
+    public async Task AppsFromBeforeTheDeviceSwitchKeepTheDeviceGrantAndAskNoOneForConsentWhileNewOnesStartWithoutDevices()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var services = Services(database);
+        var db = Context(services);
+        await MigrateToJustBeforeAsync(db, Roster.Data.Migrations.M0023_Consents.Id);
+        var id = Guid.CreateVersion7();
+        object key = provider == "Sqlite" ? id.ToString().ToUpperInvariant() : id;
+        var created = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Apps" ("Id", "Name", "LaunchUrl", "Description", "DirectoryMode", "Access", "CreatedAt", "UpdatedAt", "ClientId")
+            VALUES ({key}, {"Old TV app"}, {"https://tv.example.org"}, {""}, {0}, {0}, {created}, {created}, {"oldtvclient"})
+            """);
+
+        await db.Database.MigrateAsync();
+        db.ChangeTracker.Clear();
+
+        var app = await db.Apps.SingleAsync(a => a.Id == id);
+        Assert.Equal((true, false), (app.AllowDeviceGrant, app.RequireConsent));
+        Assert.False(new Roster.Apps.App().AllowDeviceGrant, "an app registered from now on may not sign in devices until an admin allows it");
+    }
+
     private static async Task MigrateToJustBeforeAsync(RosterDb db, string migration)
     {
         var all = db.Database.GetMigrations().ToList();

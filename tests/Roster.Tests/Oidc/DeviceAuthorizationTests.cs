@@ -47,9 +47,28 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     private Task<int> GrantCountAsync(RelyingParty app) => Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId));
 
     [Fact]
+    public async Task AnAppNotAllowedDevicesIsUnauthorizedClientAndLosesItsPendingCodesWhenTheSwitchIsTurnedOff()
+    {
+        var notAllowed = await RelyingParty.RegisterAsync(Server, "Laptop", confidential: false);
+        var (status, body, _) = await notAllowed.PostAsync("/oidc/device_authorization", new() { ["scope"] = "openid" });
+        Assert.Equal((HttpStatusCode.BadRequest, "unauthorized_client"), (status, body.GetProperty("error").GetString()));
+        Assert.Equal(0, await Server.QueryAsync(db => db.Set<OidcDeviceCode>().CountAsync(d => d.AppId == notAllowed.AppId)));
+
+        var app = await RelyingParty.RegisterAsync(Server, "Projector", confidential: false, deviceGrant: true);
+        var (_, browser) = await Server.SignedInAsync(Role.User);
+        var (deviceCode, userCode, _) = await StartAsync(app);
+        await DecideAsync(browser, userCode, approve: true);
+        Assert.True(await Server.WithAsync(async services =>
+            (await services.GetRequiredService<AppGrantSettings>().SetDeviceGrantAsync(Actor.Operator, app.AppId, allowed: false)).Succeeded));
+
+        Assert.Equal("unauthorized_client", await PollErrorAsync(app, deviceCode));
+        Assert.Equal(0, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId && g.CodeRedeemedAt != null)));
+    }
+
+    [Fact]
     public async Task APublicClientGetsCodesAndTheTokensOfThePersonWhoApprovedOnce()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Television", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Television", confidential: false, deviceGrant: true);
         var (user, browser) = await Server.SignedInAsync(Role.User);
         var (deviceCode, userCode, body) = await StartAsync(app);
         Assert.Matches("^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$", userCode);
@@ -86,7 +105,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task PollingSoonerThanTheIntervalIsToldToSlowDownAndTheIntervalGrowsByFiveSeconds()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Printer", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Printer", confidential: false, deviceGrant: true);
         var (deviceCode, _, _) = await StartAsync(app);
 
         Assert.Equal("authorization_pending", await PollErrorAsync(app, deviceCode));
@@ -103,7 +122,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task ADeniedRequestIsAccessDeniedAndIssuesNothing()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Kiosk");
+        var app = await RelyingParty.RegisterAsync(Server, "Kiosk", deviceGrant: true);
         var (user, browser) = await Server.SignedInAsync(Role.User);
         var (deviceCode, userCode, _) = await StartAsync(app);
 
@@ -122,7 +141,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task AnExpiredDeviceCodeIsExpiredTokenAndItsUserCodeNoLongerApproves()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Console", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Console", confidential: false, deviceGrant: true);
         var (_, browser) = await Server.SignedInAsync(Role.User);
         var (deviceCode, userCode, _) = await StartAsync(app);
 
@@ -138,7 +157,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task AnApprovedCodeRedeemedAfterItsLifetimeIsExpiredToken()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Radio", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Radio", confidential: false, deviceGrant: true);
         var (_, browser) = await Server.SignedInAsync(Role.User);
         var (deviceCode, userCode, _) = await StartAsync(app);
         await DecideAsync(browser, userCode, approve: true);
@@ -151,7 +170,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task GuessingUserCodesPastTheLimitRefusesEvenTheRightCodeAndApprovesNothing()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Camera", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Camera", confidential: false, deviceGrant: true);
         var (_, browser) = await Server.SignedInAsync(Role.User);
         var (deviceCode, userCode, _) = await StartAsync(app);
 
@@ -196,7 +215,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task AClientThatFailsToAuthenticateOrOmitsOpenIdGetsNoCodes()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Thermostat");
+        var app = await RelyingParty.RegisterAsync(Server, "Thermostat", deviceGrant: true);
         var (status, body, _) = await app.PostAsync("/oidc/device_authorization", new() { ["scope"] = "openid", ["client_id"] = app.ClientId }, basic: false);
         Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, body.GetProperty("error").GetString()));
         (status, body, _) = await app.PostAsync("/oidc/device_authorization", new() { ["scope"] = "openid", ["client_id"] = "no-such-client" }, basic: false);
@@ -209,8 +228,8 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task AnotherClientCannotRedeemADeviceCode()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Speaker", confidential: false);
-        var other = await RelyingParty.RegisterAsync(Server, "Intruder", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Speaker", confidential: false, deviceGrant: true);
+        var other = await RelyingParty.RegisterAsync(Server, "Intruder", confidential: false, deviceGrant: true);
         var (_, browser) = await Server.SignedInAsync(Role.User);
         var (deviceCode, userCode, _) = await StartAsync(app);
         await DecideAsync(browser, userCode, approve: true);
@@ -228,14 +247,14 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
         Guid group;
         await using (var scope = Server.App.Services.CreateAsyncScope())
             group = (await scope.ServiceProvider.GetRequiredService<GroupChanges>().CreateAsync(Actor.Operator, "g" + Guid.NewGuid().ToString("N")[..8], "")).Value!.Id;
-        var restricted = await RelyingParty.RegisterAsync(Server, "Vault", confidential: false, access: AppAccess.Groups, groups: [group]);
+        var restricted = await RelyingParty.RegisterAsync(Server, "Vault", confidential: false, access: AppAccess.Groups, groups: [group], deviceGrant: true);
         var (user, browser) = await Server.SignedInAsync(Role.User);
         var (restrictedCode, restrictedUserCode, _) = await StartAsync(restricted);
         var page = await DecideAsync(browser, restrictedUserCode, approve: true, expect: HttpStatusCode.BadRequest);
         Assert.Contains(page.Errors, e => e.Contains("not allowed to use Vault"));
         Assert.Equal("authorization_pending", await PollErrorAsync(restricted, restrictedCode));
 
-        var app = await RelyingParty.RegisterAsync(Server, "Tablet", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Tablet", confidential: false, deviceGrant: true);
         var (deviceCode, userCode, _) = await StartAsync(app);
         await DecideAsync(browser, userCode, approve: true);
         await using (var scope = Server.App.Services.CreateAsyncScope())
@@ -247,7 +266,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task EachDeviceValueTheDiscoveryDocumentAdvertisesWorks()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Watch", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Watch", confidential: false, deviceGrant: true);
         using var http = new HttpClient();
         var discovery = JsonDocument.Parse(await http.GetStringAsync(Server.BaseUrl + "/.well-known/openid-configuration")).RootElement;
         var endpoint = discovery.GetProperty("device_authorization_endpoint").GetString()!;
@@ -264,7 +283,7 @@ public abstract class DeviceAuthorizationTests(RosterFixture fixture)
     [Fact]
     public async Task CleanupDeletesExpiredDeviceRequests()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Fridge", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Fridge", confidential: false, deviceGrant: true);
         await StartAsync(app);
         Assert.Equal(1, await Server.QueryAsync(db => db.Set<OidcDeviceCode>().CountAsync(d => d.AppId == app.AppId)));
 

@@ -120,6 +120,21 @@ public abstract class NativeAppTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task FormPostToAPrivateUseSchemeIsRefusedInTheQueryWhereTheAppCanReadIt()
+    {
+        var app = await RelyingParty.RegisterAsync(Server, "Phone", confidential: false, redirectUri: "com.example.phone:/oauth2redirect");
+        var (_, browser) = await Server.SignedInAsync(Role.User);
+        var (_, challenge) = RelyingParty.NewPkce();
+
+        using var response = await browser.Http.GetAsync(app.AuthorizeUrl(With("response_mode", "form_post"), challenge));
+
+        var callback = app.Callback(response);
+        Assert.Equal("invalid_request", callback["error"]);
+        Assert.Contains("form_post", callback["error_description"]);
+        Assert.Equal(0, await Server.QueryAsync(db => db.OidcGrants.CountAsync(g => g.AppId == app.AppId)));
+    }
+
+    [Fact]
     public async Task APublicLoopbackClientWithoutACodeChallengeIsToldInvalidRequestAtItsRedirect()
     {
         var app = await RelyingParty.RegisterAsync(Server, "Desktop", confidential: false, redirectUri: "http://127.0.0.1/cb");

@@ -20,7 +20,7 @@ public sealed class OpenIdClientDeviceInteropTests(SqliteRoster fixture) : IClas
     [Fact]
     public async Task ADeviceGetsThePersonsTokensWhileTheyApproveItsCodeOnAPhone()
     {
-        var app = await RelyingParty.RegisterAsync(Server, "Television", confidential: false);
+        var app = await RelyingParty.RegisterAsync(Server, "Television", confidential: false, deviceGrant: true);
         var user = await Server.CreateUserAsync("tv" + Guid.NewGuid().ToString("N")[..8], Password);
         var state = Path.GetTempFileName();
         var settings = new { issuer = Server.BaseUrl, clientId = app.ClientId, clientSecret = (string?)null, scope = "openid profile email" };

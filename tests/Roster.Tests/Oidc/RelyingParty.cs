@@ -25,7 +25,7 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
     public static async Task<RelyingParty> RegisterAsync(RosterServer server, string name = "Notes", bool confidential = true,
         AppAccess access = AppAccess.Everyone, Guid[]? groups = null, string? backChannelLogoutUri = null, string? postLogoutRedirectUri = null,
         string algorithm = "RS256", string? redirectUri = null, string[]? apiScopes = null,
-        bool requirePkce = false)
+        bool requirePkce = false, bool deviceGrant = false)
     {
         redirectUri ??= $"http://127.0.0.1:9/{name.ToLowerInvariant()}/callback";
         await using var scope = server.App.Services.CreateAsyncScope();
@@ -34,6 +34,8 @@ public sealed class RelyingParty(RosterServer server, Guid appId, string clientI
         var app = registered.Value ?? throw new InvalidOperationException(string.Join(" ", registered.Errors.Select(e => e.Message)));
         await SaveSignOnAsync(server, app.Id, new SignOnSettings(redirectUri, postLogoutRedirectUri, backChannelLogoutUri, algorithm, apiScopes, requirePkce));
         var secret = confidential ? (await scope.ServiceProvider.GetRequiredService<AppSignOn>().NewSecretAsync(Actor.Operator, app.Id)).Value : null;
+        if (deviceGrant)
+            Assert.True((await scope.ServiceProvider.GetRequiredService<AppGrantSettings>().SetDeviceGrantAsync(Actor.Operator, app.Id, allowed: true)).Succeeded);
         return new RelyingParty(server, app.Id, app.ClientId, secret, redirectUri);
     }
 

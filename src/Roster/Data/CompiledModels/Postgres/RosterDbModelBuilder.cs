@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ba7b648e-a06a-4878-bd0b-921dc13fd93a"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("ee6fb42c-4552-4331-bfbb-782c88d17c39"), entityTypeCount: 39)
         {
         }
 

@@ -19,7 +19,7 @@ namespace Roster.Data.CompiledModels.Sqlite
                 "Roster.Apps.App",
                 typeof(App),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 22,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -38,6 +38,13 @@ namespace Roster.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(App).GetProperty("Access", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(App).GetField("<Access>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             access.SetSentinelFromProviderValue(0);
+
+            var allowDeviceGrant = runtimeEntityType.AddProperty(
+                "AllowDeviceGrant",
+                typeof(bool),
+                propertyInfo: typeof(App).GetProperty("AllowDeviceGrant", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(App).GetField("<AllowDeviceGrant>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var alwaysIssueRefreshTokens = runtimeEntityType.AddProperty(
                 "AlwaysIssueRefreshTokens",

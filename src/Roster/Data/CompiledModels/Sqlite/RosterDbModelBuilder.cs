@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("313e68be-3551-4e56-b5d1-e55cbb09a7a0"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("1c8af6e1-3ad6-493a-a1d1-e94ff113c87a"), entityTypeCount: 39)
         {
         }
 
