@@ -16,7 +16,7 @@ public static class Scopes
     public static readonly string[] Supported = [OpenId, Profile, Email, Groups, Mailbox, OfflineAccess];
 
     public static readonly string[] Claims =
-        ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "name", "preferred_username", "picture", "email", "email_verified", "groups", "mailbox"];
+        ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "name", "preferred_username", "picture", "email", "email_verified", "groups", "mailbox", "roles"];
 
     /// <summary>The longest API scope an app may list; a requested scope longer than this cannot be granted.</summary>
     public const int MaxApiScopeLength = 100;
@@ -65,6 +65,9 @@ public static class Scopes
             claims["groups"] = user.Groups.ToArray();
         if (granted.Contains(Mailbox) && user.Mailbox is not null)
             claims["mailbox"] = user.Mailbox;
+        // The app's own roles are its authorization data, not the person's profile: released with openid alone.
+        if (user.Roles is { Count: > 0 } roles)
+            claims["roles"] = roles.ToArray();
         return claims;
     }
 }

@@ -102,7 +102,9 @@ public interface IGrantStore
 }
 
 /// <summary>A person as apps see them. <see cref="Subject"/> is stable and never given to anyone else.</summary>
-public sealed record OidcUser(string Subject, string Name, string Username, string? Email, bool EmailVerified, string? Picture, IReadOnlyList<string> Groups, string? Mailbox = null);
+/// <summary>A person as one app sees them; <see cref="Roles"/> are the roles they hold in that app.</summary>
+public sealed record OidcUser(string Subject, string Name, string Username, string? Email, bool EmailVerified, string? Picture, IReadOnlyList<string> Groups, string? Mailbox = null,
+    IReadOnlyList<string>? Roles = null);
 
 public interface IUserDirectory
 {

@@ -14,7 +14,8 @@ public static class AppsSetup
         .AddScoped<IAppPasswordApps, AppPasswordApps>()
         .AddSingleton<ClientCache>()
         .AddScoped<AppSignOn>()
-        .AddScoped<AppGrantSettings>();
+        .AddScoped<AppGrantSettings>()
+        .AddScoped<AppRoles>();
 
     public static IEndpointRouteBuilder MapApps(this IEndpointRouteBuilder endpoints)
     {
@@ -24,6 +25,7 @@ public static class AppsSetup
             return Avatars.Serve(context, icon?.ContentType, icon?.Data, icon?.UpdatedAt ?? default);
         });
         endpoints.MapAppsApi();
+        endpoints.MapAppRolesApi();
         return endpoints;
     }
 }

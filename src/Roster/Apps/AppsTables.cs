@@ -65,3 +65,32 @@ internal sealed class AppIconConfiguration : IEntityTypeConfiguration<AppIcon>
         icon.HasOne<App>().WithOne().HasForeignKey<AppIcon>(i => i.AppId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AppRoleConfiguration : IEntityTypeConfiguration<AppRole>
+{
+    public void Configure(EntityTypeBuilder<AppRole> role)
+    {
+        role.ToTable("AppRoles");
+        role.Property(r => r.Name).HasMaxLength(AppRoles.MaxNameLength);
+        role.Property(r => r.Description).HasMaxLength(AppRoles.MaxDescriptionLength);
+        role.HasIndex(r => new { r.AppId, r.Name }).IsUnique();
+        role.HasOne<App>().WithMany().HasForeignKey(r => r.AppId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AppRoleHolderConfiguration : IEntityTypeConfiguration<AppRoleHolder>
+{
+    public void Configure(EntityTypeBuilder<AppRoleHolder> holder)
+    {
+        holder.ToTable("AppRoleHolders");
+        // Unique per role and group, and per role and person; a null never clashes, so one index each serves.
+        holder.HasIndex(h => new { h.RoleId, h.GroupId }).IsUnique();
+        holder.HasIndex(h => new { h.RoleId, h.UserId }).IsUnique();
+        holder.HasIndex(h => h.GroupId);
+        holder.HasIndex(h => h.UserId);
+        holder.HasOne<AppRole>().WithMany().HasForeignKey(h => h.RoleId).OnDelete(DeleteBehavior.Cascade);
+        // A deleted group or person takes their roles along: a role only ever grants, so losing it lets no one in.
+        holder.HasOne<Group>().WithMany().HasForeignKey(h => h.GroupId).OnDelete(DeleteBehavior.Cascade);
+        holder.HasOne<User>().WithMany().HasForeignKey(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -6,8 +6,8 @@ using Roster.Accounts;
 namespace Roster.Apps;
 
 /// <summary>One app's settings: admins and this app's operators.</summary>
-public sealed class DetailModel(
-    RosterDb db, AppChanges changes, AppSignOn signOn, AppGrantSettings grantSettings, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer)
+public sealed partial class DetailModel(
+    RosterDb db, AppChanges changes, AppSignOn signOn, AppGrantSettings grantSettings, AppRoles roles, AppAccessPolicy access, CurrentActor current, Roster.Oidc.OidcIssuer issuer)
     : AppFormModel(db)
 {
     /// <summary>What the app's administrator types into its OpenID Connect settings.</summary>
@@ -44,6 +44,10 @@ public sealed class DetailModel(
             "sign-on" => "The sign-on settings were saved.",
             "consent" => "The consent setting was saved.",
             "device-grant" => "The device setting was saved.",
+            "role-defined" => "The role was added. Give it to groups or people below.",
+            "role-given" => "The role was given. It reaches the app at the holder's next sign-in.",
+            "role-taken" => "The role was taken back. The app sees it at the holder's next sign-in.",
+            "role-deleted" => "The role was deleted, and taken from everyone who held it.",
             "refresh-tokens" => "The refresh-token settings were saved.",
             "public" => "The client secret was removed: the app is now a public client and must use PKCE.",
             "ldap-removed" => "The LDAP service account was removed: its binds now fail.",
@@ -106,7 +110,7 @@ public sealed class DetailModel(
         return await this.AnswerAsync(result, _ => Redirect("/apps?done=deleted"), Errors, async () => await LoadAsync(id, fillForm: false, cancellationToken) is null);
     }
 
-    private Task<IActionResult> AfterAsync(Guid id, Result<App> result, string done, CancellationToken cancellationToken) =>
+    private Task<IActionResult> AfterAsync<T>(Guid id, Result<T> result, string done, CancellationToken cancellationToken) =>
         this.AnswerAsync(result, _ => Redirect($"/app/{id}?done={done}"), Errors, async () => await LoadAsync(id, fillForm: false, cancellationToken) is null);
 
     private async Task<IActionResult?> LoadAsync(Guid id, bool fillForm, CancellationToken cancellationToken)
@@ -122,6 +126,7 @@ public sealed class DetailModel(
         IsAdmin = Permissions.IsAdmin(actor.Role);
         HasIcon = await Db.AppIcons.AnyAsync(i => i.AppId == id, cancellationToken);
         await LoadGroupsAsync(cancellationToken);
+        Roles = (await roles.ListAsync(actor, id, cancellationToken)).Value ?? [];
         if (fillForm)
         {
             Name = app.Name;

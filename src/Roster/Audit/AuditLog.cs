@@ -66,6 +66,10 @@ public static class AuditActions
     public const string AppRegistered = "app.registered";
     public const string AppUpdated = "app.updated";
     public const string AppOperatorsChanged = "app.operators-changed";
+    public const string AppRoleDefined = "app.role-defined";
+    public const string AppRoleDeleted = "app.role-deleted";
+    public const string AppRoleGiven = "app.role-given";
+    public const string AppRoleTaken = "app.role-taken";
     public const string AppDeleted = "app.deleted";
     public const string AppSignIn = "app.sign-in";
     public const string SessionsEnded = "sessions.ended";
@@ -114,7 +118,7 @@ public static class AuditActions
         PasswordChanged, CurrentPasswordFailed, UsernameChanged, EmailChanged, EmailConfirmed, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
-        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
+        AppRegistered, AppUpdated, AppOperatorsChanged, AppRoleDefined, AppRoleDeleted, AppRoleGiven, AppRoleTaken, AppDeleted, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
         AppDeviceApproved, AppDeviceDenied, AppConsentGiven, AppConsentRevoked,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,

@@ -150,6 +150,7 @@ internal static class AppCommand
         app.Subcommands.Add(AppGrantSettingsCommands.CreateRefreshTokens());
         app.Subcommands.Add(AppGrantSettingsCommands.CreateConsent());
         app.Subcommands.Add(AppGrantSettingsCommands.CreateDeviceGrant());
+        app.Subcommands.Add(AppRoleCommand.Create());
         return app;
     }
 

@@ -28,6 +28,8 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<AppGroup> AppGroups => Set<AppGroup>();
     public DbSet<AppOperator> AppOperators => Set<AppOperator>();
     public DbSet<AppIcon> AppIcons => Set<AppIcon>();
+    public DbSet<AppRole> AppRoles => Set<AppRole>();
+    public DbSet<AppRoleHolder> AppRoleHolders => Set<AppRoleHolder>();
     public DbSet<OidcSigningKey> OidcSigningKeys => Set<OidcSigningKey>();
     public DbSet<TwoFactorKey> TwoFactorKeys => Set<TwoFactorKey>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();

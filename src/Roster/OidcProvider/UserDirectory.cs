@@ -20,10 +20,13 @@ public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy acces
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null || !await access.UsableBy(user).AnyAsync(app => app.ClientId == client.ClientId, cancellationToken))
             return null;
-        var groups = await db.GroupMembers.Where(m => m.UserId == id)
-            .Join(db.Groups, m => m.GroupId, g => g.Id, (_, g) => g.Name)
-            .OrderBy(name => name)
+        // The person's groups and their roles in this app, in one round trip (UNION ALL): both go into every sign-in.
+        var names = await db.GroupMembers.Where(m => m.UserId == id)
+            .Join(db.Groups, m => m.GroupId, g => g.Id, (_, g) => new { IsRole = false, g.Name })
+            .Concat(AppRoles.HeldBy(db, id).Where(r => db.Apps.Any(a => a.Id == r.AppId && a.ClientId == client.ClientId)).Select(r => new { IsRole = true, r.Name }))
             .ToListAsync(cancellationToken);
+        var groups = names.Where(n => !n.IsRole).Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
+        var roles = names.Where(n => n.IsRole).Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
         // One round trip for both: every sign-in to every app reads them, whichever scopes it asked for.
         var extras = await db.Users.Where(u => u.Id == id).Select(_ => new
         {
@@ -35,6 +38,6 @@ public sealed class UserDirectory(Lazy<RosterDb> database, AppAccessPolicy acces
             return null;
         // The version in the address changes with the picture, so apps that cache by URL pick up a new one.
         var picture = extras.Avatar is { } updated ? links.Absolute($"/avatar/{id}?v={updated.Ticks:x}") : null;
-        return new OidcUser(Subject.Of(user.Id), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups, extras.Mailbox);
+        return new OidcUser(Subject.Of(user.Id), user.Name, user.UserName ?? user.Email ?? user.Id.ToString(), user.Email, user.EmailConfirmed, picture, groups, extras.Mailbox, roles);
     }
 }

@@ -60,4 +60,24 @@ public sealed class ApiCommandTests : IAsyncLifetime
         Assert.Contains("Planner", (await RunAsync("app", "list")).Stdout);
         Assert.Equal("Planner: no one is asked for their consent.", (await RunAsync("app", "consent", "Planner", "off")).Stdout.Trim());
     }
+
+    [Fact]
+    public async Task AnAppsRolesAreAddedGivenListedTakenAndDeletedAndMistakesFailWithOneLine()
+    {
+        Assert.Equal(0, (await RunAsync("app", "create", "--name", "Grafana", "--url", "https://grafana.example.org", "--confidential")).ExitCode);
+        Assert.Equal(0, (await RunAsync("group", "create", "ops")).ExitCode);
+        Assert.Equal(0, (await RunAsync("app", "role", "add", "Grafana", "admin", "--description", "Full rights")).ExitCode);
+        Assert.Equal(0, (await RunAsync("app", "role", "give", "Grafana", "admin", "--group", "ops")).ExitCode);
+
+        Assert.Equal("admin\tgroup:ops\tFull rights", (await RunAsync("app", "role", "list", "Grafana")).Stdout.Trim());
+        var badName = await RunAsync("app", "role", "add", "Grafana", "two words");
+        Assert.Equal((1, 1), (badName.ExitCode, badName.Stderr.Trim().Split('\n').Length));
+        var unknownGroup = await RunAsync("app", "role", "give", "Grafana", "admin", "--group", "nobody");
+        Assert.Equal((1, 1), (unknownGroup.ExitCode, unknownGroup.Stderr.Trim().Split('\n').Length));
+        Assert.Equal(2, (await RunAsync("app", "role", "delete", "Grafana", "admin")).ExitCode);
+        Assert.Equal(0, (await RunAsync("app", "role", "take", "Grafana", "admin", "--group", "ops")).ExitCode);
+        Assert.Equal("admin\t\tFull rights", (await RunAsync("app", "role", "list", "Grafana")).Stdout.Trim());
+        Assert.Equal(0, (await RunAsync("app", "role", "delete", "Grafana", "admin", "--yes")).ExitCode);
+        Assert.Equal("", (await RunAsync("app", "role", "list", "Grafana")).Stdout.Trim());
+    }
 }

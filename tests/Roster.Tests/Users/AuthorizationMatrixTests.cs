@@ -175,6 +175,10 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["DELETE /api/v1/apps/{id:guid}"] = Access.Admin,
         ["POST /app/{id:guid}?handler=SignOn"] = Access.Admin,
         ["POST /app/{id:guid}?handler=Consent"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=DefineRole"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=GiveRole"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=TakeRole"] = Access.Admin,
+        ["POST /app/{id:guid}?handler=DeleteRole"] = Access.Admin,
         ["POST /app/{id:guid}?handler=DeviceGrant"] = Access.Admin,
         ["POST /app/{id:guid}?handler=RefreshTokens"] = Access.Admin,
         ["POST /app/{id:guid}?handler=NewSecret"] = Access.Admin,
@@ -186,6 +190,12 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["DELETE /api/v1/apps/{id:guid}/client-secret"] = Access.Admin,
         ["PUT /api/v1/apps/{id:guid}/refresh-tokens"] = Access.Admin,
         ["PUT /api/v1/apps/{id:guid}/consent"] = Access.Admin,
+        // An app's operators too, but the app each row makes has none.
+        ["GET /api/v1/apps/{id:guid}/roles/"] = Access.Admin,
+        ["POST /api/v1/apps/{id:guid}/roles/"] = Access.Admin,
+        ["DELETE /api/v1/apps/{id:guid}/roles/{roleId:guid}"] = Access.Admin,
+        ["POST /api/v1/apps/{id:guid}/roles/{roleId:guid}/holders"] = Access.Admin,
+        ["DELETE /api/v1/apps/{id:guid}/roles/{roleId:guid}/holders/{holderId:guid}"] = Access.Admin,
         ["PUT /api/v1/apps/{id:guid}/device-grant"] = Access.Admin,
         ["GET /api/v1/apis/"] = Access.Admin,
         ["GET /api/v1/apis/{id:guid}"] = Access.Admin,
@@ -315,6 +325,8 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
             .Replace("{userId:guid}", target.Id.ToString())
             .Replace("{keyId:guid}", Guid.NewGuid().ToString())
             .Replace("{memberId:guid}", Guid.NewGuid().ToString())
+            .Replace("{roleId:guid}", Guid.NewGuid().ToString())
+            .Replace("{holderId:guid}", Guid.NewGuid().ToString())
             .Replace("{appId:guid}", Guid.NewGuid().ToString())
             .Replace("{address}", "nobody@example.org")
             .Replace("{token}", "not-a-real-token")

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ee6fb42c-4552-4331-bfbb-782c88d17c39"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("656c8628-63d1-4b67-a1fc-b2addaf0f9eb"), entityTypeCount: 41)
         {
         }
 
@@ -39,6 +39,8 @@ namespace Roster.Data.CompiledModels.Postgres
             var appGroup = AppGroupEntityType.Create(this);
             var appIcon = AppIconEntityType.Create(this);
             var appOperator = AppOperatorEntityType.Create(this);
+            var appRole = AppRoleEntityType.Create(this);
+            var appRoleHolder = AppRoleHolderEntityType.Create(this);
             var auditEvent = AuditEventEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var group = GroupEntityType.Create(this);
@@ -78,6 +80,10 @@ namespace Roster.Data.CompiledModels.Postgres
             AppIconEntityType.CreateForeignKey1(appIcon, app);
             AppOperatorEntityType.CreateForeignKey1(appOperator, app);
             AppOperatorEntityType.CreateForeignKey2(appOperator, user);
+            AppRoleEntityType.CreateForeignKey1(appRole, app);
+            AppRoleHolderEntityType.CreateForeignKey1(appRoleHolder, group);
+            AppRoleHolderEntityType.CreateForeignKey2(appRoleHolder, appRole);
+            AppRoleHolderEntityType.CreateForeignKey3(appRoleHolder, user);
             GroupMemberEntityType.CreateForeignKey1(groupMember, group);
             GroupMemberEntityType.CreateForeignKey2(groupMember, user);
             MailAddressEntityType.CreateForeignKey1(mailAddress, mailDomain);
@@ -118,6 +124,8 @@ namespace Roster.Data.CompiledModels.Postgres
             AppGroupEntityType.CreateAnnotations(appGroup);
             AppIconEntityType.CreateAnnotations(appIcon);
             AppOperatorEntityType.CreateAnnotations(appOperator);
+            AppRoleEntityType.CreateAnnotations(appRole);
+            AppRoleHolderEntityType.CreateAnnotations(appRoleHolder);
             AuditEventEntityType.CreateAnnotations(auditEvent);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             GroupEntityType.CreateAnnotations(group);

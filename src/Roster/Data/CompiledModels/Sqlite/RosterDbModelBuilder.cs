@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1c8af6e1-3ad6-493a-a1d1-e94ff113c87a"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("943dd5fc-f76a-430a-ba15-9c432ab7fbf6"), entityTypeCount: 41)
         {
         }
 
@@ -38,6 +38,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             var appGroup = AppGroupEntityType.Create(this);
             var appIcon = AppIconEntityType.Create(this);
             var appOperator = AppOperatorEntityType.Create(this);
+            var appRole = AppRoleEntityType.Create(this);
+            var appRoleHolder = AppRoleHolderEntityType.Create(this);
             var auditEvent = AuditEventEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var group = GroupEntityType.Create(this);
@@ -77,6 +79,10 @@ namespace Roster.Data.CompiledModels.Sqlite
             AppIconEntityType.CreateForeignKey1(appIcon, app);
             AppOperatorEntityType.CreateForeignKey1(appOperator, app);
             AppOperatorEntityType.CreateForeignKey2(appOperator, user);
+            AppRoleEntityType.CreateForeignKey1(appRole, app);
+            AppRoleHolderEntityType.CreateForeignKey1(appRoleHolder, group);
+            AppRoleHolderEntityType.CreateForeignKey2(appRoleHolder, appRole);
+            AppRoleHolderEntityType.CreateForeignKey3(appRoleHolder, user);
             GroupMemberEntityType.CreateForeignKey1(groupMember, group);
             GroupMemberEntityType.CreateForeignKey2(groupMember, user);
             MailAddressEntityType.CreateForeignKey1(mailAddress, mailDomain);
@@ -117,6 +123,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             AppGroupEntityType.CreateAnnotations(appGroup);
             AppIconEntityType.CreateAnnotations(appIcon);
             AppOperatorEntityType.CreateAnnotations(appOperator);
+            AppRoleEntityType.CreateAnnotations(appRole);
+            AppRoleHolderEntityType.CreateAnnotations(appRoleHolder);
             AuditEventEntityType.CreateAnnotations(auditEvent);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             GroupEntityType.CreateAnnotations(group);
