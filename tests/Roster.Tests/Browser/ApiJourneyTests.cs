@@ -31,11 +31,11 @@ public sealed class ApiJourneyTests
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "/apis is wider than 390 px");
 
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Orders");
-        await page.GetByLabel("Identifier", new() { Exact = true }).FillAsync("https://orders.api.example.org/v1/");
+        await page.GetByLabel("Identifier", new() { Exact = true }).FillAsync("https://orders-and-invoices.internal-services.example.org/v1/orders/");
         await page.GetByLabel("Scopes", new() { Exact = true }).FillAsync("orders:read\norders:write");
         await page.GetByRole(AriaRole.Button, new() { Name = "Register API" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Orders was registered");
-        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "APIs" })).ToContainTextAsync("https://orders.api.example.org/v1/");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "APIs" })).ToContainTextAsync("https://orders-and-invoices.internal-services.example.org/v1/orders/");
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "/apis with a new secret is wider than 390 px");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Choose which apps may request its scopes" }).ClickAsync();
