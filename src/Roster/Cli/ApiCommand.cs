@@ -36,18 +36,15 @@ internal static class ApiCommand
         var create = new Command("create", "Register an API; prints its introspection client id and secret (once).") { name, identifier, scopes, lifetime };
         create.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
-            var apis = services.GetRequiredService<ApiResources>();
-            await using var transaction = await services.GetRequiredService<RosterDb>().Database.BeginTransactionAsync(ct);
-            var result = await apis.RegisterAsync(Actor.Operator,
+            var result = await services.GetRequiredService<ApiResources>().RegisterWithSecretAsync(Actor.Operator,
                 new ApiSettings(parse.GetValue(name), parse.GetValue(identifier), ApiResources.SplitScopes(parse.GetValue(scopes)), parse.GetValue(lifetime)), ct);
             if (!result.Succeeded)
                 return Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
-            var secret = await apis.NewSecretAsync(Actor.Operator, result.Value!.Id, ct);
-            await transaction.CommitAsync(ct);
-            Console.WriteLine($"Id: {result.Value.Id}");
-            Console.WriteLine($"Identifier: {result.Value.Identifier}");
-            Console.WriteLine($"Introspection client ID: {result.Value.ClientId}");
-            Console.WriteLine($"Introspection secret: {secret.Value}");
+            var (registered, secret) = result.Value!;
+            Console.WriteLine($"Id: {registered.Id}");
+            Console.WriteLine($"Identifier: {registered.Identifier}");
+            Console.WriteLine($"Introspection client ID: {registered.ClientId}");
+            Console.WriteLine($"Introspection secret: {secret}");
             return RosterCli.Ok;
         }, cancellationToken));
         api.Subcommands.Add(create);

@@ -10,6 +10,9 @@ namespace Roster.OidcProvider;
 /// <summary>An API's settings as an admin gives them: <paramref name="Identifier"/> is fixed once registered.</summary>
 public sealed record ApiSettings(string? Name, string? Identifier, IReadOnlyList<string> Scopes, int AccessTokenLifetimeSeconds);
 
+/// <summary>A newly registered API and its introspection secret, which exists in clear only here.</summary>
+public sealed record RegisteredApi(ApiResource Api, string Secret);
+
 /// <summary>
 /// Registering APIs (RFC 8707 resources) and saying which apps may request which of their scopes. Only admins: a
 /// scope on a token is what an API trusts, so who may have it is a platform decision, not an app operator's. The
@@ -58,6 +61,23 @@ public sealed class ApiResources(RosterDb db, AuditLog audit, ClientCache client
         audit.Record(AuditActions.ApiRegistered, actor, details: $"{api.Name} ({api.Identifier})");
         await db.SaveChangesAsync(cancellationToken);
         return Result<ApiResource>.Ok(api);
+    }
+
+    /// <summary>
+    /// Registers the API and makes its introspection secret in one transaction, so no API is left without the secret
+    /// the admin was to be shown; the secret is returned to be shown once.
+    /// </summary>
+    public async Task<Result<RegisteredApi>> RegisterWithSecretAsync(Actor actor, ApiSettings settings, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var registered = await RegisterAsync(actor, settings, cancellationToken);
+        if (!registered.Succeeded)
+            return Result<RegisteredApi>.Fail(registered.Errors);
+        var secret = await NewSecretAsync(actor, registered.Value!.Id, cancellationToken);
+        if (!secret.Succeeded)
+            return Result<RegisteredApi>.Fail(secret.Errors);
+        await transaction.CommitAsync(cancellationToken);
+        return Result<RegisteredApi>.Ok(new RegisteredApi(registered.Value, secret.Value!));
     }
 
     /// <summary>Changes name, scopes and lifetime; a scope removed from the API is taken from every app allowed it, so their next token lacks it.</summary>

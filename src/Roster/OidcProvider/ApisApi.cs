@@ -47,15 +47,11 @@ public static class ApisApi
         // The introspection secret is made with the API and shown in this answer only.
         apis.MapPost("/", async (ApiRequest request, CurrentActor current, ApiResources changes, RosterDb db, CancellationToken cancellationToken) =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var actor = await current.GetAsync();
-            var result = await changes.RegisterAsync(actor, new ApiSettings(request.Name, request.Identifier, request.Scopes ?? [],
+            var result = await changes.RegisterWithSecretAsync(await current.GetAsync(), new ApiSettings(request.Name, request.Identifier, request.Scopes ?? [],
                 request.AccessTokenLifetimeSeconds ?? ApiResources.DefaultLifetimeSeconds), cancellationToken);
             if (!result.Succeeded)
                 return ApiResults.Problem(result.Errors);
-            var secret = await changes.NewSecretAsync(actor, result.Value!.Id, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return Results.Created($"/api/v1/apis/{result.Value.Id}", new { api = await DtoAsync(db, result.Value.Id, cancellationToken), clientSecret = secret.Value });
+            return Results.Created($"/api/v1/apis/{result.Value!.Api.Id}", new { api = await DtoAsync(db, result.Value.Api.Id, cancellationToken), clientSecret = result.Value.Secret });
         }).WithName("RegisterApi");
 
         apis.MapPatch("/{id:guid}", async (Guid id, ApiRequest request, CurrentActor current, ApiResources changes, RosterDb db, CancellationToken cancellationToken) =>

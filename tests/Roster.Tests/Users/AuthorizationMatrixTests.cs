@@ -204,6 +204,15 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["PUT /api/v1/apis/{id:guid}/apps/{appId:guid}"] = Access.Admin,
         ["POST /api/v1/apis/{id:guid}/client-secret"] = Access.Admin,
         ["DELETE /api/v1/apis/{id:guid}"] = Access.Admin,
+        ["GET /apis"] = Access.Admin,
+        ["POST /apis"] = Access.Admin,
+        ["GET /apis/{id:guid}"] = Access.Admin,
+        ["POST /apis/{id:guid}?handler=Save"] = Access.Admin,
+        ["POST /apis/{id:guid}?handler=NewSecret"] = Access.Admin,
+        ["POST /apis/{id:guid}?handler=Add"] = Access.Admin,
+        ["POST /apis/{id:guid}?handler=Allow"] = Access.Admin,
+        ["POST /apis/{id:guid}?handler=Remove"] = Access.Admin,
+        ["POST /apis/{id:guid}?handler=Delete"] = Access.Admin,
 
         ["GET /api/v1/mail/domains"] = Access.MailManager,
         ["POST /api/v1/mail/domains"] = Access.Admin,
@@ -313,9 +322,10 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         var method = endpoint[..endpoint.IndexOf(' ')];
         var target = await server.CreateUserAsync("target" + Guid.NewGuid().ToString("N")[..8], "a long test password");
         var route = endpoint[(method.Length + 1)..];
-        // Each row acts on fresh things of its own: a plain user, a group, an app open to everyone, the plain user's
+        // Each row acts on fresh things of its own: a plain user, a group, an API, an app open to everyone, the plain user's
         // mailbox, a mailing list.
-        var id = route.StartsWith("/app", StringComparison.Ordinal) || route.StartsWith("/api/v1/apps", StringComparison.Ordinal) ? await NewAppAsync()
+        var id = route.StartsWith("/apis/", StringComparison.Ordinal) || route.StartsWith("/api/v1/apis/", StringComparison.Ordinal) ? await NewApiAsync()
+            : route.StartsWith("/app", StringComparison.Ordinal) || route.StartsWith("/api/v1/apps", StringComparison.Ordinal) ? await NewAppAsync()
             : route.StartsWith("/group", StringComparison.Ordinal) || route.StartsWith("/api/v1/groups", StringComparison.Ordinal) ? await NewGroupAsync()
             : route.StartsWith("/mail/mailbox/", StringComparison.Ordinal) || route.StartsWith("/api/v1/mail/mailboxes/", StringComparison.Ordinal) ? await NewMailboxAsync(target)
             : route.StartsWith("/mail/list/", StringComparison.Ordinal) || route.StartsWith("/api/v1/mail/lists/", StringComparison.Ordinal) ? await NewListAsync()
@@ -391,6 +401,14 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
                 await services.GetRequiredService<Roster.MailDirectory.MailDomains>().AddAsync(Roster.Kernel.Actor.Operator, MailDomain);
             return true;
         });
+
+    private async Task<Guid> NewApiAsync()
+    {
+        await using var scope = fixture.Server.App.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<Roster.OidcProvider.ApiResources>().RegisterAsync(Roster.Kernel.Actor.Operator,
+            new Roster.OidcProvider.ApiSettings("Api", $"https://api-{Guid.NewGuid():N}.example.org/", ["read"], 300));
+        return created.Value!.Id;
+    }
 
     private async Task<Guid> NewAppAsync()
     {
