@@ -57,7 +57,7 @@ public sealed class ImportModel(PeopleImport import, CurrentActor current) : Pag
         return await this.AnswerAsync(result, plan =>
         {
             if (plan.Succeeded)
-                return Redirect($"/users?done=imported&count={plan.Count(ImportAction.Create)}");
+                return Redirect($"/users?done=imported&count={plan.Lines.Count(l => l is { Kind: "person", Action: ImportAction.Create })}");
             Plan = plan;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
