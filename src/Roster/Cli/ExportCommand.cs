@@ -10,7 +10,7 @@ internal static class ExportCommand
     public static Command Create()
     {
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file (created with mode 600) instead of standard output." };
-        var secrets = new Option<bool>("--with-secrets") { Description = "Include the hashes of app client secrets and LDAP service account passwords." };
+        var secrets = new Option<bool>("--with-secrets") { Description = "Include people's authenticator keys and recovery code hashes, and the hashes of app client secrets and LDAP service account passwords." };
         var command = new Command("export", "Write people (with password hashes), groups, memberships and apps as one JSON document.") { output, secrets };
         command.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {

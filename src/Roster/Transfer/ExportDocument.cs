@@ -15,7 +15,14 @@ public sealed record ExportDocument(
 
 public sealed record ExportPerson(
     Guid Id, string? Username, string Email, string Name, Role Role, bool Enabled, bool EmailConfirmed, bool EmailVisible,
-    string? PasswordHash, DateTime CreatedAt, IReadOnlyList<string> Groups);
+    string? PasswordHash, DateTime CreatedAt, IReadOnlyList<string> Groups, bool InvitationPending = false,
+    bool TwoFactorEnabled = false, ExportTwoFactor? TwoFactor = null);
+
+/// <summary>
+/// A person's authenticator key (base64, unprotected: the export is the secret then) with the last time step used, and
+/// the SHA-256 hashes of their unused recovery codes. Only with --with-secrets.
+/// </summary>
+public sealed record ExportTwoFactor(string Key, long LastUsedStep, IReadOnlyList<string> RecoveryCodeHashes);
 
 public sealed record ExportGroup(Guid Id, string Name, string Description);
 

@@ -9,7 +9,8 @@ public sealed record ImportProblem(int Line, string Message)
 /// <summary>A person as the file describes them, before anything is checked against the directory.</summary>
 public sealed record IncomingPerson(
     int Line, string Username, string Email, string Name, string? Role, bool Enabled, string? PasswordHash, IReadOnlyList<string> Groups,
-    Guid? Id = null, bool EmailConfirmed = false, bool EmailVisible = true);
+    Guid? Id = null, bool EmailConfirmed = false, bool EmailVisible = true, DateTime? CreatedAt = null,
+    bool InvitationPending = false, bool TwoFactorEnabled = false, ExportTwoFactor? TwoFactor = null);
 
 public sealed record IncomingGroup(int Line, string Name, string Description, Guid? Id = null);
 

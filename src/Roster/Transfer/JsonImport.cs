@@ -33,7 +33,8 @@ public static class JsonImport
         int LineOf(string array, int index) => lines.TryGetValue(array, out var found) && index < found.Count ? found[index] : 1;
         foreach (var (person, i) in document.People.Select((p, i) => (p, i)))
             source.People.Add(new IncomingPerson(LineOf("people", i), person.Username ?? "", person.Email ?? "", person.Name ?? "", person.Role.ToString(),
-                person.Enabled, person.PasswordHash, person.Groups ?? [], person.Id, person.EmailConfirmed, person.EmailVisible));
+                person.Enabled, person.PasswordHash, person.Groups ?? [], person.Id, person.EmailConfirmed, person.EmailVisible,
+                person.CreatedAt == default ? null : person.CreatedAt, person.InvitationPending, person.TwoFactorEnabled, person.TwoFactor));
         foreach (var (group, i) in document.Groups.Select((g, i) => (g, i)))
             source.Groups.Add(new IncomingGroup(LineOf("groups", i), group.Name ?? "", group.Description ?? "", group.Id));
         foreach (var (app, i) in document.Apps.Select((a, i) => (a, i)))

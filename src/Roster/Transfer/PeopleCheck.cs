@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Roster.Accounts;
@@ -12,8 +13,10 @@ namespace Roster.Transfer;
 /// against the rest of the file and against the directory. A person whose username exists is skipped and left exactly
 /// as they are: an import adds, it never overwrites an account someone may be using.
 /// </summary>
-public sealed class PeopleCheck(RosterDb db, UserManager<User> users, UserRules rules, TimeProvider clock)
+public sealed class PeopleCheck(RosterDb db, UserManager<User> users, UserRules rules, IDataProtectionProvider protection, TimeProvider clock)
 {
+    private readonly IDataProtector keys = protection.CreateProtector(TwoFactor.KeyPurpose);
+
     public async Task CheckAsync(Actor actor, ImportSource source, PreparedImport prepared, CancellationToken cancellationToken)
     {
         var existing = await db.Users.AsNoTracking().Select(u => new { u.Id, u.NormalizedUserName, u.NormalizedEmail }).ToListAsync(cancellationToken);
@@ -28,6 +31,11 @@ public sealed class PeopleCheck(RosterDb db, UserManager<User> users, UserRules 
 
         foreach (var person in source.People)
         {
+            if (person.InvitationPending)
+            {
+                prepared.Lines.Add(new(person.Line, "person", person.Email, ImportAction.Skip, "an invitation never accepted: invite them again"));
+                continue;
+            }
             var errors = new List<string>();
             var username = person.Username.Trim();
             var email = person.Email.Trim();
@@ -48,6 +56,9 @@ public sealed class PeopleCheck(RosterDb db, UserManager<User> users, UserRules 
                 errors.Add($"The username {username} is also on line {seenNames[name]}.");
             if (mail.Length > 0 && !seenEmails.TryAdd(mail, person.Line))
                 errors.Add($"The email address {email} is also on line {seenEmails[mail]}.");
+            var key = person.TwoFactor is { } secret ? AuthenticatorKey(secret.Key) : null;
+            if (person.TwoFactor is { } twoFactor && (key is null || twoFactor.RecoveryCodeHashes.Any(h => h is not { Length: 64 } || !h.All(char.IsAsciiHexDigitLower))))
+                errors.Add("The two-factor key or a recovery code hash is not valid.");
             if (person.Id is { } givenId && !seenIds.TryAdd(givenId, person.Line))
                 errors.Add($"The id {givenId} is also on line {seenIds[givenId]}.");
             if (errors.Count > 0)
@@ -90,13 +101,30 @@ public sealed class PeopleCheck(RosterDb db, UserManager<User> users, UserRules 
                 SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)),
                 ConcurrencyStamp = Guid.NewGuid().ToString(),
                 LockoutEnabled = users.Options.Lockout.AllowedForNewUsers,
-                CreatedAt = now,
+                CreatedAt = person.CreatedAt ?? now,
                 UpdatedAt = now,
             };
+            if (person.TwoFactor is { } carried)
+            {
+                // Protected now, before the import's transaction: the first use of the key ring writes to the database.
+                user.TwoFactorEnabled = true;
+                prepared.TwoFactorKeys.Add(new TwoFactorKey
+                {
+                    UserId = user.Id, ProtectedKey = Convert.ToBase64String(keys.Protect(key!)), LastUsedStep = carried.LastUsedStep, CreatedAt = now, ConfirmedAt = now,
+                });
+                prepared.RecoveryCodes.AddRange(carried.RecoveryCodeHashes.Distinct().Select(h => new RecoveryCode { UserId = user.Id, CodeHash = h }));
+            }
             prepared.People.Add(user);
             prepared.PeopleByName[name] = user.Id;
             prepared.Lines.Add(new(person.Line, "person", username, ImportAction.Create, Describe(person, user.Role)));
         }
+    }
+
+    /// <summary>An exported authenticator key: base64 of 10 to 64 bytes.</summary>
+    private static byte[]? AuthenticatorKey(string? text)
+    {
+        var buffer = new byte[64];
+        return text is { Length: <= 88 } && Convert.TryFromBase64String(text, buffer, out var length) && length >= 10 ? buffer[..length] : null;
     }
 
     private static string Label(string username, string email) => username.Length > 0 ? username : email.Length > 0 ? email : "(no username)";
@@ -105,6 +133,7 @@ public sealed class PeopleCheck(RosterDb db, UserManager<User> users, UserRules 
     {
         role == Role.User ? null : role.Label(),
         person.Enabled ? null : "disabled",
+        person.TwoFactor is not null ? "two-factor kept" : person.TwoFactorEnabled ? "two-factor not in the export: they set it up again" : null,
         person.PasswordHash is { } hash ? $"password hash: {ForeignHash.Find(hash)?.Name ?? "ASP.NET Identity"}" : "no password (they choose one with \"Forgot password?\")",
     }.OfType<string>());
 

@@ -74,6 +74,8 @@ public sealed class PeopleImport(RosterDb db, PeopleCheck people, GroupsCheck gr
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
         }
+        db.TwoFactorKeys.AddRange(prepared.TwoFactorKeys);
+        db.RecoveryCodes.AddRange(prepared.RecoveryCodes);
         db.Groups.AddRange(prepared.Groups);
         foreach (var group in prepared.Groups)
             audit.Record(AuditActions.GroupCreated, actor, details: $"{group.Name} (imported)");

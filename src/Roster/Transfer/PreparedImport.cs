@@ -12,6 +12,8 @@ public sealed class PreparedImport
     public List<Group> Groups { get; } = [];
     public List<GroupMember> Memberships { get; } = [];
     public List<App> Apps { get; } = [];
+    public List<Roster.Accounts.TwoFactorKey> TwoFactorKeys { get; } = [];
+    public List<Roster.Accounts.RecoveryCode> RecoveryCodes { get; } = [];
     public List<AppGroup> AppGroups { get; } = [];
     public List<AppOperator> AppOperators { get; } = [];
 

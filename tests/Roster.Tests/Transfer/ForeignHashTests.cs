@@ -12,7 +12,7 @@ using static Roster.Tests.Ldap.LdapTools;
 namespace Roster.Tests.Transfer;
 
 /// <summary>
-/// Password hashes made by tools we did not write (Debian's slappasswd, Python's hashlib, npm's bcryptjs and hash-wasm,
+/// Password hashes made by tools we did not write (Debian's slappasswd with its pw-sha2 and pw-pbkdf2 modules, Python's hashlib, npm's bcryptjs and hash-wasm,
 /// ASP.NET Identity's own v2 hasher), imported from CSV: each person signs in with the original password through the
 /// dashboard's form and an LDAP bind (Debian's ldapwhoami), a wrong password fails, and after the first success the
 /// stored hash is Roster's own. Runs on both database providers.
@@ -30,6 +30,9 @@ public abstract class ForeignHashTests(RosterFixture fixture)
             ["ssha"] = await ToolAsync("slappasswd", "-h", "{SSHA}", "-s", Password),
             ["ssha512"] = await ToolAsync("slappasswd", "-o", "module-load=pw-sha2", "-h", "{SSHA512}", "-s", Password),
             ["sha"] = await ToolAsync("slappasswd", "-h", "{SHA}", "-s", Password),
+            ["openldap-pbkdf2"] = await ToolAsync("slappasswd", "-o", "module-load=pw-pbkdf2", "-h", "{PBKDF2}", "-s", Password),
+            ["openldap-pbkdf2-sha256"] = await ToolAsync("slappasswd", "-o", "module-load=pw-pbkdf2", "-h", "{PBKDF2-SHA256}", "-s", Password),
+            ["openldap-pbkdf2-sha512"] = await ToolAsync("slappasswd", "-o", "module-load=pw-pbkdf2", "-h", "{PBKDF2-SHA512}", "-s", Password),
             ["identity-v2"] = new PasswordHasher<User>(Microsoft.Extensions.Options.Options.Create(
                 new PasswordHasherOptions { CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV2 })).HashPassword(new User(), Password),
         };

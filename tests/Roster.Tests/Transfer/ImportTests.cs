@@ -144,6 +144,46 @@ public abstract class ImportTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task AuthenticatorKeysTravelOnlyInAnExportWithSecrets()
+    {
+        var p = NewName();
+        var person = await Server.CreateUserAsync(p + "t", "a long test password");
+        var key = await Server.WithAsync(async services =>
+        {
+            var stored = await services.GetRequiredService<Roster.Data.RosterDb>().Users.SingleAsync(u => u.Id == person.Id);
+            var twoFactor = services.GetRequiredService<Roster.Accounts.TwoFactor>();
+            var started = await twoFactor.StartAsync(stored, default);
+            Assert.True((await twoFactor.ConfirmAsync(stored, Authenticator.CodeNow(started, Server), default)).Succeeded);
+            return started;
+        });
+
+        foreach (var withSecrets in new[] { true, false })
+        {
+            var document = (await Server.WithAsync(services => services.GetRequiredService<DirectoryExport>().ExportAsync(Actor.Operator, withSecrets))).Value!;
+            var exported = document.People.Single(u => u.Id == person.Id);
+            Assert.Equal(withSecrets, exported.TwoFactor is not null);
+            // The same person again under a new name and id, so the import creates them beside the original.
+            var copy = exported with { Id = Guid.CreateVersion7(), Username = $"{p}c{withSecrets}", Email = $"{p}c{withSecrets}@example.org" };
+            var json = System.Text.Json.JsonSerializer.Serialize(document with { People = [copy], Groups = [], Apps = [] }, TransferJson.Options);
+            var plan = (await ImportAsync(json, ImportFormat.Json)).Value!;
+            Assert.True(plan.Succeeded, string.Join("\n", plan.Problems));
+            Assert.Contains(withSecrets ? "two-factor kept" : "they set it up again", plan.Lines.Single().Note);
+
+            var imported = await Server.StoredUserAsync(copy.Id);
+            Assert.Equal(withSecrets, imported.TwoFactorEnabled);
+            var carried = await Server.WithAsync(async services =>
+            {
+                var row = await services.GetRequiredService<Roster.Data.RosterDb>().TwoFactorKeys.AsNoTracking().SingleOrDefaultAsync(k => k.UserId == copy.Id);
+                var protector = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.CreateProtector(
+                    services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(), Roster.Accounts.TwoFactor.KeyPurpose);
+                return row is null ? null : protector.Unprotect(Convert.FromBase64String(row.ProtectedKey));
+            });
+            Assert.Equal(withSecrets ? key : null, carried);
+            Assert.Equal(withSecrets ? 10 : 0, await Server.QueryAsync(db => db.RecoveryCodes.CountAsync(c => c.UserId == copy.Id)));
+        }
+    }
+
+    [Fact]
     public async Task OnlyAnAdministratorMayImport()
     {
         var p = NewName();
