@@ -19,6 +19,11 @@ public static class ImportBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--help"))
+        {
+            Console.WriteLine("bench/run import [--people N (100000)] [--postgres \"<connection string>\"]: times roster import of N people with PBKDF2 hashes.");
+            return 0;
+        }
         string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
         var serverDll = Arg("--server-dll", "");
         var work = Arg("--work", Path.GetTempPath());
