@@ -6,12 +6,14 @@ namespace Roster.Tests.Cli;
 
 /// <summary>
 /// `roster export` and `roster import` through the real executable: a populated Roster exported and imported into an
-/// empty one (a second database) has the same people, groups and apps, and its people sign in with their passwords.
+/// empty one (a second database: SQLite, or PostgreSQL, which is also how a SQLite Roster moves to PostgreSQL) has the
+/// same people, groups and apps, and its people sign in with their passwords.
 /// </summary>
 public sealed class TransferCommandTests : IAsyncLifetime
 {
     private readonly TempDirectory source = new();
     private readonly TempDirectory target = new();
+    private TestDatabase? targetDatabase;
     private readonly Dictionary<string, string?> environment = new()
     {
         ["Roster__PublicUrl"] = "https://id.example.org",
@@ -19,21 +21,37 @@ public sealed class TransferCommandTests : IAsyncLifetime
         ["Roster__Accounts__PasswordIterations"] = "1000",
     };
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Assert.Equal(0, (await RunAsync(source, "migrate")).ExitCode);
+
+    /// <summary>The target Roster on SQLite (a file in its own folder, like the source) or on a fresh PostgreSQL database.</summary>
+    private async Task UseTargetAsync(string provider)
     {
-        Assert.Equal(0, (await RunAsync(source, "migrate")).ExitCode);
+        if (provider == "Postgres")
+            targetDatabase = await TestDatabase.CreateAsync(provider);
         Assert.Equal(0, (await RunAsync(target, "migrate")).ExitCode);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         source.Dispose();
         target.Dispose();
-        return Task.CompletedTask;
+        if (targetDatabase is not null)
+            await targetDatabase.DisposeAsync();
+    }
+
+    private Dictionary<string, string?> EnvironmentOf(TempDirectory folder)
+    {
+        var result = new Dictionary<string, string?>(environment);
+        if (folder == target && targetDatabase is not null)
+        {
+            result["Roster__Database__Provider"] = targetDatabase.Provider;
+            result["Roster__Database__ConnectionString"] = targetDatabase.ConnectionString;
+        }
+        return result;
     }
 
     private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(TempDirectory folder, params string[] args) =>
-        RosterProcess.RunAsync(folder.Path, environment, args);
+        RosterProcess.RunAsync(folder.Path, EnvironmentOf(folder), args);
 
     private async Task<JsonElement> ListAsync(TempDirectory folder, string what)
     {
@@ -46,9 +64,12 @@ public sealed class TransferCommandTests : IAsyncLifetime
         .Select(row => string.Join("|", row.EnumerateObject().Where(p => !ignored.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}")))
         .Order(StringComparer.Ordinal));
 
-    [Fact]
-    public async Task AnExportImportedIntoAnEmptyRosterGivesTheSamePeopleGroupsAppsAndSignIns()
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task AnExportImportedIntoAnEmptyRosterGivesTheSamePeopleGroupsAppsAndSignIns(string targetProvider)
     {
+        await UseTargetAsync(targetProvider);
         Assert.Equal(0, (await RunAsync(source, "user", "create", "--email", "ada@example.org", "--username", "ada", "--name", "Ada Lovelace", "--role", "Admin", "--password", "correct horse battery one")).ExitCode);
         Assert.Equal(0, (await RunAsync(source, "user", "create", "--email", "bob@example.org", "--username", "bob", "--name", "Bob", "--password", "correct horse battery two", "--disabled")).ExitCode);
         Assert.Equal(0, (await RunAsync(source, "group", "create", "staff", "--description", "Everyone on staff")).ExitCode);
@@ -80,7 +101,7 @@ public sealed class TransferCommandTests : IAsyncLifetime
         var again = await RunAsync(target, "import", file);
         Assert.Contains("0 created, 0 changed, 4 skipped", again.Stdout);
 
-        await using var server = await RosterProcess.StartServerAsync(target.Path, environment);
+        await using var server = await RosterProcess.StartServerAsync(target.Path, EnvironmentOf(target));
         using var browser = new FormClient(server.Url);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("ada", "correct horse battery zero")).Status);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync("ada", "correct horse battery one")).Status);
@@ -91,6 +112,7 @@ public sealed class TransferCommandTests : IAsyncLifetime
     [Fact]
     public async Task ABadFileIsReportedPerLineExitsOneAndStoresNothing()
     {
+        await UseTargetAsync("Sqlite");
         var csv = Path.Combine(target.Path, "people.csv");
         await File.WriteAllTextAsync(csv, "username,email,name,password_hash\nann,ann@example.org,Ann,{CRYPT}abc\nann,ann2@example.org,Ann Two,\n");
         var refused = await RunAsync(target, "import", csv);
