@@ -22,7 +22,9 @@ switch (args.FirstOrDefault())
         return await UsersListBench.RunAsync(args[1..]);
     case EnumerationBench.Mode:
         return await EnumerationBench.RunAsync(args[1..]);
+    case ImportBench.Mode:
+        return await ImportBench.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|enumeration|rs256|pbkdf2|bare-token [OPTIONS]");
+        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|enumeration|import|rs256|pbkdf2|bare-token [OPTIONS]");
         return 2;
 }

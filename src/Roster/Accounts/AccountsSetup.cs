@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
 using Roster.Data;
@@ -51,6 +52,8 @@ public static class AccountsSetup
         services.Remove(services.Single(d => d.ServiceType == typeof(IUserValidator<User>)));
         services.AddScoped<IUserValidator<User>, UserValidator>();
         services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = settings.PasswordIterations);
+        // Identity's hasher, plus the imported formats it does not read (ImportingPasswordHasher).
+        services.Replace(ServiceDescriptor.Singleton<IPasswordHasher<User>, ImportingPasswordHasher>());
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);

@@ -54,7 +54,11 @@ public sealed class TwoFactor(
     TimeProvider clock)
 {
     public const int RecoveryCodeCount = 10;
-    private readonly IDataProtector protector = protection.CreateProtector("Roster.Accounts.TwoFactorKeys");
+
+    /// <summary>The data protection purpose of authenticator keys; an export and import (Transfer) unprotect and protect with it too.</summary>
+    public const string KeyPurpose = "Roster.Accounts.TwoFactorKeys";
+
+    private readonly IDataProtector protector = protection.CreateProtector(KeyPurpose);
 
     /// <summary>A new, unconfirmed key for the person, replacing any earlier unconfirmed one; returned to be shown.</summary>
     public async Task<byte[]> StartAsync(User user, CancellationToken cancellationToken)

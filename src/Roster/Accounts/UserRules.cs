@@ -18,6 +18,17 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
 
     public async Task<List<Error>> CheckUsernameAsync(string? username, Guid? except = null)
     {
+        if (CheckUsernameShape(username) is { Count: > 0 } shape)
+            return shape;
+        var normalized = users.NormalizeName(username);
+        if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized && u.Id != except))
+            return [new("username.taken", $"The username \"{username}\" is already taken.", "Username")];
+        return [];
+    }
+
+    /// <summary>The rules a username must meet apart from being free (an import checks that for many at once).</summary>
+    public List<Error> CheckUsernameShape(string? username)
+    {
         if (string.IsNullOrWhiteSpace(username))
             return [new("username.required", "Enter a username.", "Username")];
         if (username.Length > MaxUsernameLength || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-'))
@@ -25,13 +36,21 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
                 (username.Length > MaxUsernameLength ? $"; this one has {username.Length} characters." : "."), "Username")];
         if (options.Value.AllReservedUsernames.Contains(username, StringComparer.OrdinalIgnoreCase))
             return [new("username.reserved", $"The username \"{username}\" is reserved. Choose another.", "Username")];
-        var normalized = users.NormalizeName(username);
-        if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized && u.Id != except))
-            return [new("username.taken", $"The username \"{username}\" is already taken.", "Username")];
         return [];
     }
 
     public async Task<List<Error>> CheckEmailAsync(string? email, Guid? except = null)
+    {
+        if (CheckEmailShape(email) is { Count: > 0 } shape)
+            return shape;
+        var normalized = users.NormalizeEmail(email);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Id != except))
+            return [new("email.taken", "Another account already uses this email address.", "Email")];
+        return [];
+    }
+
+    /// <summary>The rules an email address must meet apart from being free.</summary>
+    public static List<Error> CheckEmailShape(string? email)
     {
         if (string.IsNullOrWhiteSpace(email))
             return [new("email.required", "Enter an email address.", "Email")];
@@ -41,9 +60,6 @@ public sealed class UserRules(RosterDb db, UserManager<User> users, IOptions<Use
             return [new("email.characters", HiddenCharactersMessage("An email address"), "Email")];
         if (!IsEmailAddress(email))
             return [new("email.invalid", $"\"{email}\" is not an email address.", "Email")];
-        var normalized = users.NormalizeEmail(email);
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Id != except))
-            return [new("email.taken", "Another account already uses this email address.", "Email")];
         return [];
     }
 

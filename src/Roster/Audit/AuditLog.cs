@@ -111,6 +111,9 @@ public static class AuditActions
     public const string MailingListDeleted = "mailing-list.deleted";
     public const string MailingListMemberAdded = "mailing-list.member-added";
     public const string MailingListMemberRemoved = "mailing-list.member-removed";
+    public const string UserImported = "user.imported";
+    public const string ImportCompleted = "import.completed";
+    public const string ExportWritten = "export.written";
 
     public static readonly string[] All =
     [
@@ -124,5 +127,6 @@ public static class AuditActions
         SshKeyAdded, SshKeyRemoved,
         MailDomainAdded, MailDomainRemoved, MailboxCreated, MailboxUpdated, MailboxDeleted, MailboxHandedOver, MailAliasAdded, MailAliasRemoved,
         MailingListCreated, MailingListUpdated, MailingListDeleted, MailingListMemberAdded, MailingListMemberRemoved,
+        UserImported, ImportCompleted, ExportWritten,
     ];
 }

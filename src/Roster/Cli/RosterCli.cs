@@ -37,6 +37,8 @@ public static class RosterCli
         root.Subcommands.Add(AppCommand.Create());
         root.Subcommands.Add(ApiCommand.Create());
         root.Subcommands.Add(MailCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         root.SetAction((parse, _) => ServeAsync([.. parse.UnmatchedTokens]));
 
         var parsed = root.Parse(args);

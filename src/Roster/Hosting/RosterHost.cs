@@ -14,6 +14,7 @@ using Roster.Oidc;
 using Roster.OidcProvider;
 using Roster.Outbox;
 using Roster.DirectoryServer;
+using Roster.Transfer;
 using Roster.Users;
 using System.Text.Json.Serialization;
 
@@ -53,6 +54,7 @@ public static class RosterHost
         services.AddGroups();
         services.AddMailDirectory();
         services.AddApps();
+        services.AddTransfer();
         services.AddOidc(configuration);
         services.AddLdap(configuration);
         services.AddCredentialRateLimits(configuration);

@@ -27,6 +27,7 @@ public sealed class IndexModel(UserList list, CurrentActor current) : PageModel
         {
             "deleted" => count == 1 ? "1 user was deleted." : $"{count ?? 0} users were deleted.",
             "revoked" => "The invitation was withdrawn and the account removed.",
+            "imported" => count == 1 ? "1 user was imported." : $"{count ?? 0} users were imported.",
             _ => null,
         };
     }
