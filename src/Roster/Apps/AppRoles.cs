@@ -48,7 +48,7 @@ public sealed partial class AppRoles(RosterDb db, AppAccessPolicy access, Accoun
         var cleanName = UserRules.Clean(name);
         var cleanDescription = UserRules.Clean(description);
         var errors = new List<Error>();
-        if (!RoleName().IsMatch(cleanName))
+        if (!IsName(cleanName))
             errors.Add(new("role.name", $"A role name has 1 to {MaxNameLength} letters, digits and . _ : - and starts with a letter or digit, such as admin or editor.", "RoleName"));
         if (cleanDescription.Length > MaxDescriptionLength)
             errors.Add(new("role.description", $"A role's description can have at most {MaxDescriptionLength} characters.", "RoleDescription"));
@@ -159,6 +159,9 @@ public sealed partial class AppRoles(RosterDb db, AppAccessPolicy access, Accoun
             return Error.Conflict("role.conflict", "Someone else changed this role at the same moment. Reload and try again.");
         }
     }
+
+    /// <summary>Whether <paramref name="name"/> is a role name an app can be given: what apps match on, nothing to escape.</summary>
+    public static bool IsName(string name) => RoleName().IsMatch(name);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")]
     private static partial Regex RoleName();

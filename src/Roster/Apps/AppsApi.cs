@@ -8,7 +8,8 @@ namespace Roster.Apps;
 public sealed record AppDto(
     Guid Id, string Name, string LaunchUrl, string Description, DirectoryMode DirectoryMode, AppAccess Access, IReadOnlyList<Guid> Groups, IReadOnlyList<Guid> Operators,
     string ClientId, bool PublicClient, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, string? BackChannelLogoutUri, string TokenSigningAlgorithm,
-    bool BackChannelLogoutUriTrusted, IReadOnlyList<string> ApiScopes, bool RequirePkce);
+    bool BackChannelLogoutUriTrusted, IReadOnlyList<string> ApiScopes, bool RequirePkce, bool RequireConsent, bool AllowDeviceGrant, bool OfflineAccess,
+    bool AlwaysIssueRefreshTokens);
 
 public sealed record LaunchableAppDto(Guid Id, string Name, string LaunchUrl, string Description);
 
@@ -108,6 +109,7 @@ public static class AppsApi
         var operators = await db.AppOperators.Where(o => o.AppId == id).Select(o => o.UserId).ToListAsync(cancellationToken);
         return new AppDto(app.Id, app.Name, app.LaunchUrl, app.Description, app.DirectoryMode, app.Access, groups, operators,
             app.ClientId, app.ClientSecretHash is null, AppSignOn.Lines(app.RedirectUris), AppSignOn.Lines(app.PostLogoutRedirectUris), app.BackChannelLogoutUri, app.TokenSigningAlgorithm,
-            app.BackChannelLogoutUriTrusted, AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce);
+            app.BackChannelLogoutUriTrusted, AppSignOn.ApiScopeList(app.ApiScopes), app.RequirePkce, app.RequireConsent, app.AllowDeviceGrant, app.OfflineAccess,
+            app.AlwaysIssueRefreshTokens);
     }
 }

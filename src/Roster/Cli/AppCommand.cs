@@ -18,7 +18,8 @@ internal static class AppCommand
         list.SetAction((parse, cancellationToken) => RosterCli.WithServicesAsync(async (services, ct) =>
         {
             var rows = await services.GetRequiredService<RosterDb>().Apps.AsNoTracking().OrderBy(a => a.Name)
-                .Select(a => new { a.Id, a.Name, a.LaunchUrl, a.DirectoryMode, a.Access, a.ClientId }).ToListAsync(ct);
+                .Select(a => new { a.Id, a.Name, a.LaunchUrl, a.DirectoryMode, a.Access, a.ClientId, a.RequireConsent, a.AllowDeviceGrant, a.OfflineAccess, a.AlwaysIssueRefreshTokens })
+                .ToListAsync(ct);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, RosterCli.Json));
             else

@@ -38,6 +38,7 @@ public sealed class AppsCheck(RosterDb db, TimeProvider clock)
                 RedirectUris = app.RedirectUris ?? "", PostLogoutRedirectUris = app.PostLogoutRedirectUris ?? "",
                 BackChannelLogoutUri = app.BackChannelLogoutUri, ApiScopes = app.ApiScopes ?? "", RequirePkce = app.RequirePkce,
                 OfflineAccess = app.OfflineAccess, AlwaysIssueRefreshTokens = app.AlwaysIssueRefreshTokens,
+                RequireConsent = app.RequireConsent, AllowDeviceGrant = app.AllowDeviceGrant,
                 TokenSigningAlgorithm = app.TokenSigningAlgorithm,
                 ClientSecretHash = app.Confidential ? app.ClientSecretHash ?? Secrets.Hash(Secrets.New()) : null,
                 LdapPasswordHash = app.HasLdapServiceAccount ? app.LdapPasswordHash : null,
@@ -46,6 +47,13 @@ public sealed class AppsCheck(RosterDb db, TimeProvider clock)
             prepared.Apps.Add(created);
             prepared.AppGroups.AddRange(app.Groups.Select(g => new AppGroup { AppId = created.Id, GroupId = prepared.GroupsByName[g.ToUpperInvariant()] }));
             prepared.AppOperators.AddRange(app.Operators.Select(o => new AppOperator { AppId = created.Id, UserId = prepared.PeopleByName[o.ToUpperInvariant()] }));
+            foreach (var role in app.Roles ?? [])
+            {
+                var appRole = new AppRole { Id = Guid.CreateVersion7(), AppId = created.Id, Name = role.Name, Description = role.Description ?? "", CreatedAt = now };
+                prepared.AppRoles.Add(appRole);
+                prepared.AppRoleHolders.AddRange((role.Groups ?? []).Select(g => new AppRoleHolder { Id = Guid.CreateVersion7(), RoleId = appRole.Id, GroupId = prepared.GroupsByName[g.ToUpperInvariant()] }));
+                prepared.AppRoleHolders.AddRange((role.People ?? []).Select(p => new AppRoleHolder { Id = Guid.CreateVersion7(), RoleId = appRole.Id, UserId = prepared.PeopleByName[p.ToUpperInvariant()] }));
+            }
             var notes = new List<string>();
             if (app.Confidential && app.ClientSecretHash is null)
                 notes.Add("issue a new client secret on its page");
@@ -74,5 +82,20 @@ public sealed class AppsCheck(RosterDb db, TimeProvider clock)
             yield return $"its access names the group {group}, which is not in the file or in Roster.";
         foreach (var person in (app.Operators ?? []).Where(o => !prepared.PeopleByName.ContainsKey(o.ToUpperInvariant())))
             yield return $"its operator {person} is not in the file or in Roster.";
+        var roles = app.Roles ?? [];
+        if (roles.Count > AppRoles.MaxRolesPerApp || roles.DistinctBy(r => r.Name?.ToUpperInvariant()).Count() != roles.Count)
+            yield return $"it has more than {AppRoles.MaxRolesPerApp} roles, or two with one name.";
+        foreach (var role in roles)
+        {
+            if (!AppRoles.IsName(role.Name ?? "") || (role.Description?.Length ?? 0) > AppRoles.MaxDescriptionLength)
+                yield return $"the role {role.Name} has a name or description Roster does not accept.";
+            foreach (var group in (role.Groups ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Where(g => !prepared.GroupsByName.ContainsKey(g.ToUpperInvariant())))
+                yield return $"its role {role.Name} names the group {group}, which is not in the file or in Roster.";
+            foreach (var person in (role.People ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Where(p => !prepared.PeopleByName.ContainsKey(p.ToUpperInvariant())))
+                yield return $"its role {role.Name} names {person}, who is not in the file or in Roster.";
+            if ((role.Groups ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Count() != (role.Groups?.Count ?? 0) ||
+                (role.People ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Count() != (role.People?.Count ?? 0))
+                yield return $"its role {role.Name} names a holder twice.";
+        }
     }
 }

@@ -28,6 +28,10 @@ public sealed class DirectoryExport(RosterDb db, AuditLog audit, IDataProtection
         var appGroups = (await db.AppGroups.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(a => a.AppId, a => groupNames[a.GroupId]);
         var operators = (await db.AppOperators.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(a => a.AppId, a => usernames[a.UserId]);
         var apps = await db.Apps.AsNoTracking().OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var holders = (await db.AppRoleHolders.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(h => h.RoleId);
+        var roles = (await db.AppRoles.AsNoTracking().OrderBy(r => r.Name).ToListAsync(cancellationToken)).ToLookup(r => r.AppId, r => new ExportRole(r.Name, r.Description,
+            [.. holders[r.Id].Where(h => h.GroupId is not null).Select(h => groupNames[h.GroupId!.Value]).Order(StringComparer.Ordinal)],
+            [.. holders[r.Id].Where(h => h.UserId is not null).Select(h => usernames[h.UserId!.Value]).OfType<string>().Order(StringComparer.Ordinal)]));
         var twoFactor = withSecrets ? await TwoFactorAsync(cancellationToken) : [];
 
         var document = new ExportDocument(ExportDocument.FormatName, ExportDocument.CurrentVersion, clock.GetUtcNow().UtcDateTime, withSecrets,
@@ -36,7 +40,8 @@ public sealed class DirectoryExport(RosterDb db, AuditLog audit, IDataProtection
                 u.InvitationPending ? null : u.PasswordHash, u.CreatedAt, [.. memberships[u.Id].Order(StringComparer.Ordinal)],
                 u.InvitationPending, u.TwoFactorEnabled, u.TwoFactorEnabled ? twoFactor.GetValueOrDefault(u.Id) : null))],
             [.. groups.Select(g => new ExportGroup(g.Id, g.Name, g.Description))],
-            [.. apps.Select(a => Export(a, withSecrets, [.. appGroups[a.Id].Order(StringComparer.Ordinal)], [.. operators[a.Id].OfType<string>().Order(StringComparer.Ordinal)]))]);
+            [.. apps.Select(a => Export(a, withSecrets, [.. appGroups[a.Id].Order(StringComparer.Ordinal)], [.. operators[a.Id].OfType<string>().Order(StringComparer.Ordinal)],
+                [.. roles[a.Id]]))]);
         audit.Record(AuditActions.ExportWritten, actor, details:
             $"{document.People.Count} people, {document.Groups.Count} groups, {document.Apps.Count} apps{(withSecrets ? ", with secrets" : "")}");
         await db.SaveChangesAsync(cancellationToken);
@@ -51,9 +56,9 @@ public sealed class DirectoryExport(RosterDb db, AuditLog audit, IDataProtection
             new ExportTwoFactor(Convert.ToBase64String(protector.Unprotect(Convert.FromBase64String(k.ProtectedKey))), k.LastUsedStep, [.. codes[k.UserId].Order(StringComparer.Ordinal)]));
     }
 
-    private static ExportApp Export(App app, bool withSecrets, IReadOnlyList<string> groups, IReadOnlyList<string> operators) => new(
+    private static ExportApp Export(App app, bool withSecrets, IReadOnlyList<string> groups, IReadOnlyList<string> operators, IReadOnlyList<ExportRole> roles) => new(
         app.Id, app.Name, app.ClientId, app.LaunchUrl, app.Description, app.DirectoryMode.ToString(), app.Access.ToString(), groups, operators,
         app.RedirectUris, app.PostLogoutRedirectUris, app.BackChannelLogoutUri, app.ApiScopes, app.RequirePkce, app.OfflineAccess,
         app.AlwaysIssueRefreshTokens, app.TokenSigningAlgorithm, app.ClientSecretHash is not null, app.LdapPasswordHash is not null,
-        withSecrets ? app.ClientSecretHash : null, withSecrets ? app.LdapPasswordHash : null);
+        withSecrets ? app.ClientSecretHash : null, withSecrets ? app.LdapPasswordHash : null, app.RequireConsent, app.AllowDeviceGrant, roles);
 }

@@ -30,4 +30,8 @@ public sealed record ExportApp(
     Guid Id, string Name, string ClientId, string LaunchUrl, string Description, string DirectoryMode, string Access,
     IReadOnlyList<string> Groups, IReadOnlyList<string> Operators, string RedirectUris, string PostLogoutRedirectUris,
     string? BackChannelLogoutUri, string ApiScopes, bool RequirePkce, bool OfflineAccess, bool AlwaysIssueRefreshTokens,
-    string TokenSigningAlgorithm, bool Confidential, bool HasLdapServiceAccount, string? ClientSecretHash, string? LdapPasswordHash);
+    string TokenSigningAlgorithm, bool Confidential, bool HasLdapServiceAccount, string? ClientSecretHash, string? LdapPasswordHash,
+    bool RequireConsent = false, bool AllowDeviceGrant = false, IReadOnlyList<ExportRole>? Roles = null);
+
+/// <summary>An app's role with the groups (by name) and people (by username) holding it.</summary>
+public sealed record ExportRole(string Name, string Description, IReadOnlyList<string> Groups, IReadOnlyList<string> People);

@@ -89,6 +89,8 @@ public sealed class PeopleImport(RosterDb db, PeopleCheck people, GroupsCheck gr
         db.Apps.AddRange(prepared.Apps);
         db.AppGroups.AddRange(prepared.AppGroups);
         db.AppOperators.AddRange(prepared.AppOperators);
+        db.AppRoles.AddRange(prepared.AppRoles);
+        db.AppRoleHolders.AddRange(prepared.AppRoleHolders);
         foreach (var app in prepared.Apps)
             audit.Record(AuditActions.AppRegistered, actor, details: $"{app.Name} (imported)");
         audit.Record(AuditActions.ImportCompleted, actor, details:

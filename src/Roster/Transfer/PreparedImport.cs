@@ -16,6 +16,8 @@ public sealed class PreparedImport
     public List<Roster.Accounts.RecoveryCode> RecoveryCodes { get; } = [];
     public List<AppGroup> AppGroups { get; } = [];
     public List<AppOperator> AppOperators { get; } = [];
+    public List<AppRole> AppRoles { get; } = [];
+    public List<AppRoleHolder> AppRoleHolders { get; } = [];
 
     /// <summary>Every username the import ends up knowing, normalised: existing people and new ones, with their ids.</summary>
     public Dictionary<string, Guid> PeopleByName { get; } = [];

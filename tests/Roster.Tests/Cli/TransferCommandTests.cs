@@ -76,6 +76,11 @@ public sealed class TransferCommandTests : IAsyncLifetime
         Assert.Equal(0, (await RunAsync(source, "group", "add-member", "staff", "ada", "bob")).ExitCode);
         Assert.Equal(0, (await RunAsync(source, "app", "create", "--name", "Wiki", "--url", "https://wiki.example.org", "--group", "staff",
             "--redirect-uri", "https://wiki.example.org/callback")).ExitCode);
+        Assert.Equal(0, (await RunAsync(source, "app", "consent", "Wiki", "on")).ExitCode);
+        Assert.Equal(0, (await RunAsync(source, "app", "device-grant", "Wiki", "on")).ExitCode);
+        Assert.Equal(0, (await RunAsync(source, "app", "role", "add", "Wiki", "editor", "--description", "Edits pages")).ExitCode);
+        Assert.Equal(0, (await RunAsync(source, "app", "role", "give", "Wiki", "editor", "--group", "staff")).ExitCode);
+        Assert.Equal(0, (await RunAsync(source, "app", "role", "give", "Wiki", "editor", "--person", "ada")).ExitCode);
         var file = Path.Combine(source.Path, "export.json");
 
         var exported = await RunAsync(source, "export", "--output", file);
@@ -96,6 +101,9 @@ public sealed class TransferCommandTests : IAsyncLifetime
         Assert.Equal(Normalized(await ListAsync(source, "user"), "updatedAt"), Normalized(await ListAsync(target, "user"), "updatedAt"));
         Assert.Equal(Normalized(await ListAsync(source, "group")), Normalized(await ListAsync(target, "group")));
         Assert.Equal(Normalized(await ListAsync(source, "app")), Normalized(await ListAsync(target, "app")));
+        Assert.Equal("editor\tgroup:staff,ada\tEdits pages", (await RunAsync(target, "app", "role", "list", "Wiki")).Stdout.Trim());
+        var wiki = document.GetProperty("apps")[0];
+        Assert.Equal((true, true), (wiki.GetProperty("requireConsent").GetBoolean(), wiki.GetProperty("allowDeviceGrant").GetBoolean()));
 
         // A second import of the same file changes nothing: everyone and everything is skipped.
         var again = await RunAsync(target, "import", file);
