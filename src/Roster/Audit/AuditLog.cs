@@ -67,6 +67,9 @@ public static class AuditActions
     public const string AppUpdated = "app.updated";
     public const string AppOperatorsChanged = "app.operators-changed";
     public const string AppDeleted = "app.deleted";
+    public const string AppScimChanged = "app.scim-changed";
+    public const string AppScimSync = "app.scim-sync";
+    public const string AppScimGaveUp = "app.scim-gave-up";
     public const string AppSignIn = "app.sign-in";
     public const string SessionsEnded = "sessions.ended";
     public const string PasskeyAdded = "passkey.added";
@@ -112,7 +115,7 @@ public static class AuditActions
         PasswordChanged, CurrentPasswordFailed, UsernameChanged, EmailChanged, EmailConfirmed, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
-        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
+        AppRegistered, AppUpdated, AppOperatorsChanged, AppDeleted, AppScimChanged, AppScimSync, AppScimGaveUp, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
         AppDeviceApproved, AppDeviceDenied,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,

@@ -148,6 +148,7 @@ internal static class AppCommand
         }, cancellationToken));
         app.Subcommands.Add(ldapCommand);
         app.Subcommands.Add(AppRefreshTokensCommand.Create());
+        app.Subcommands.Add(AppScimCommand.Create());
         return app;
     }
 

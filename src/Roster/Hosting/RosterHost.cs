@@ -13,6 +13,7 @@ using Roster.MailDirectory;
 using Roster.Oidc;
 using Roster.OidcProvider;
 using Roster.Outbox;
+using Roster.Provisioning;
 using Roster.DirectoryServer;
 using Roster.Users;
 using System.Text.Json.Serialization;
@@ -53,6 +54,7 @@ public static class RosterHost
         services.AddGroups();
         services.AddMailDirectory();
         services.AddApps();
+        services.AddProvisioning(configuration);
         services.AddOidc(configuration);
         services.AddLdap(configuration);
         services.AddCredentialRateLimits(configuration);
@@ -111,6 +113,7 @@ public static class RosterHost
         app.MapGroups();
         app.MapMailDirectory();
         app.MapApps();
+        app.MapProvisioning();
         app.MapOidc();
         app.MapAudit();
         app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8168a091-14db-4d0f-872c-4ebebb89c06f"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("b493ac97-8963-4b59-bbc2-b5fd5e30cb63"), entityTypeCount: 40)
         {
         }
 
@@ -56,6 +56,8 @@ namespace Roster.Data.CompiledModels.Postgres
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
+            var scimConnection = ScimConnectionEntityType.Create(this);
+            var scimResource = ScimResourceEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -93,6 +95,8 @@ namespace Roster.Data.CompiledModels.Postgres
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
+            ScimConnectionEntityType.CreateForeignKey1(scimConnection, app);
+            ScimResourceEntityType.CreateForeignKey1(scimResource, app);
 
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);
@@ -132,6 +136,8 @@ namespace Roster.Data.CompiledModels.Postgres
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
+            ScimConnectionEntityType.CreateAnnotations(scimConnection);
+            ScimResourceEntityType.CreateAnnotations(scimResource);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             AddAnnotation("ProductVersion", "10.0.14");

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7b0793a2-b615-4d4d-a799-c4851e7f594c"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("1782b5ad-c3de-42cb-90d8-ecf0174a4c94"), entityTypeCount: 40)
         {
         }
 
@@ -55,6 +55,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
+            var scimConnection = ScimConnectionEntityType.Create(this);
+            var scimResource = ScimResourceEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -92,6 +94,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
+            ScimConnectionEntityType.CreateForeignKey1(scimConnection, app);
+            ScimResourceEntityType.CreateForeignKey1(scimResource, app);
 
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);
@@ -131,6 +135,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
+            ScimConnectionEntityType.CreateAnnotations(scimConnection);
+            ScimResourceEntityType.CreateAnnotations(scimResource);
 
             AddAnnotation("ProductVersion", "10.0.14");
         }
