@@ -92,6 +92,8 @@ public sealed class ScimProvider : IAsyncDisposable
     public Task<List<ProvidedResource>> UsersAsync() => ListAsync("Users");
     public Task<List<ProvidedResource>> GroupsAsync() => ListAsync("Groups");
 
+    public async Task<ProvidedResource?> UserByNameAsync(string userName) => (await UsersAsync()).SingleOrDefault(u => u.UserName == userName);
+
     public async Task<ProvidedResource?> UserAsync(Guid rosterId) => (await UsersAsync()).SingleOrDefault(u => u.ExternalId == rosterId.ToString());
 
     private async Task<List<ProvidedResource>> ListAsync(string endpoint)
