@@ -42,11 +42,20 @@ public sealed class ScimClient(OutboundHttp http, Uri baseUrl, string token, boo
     {
         var target = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + path);
         using var content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, MediaType);
-        var sent = await http.SendAsync(method, target, content, new AuthenticationHeaderValue("Bearer", token), allowPrivate, cancellationToken);
+        var where = $"{method} {path.Split('?')[0]}";
+        Result<OutboundResponse> sent;
+        try
+        {
+            sent = await http.SendAsync(method, target, content, new AuthenticationHeaderValue("Bearer", token), allowPrivate, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.InnerException is { } inner)
+        {
+            // HttpClient's own message ("An error occurred while sending the request.") says nothing an admin can act on.
+            throw new HttpRequestException($"{where} failed: {inner.Message}", e);
+        }
         if (!sent.Succeeded)
             throw new ScimRefusedException(sent.Errors[0].Message);
         var answer = sent.Value!;
-        var where = $"{method} {path.Split('?')[0]}";
         var status = (int)answer.Status;
         if (status is >= 500 or 429 or 408)
             throw new HttpRequestException($"The SCIM service answered {where} with {status}{Detail(answer.Body)}.");

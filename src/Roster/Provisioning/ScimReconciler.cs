@@ -19,6 +19,9 @@ public sealed partial class ScimReconciler(RosterDb db, AppAccessPolicy access)
     private ScimConnection connection = null!;
     private Dictionary<(ScimResourceKind, Guid), ScimResource> records = [];
 
+    /// <summary>Rows removed in this job, kept so that one found again is revived instead of added twice (a lookup in the change tracker would cost a scan of every row per push).</summary>
+    private readonly Dictionary<(ScimResourceKind, Guid), ScimResource> forgotten = [];
+
     public async Task StartAsync(ScimConnection target, ScimClient scim, CancellationToken cancellationToken)
     {
         connection = target;
@@ -186,16 +189,16 @@ public sealed partial class ScimReconciler(RosterDb db, AppAccessPolicy access)
                 return existing;
             Forget(existing);
         }
-        var record = new ScimResource { AppId = connection.AppId, Kind = kind, LocalId = localId, RemoteId = remoteId };
+        ScimResource record;
         // A row forgotten earlier in this job is revived rather than added twice with the same key.
-        if (db.ChangeTracker.Entries<ScimResource>().FirstOrDefault(e => e.Entity.AppId == record.AppId && e.Entity.Kind == kind && e.Entity.LocalId == localId) is { } tracked)
+        if (forgotten.Remove((kind, localId), out var revived) && db.Entry(revived).State == EntityState.Deleted)
         {
-            tracked.State = EntityState.Modified;
-            tracked.Entity.RemoteId = remoteId;
-            record = tracked.Entity;
+            db.Entry(revived).State = EntityState.Modified;
+            revived.RemoteId = remoteId;
+            record = revived;
         }
         else
-            db.ScimResources.Add(record);
+            db.ScimResources.Add(record = new ScimResource { AppId = connection.AppId, Kind = kind, LocalId = localId, RemoteId = remoteId });
         records[(kind, localId)] = record;
         return record;
     }
@@ -203,6 +206,7 @@ public sealed partial class ScimReconciler(RosterDb db, AppAccessPolicy access)
     private void Forget(ScimResource record)
     {
         records.Remove((record.Kind, record.LocalId));
+        forgotten[(record.Kind, record.LocalId)] = record;
         db.ScimResources.Remove(record);
     }
 }

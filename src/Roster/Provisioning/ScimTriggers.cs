@@ -87,7 +87,8 @@ public sealed class ScimTriggers(OutboxQueue outbox, OutboxSignal signal) : Save
             {
                 case User user when Changed(entry, PushedUserProperties):
                     changes.Users.Add(user.Id);
-                    if (entry.State != EntityState.Modified || Changed(entry, MembershipProperties))
+                    // A new person's memberships are in this save (GroupMember entries), so only others are looked up.
+                    if (entry.State == EntityState.Deleted || entry.State == EntityState.Modified && Changed(entry, MembershipProperties))
                         changes.MembershipUsers.Add(user.Id);
                     break;
                 case GroupMember member when entry.State != EntityState.Modified:

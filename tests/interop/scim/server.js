@@ -21,6 +21,14 @@ const log = [];
 
 const notFound = id => new SCIMMY.Types.Error(404, null, `Resource ${id} not found`);
 const now = () => new Date().toISOString();
+// scimmy turns every resource an egress handler returns into a schema instance before it takes the requested page,
+// which makes each page cost as much as the whole list; the page is taken here first, and the total handed on.
+const page = (resource, all) => {
+    if (!resource.constraints) return all;
+    const {startIndex = 1, count = 20} = resource.constraints;
+    resource.constraints.totalResults = all.length;
+    return all.slice(startIndex - 1, startIndex - 1 + count);
+};
 const pick = (data, keys) => Object.fromEntries(keys.filter(k => data[k] !== undefined).map(k => [k, JSON.parse(JSON.stringify(data[k]))]));
 
 SCIMMY.Config.set({patch: true, filter: 100000, sort: true, bulk: {supported: false, maxPayloadSize: 16 * 1024 * 1024}});
@@ -46,7 +54,7 @@ SCIMMY.Resources.declare(SCIMMY.Resources.User)
     })
     .egress(resource => {
         if (resource.id) return state.users.find(u => u.id === resource.id) ?? (() => { throw notFound(resource.id); })();
-        return resource.filter ? resource.filter.match(state.users) : state.users;
+        return page(resource, resource.filter ? resource.filter.match(state.users) : state.users);
     })
     .degress(resource => {
         const index = state.users.findIndex(u => u.id === resource.id);
@@ -77,7 +85,7 @@ SCIMMY.Resources.declare(SCIMMY.Resources.Group)
     })
     .egress(resource => {
         if (resource.id) return state.groups.find(g => g.id === resource.id) ?? (() => { throw notFound(resource.id); })();
-        return resource.filter ? resource.filter.match(state.groups) : state.groups;
+        return page(resource, resource.filter ? resource.filter.match(state.groups) : state.groups);
     })
     .degress(resource => {
         const index = state.groups.findIndex(g => g.id === resource.id);
