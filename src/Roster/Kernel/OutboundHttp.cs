@@ -92,6 +92,9 @@ public sealed class OutboundHttp : IDisposable
         MaxResponseHeadersLength = 16, // KiB
         MaxResponseDrainSize = 0,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        // Dropped before the usual 5-second keep-alive of the targets (Node's default among them) ends, so a request never
+        // goes out on a connection the target has just closed, which fails a POST that no one may resend blindly.
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(4),
         ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
     })
     {
