@@ -164,6 +164,27 @@ public abstract class ScimSettingsTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task ThePeriodicReconciliationQueuesOneSyncPerConnectedAppAndNoSecondWhileOneWaits()
+    {
+        var on = await NewAppAsync();
+        var off = await NewAppAsync();
+        var (_, browser) = await Server.SignedInAsync(Role.Admin);
+        await browser.SubmitAsync($"/app/{on}", $"/app/{on}/scim?handler=Save", Form("https://scim.invalid/v2"));
+        await browser.SubmitAsync($"/app/{off}", $"/app/{off}/scim?handler=Save", Form("https://scim.invalid/v2", on: false));
+        var periodic = Server.App.Services.GetRequiredService<ScimPeriodicSync>();
+        // The sync that turning provisioning on queued has run.
+        await Server.QueryAsync(db => db.Outbox.Where(m => m.To == on.ToString() || m.To == off.ToString())
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.SentAt, DateTime.UtcNow)));
+
+        await periodic.QueueAsync(CancellationToken.None);
+        await periodic.QueueAsync(CancellationToken.None);
+
+        Task<int> SyncsAsync(Guid app) => Server.QueryAsync(db => db.Outbox.CountAsync(m => m.To == app.ToString() && m.Subject == "sync" && m.SentAt == null && m.GaveUpAt == null));
+        Assert.Equal(1, await SyncsAsync(on));
+        Assert.Equal(0, await SyncsAsync(off));
+    }
+
+    [Fact]
     public async Task AnAddressNoAdminVouchedForThatNowLeadsToLoopbackIsRefusedWhenPushingAndGivenUp()
     {
         await using var provider = await ScimProvider.StartAsync();
