@@ -2,7 +2,7 @@ using Roster.Bench;
 
 // Roster's benchmarks; bench/run builds, pins CPUs, chooses the mode and cleans up. Progress goes to stderr,
 // the markdown report to stdout. Modes: `all` (Suite: every measurement, one table and the raw JSON),
-// `footprint`, `oidc-grants`, `ldap-search`, `users-list`, `enumeration`, and
+// `footprint`, `oidc-grants`, `ldap-search`, `users-list`, `enumeration`, `scim`, and
 // `rs256` / `pbkdf2` / `bare-token`, the ceilings the others start in a child process on the server's CPU.
 switch (args.FirstOrDefault())
 {
@@ -24,7 +24,9 @@ switch (args.FirstOrDefault())
         return await EnumerationBench.RunAsync(args[1..]);
     case ImportBench.Mode:
         return await ImportBench.RunAsync(args[1..]);
+    case ScimBench.Mode:
+        return await ScimBench.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|enumeration|import|rs256|pbkdf2|bare-token [OPTIONS]");
+        Console.Error.WriteLine("usage: roster-bench all|footprint|oidc-grants|ldap-search|users-list|enumeration|import|scim|rs256|pbkdf2|bare-token [OPTIONS]");
         return 2;
 }

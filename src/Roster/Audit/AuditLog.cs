@@ -71,6 +71,9 @@ public static class AuditActions
     public const string AppRoleGiven = "app.role-given";
     public const string AppRoleTaken = "app.role-taken";
     public const string AppDeleted = "app.deleted";
+    public const string AppScimChanged = "app.scim-changed";
+    public const string AppScimSync = "app.scim-sync";
+    public const string AppScimGaveUp = "app.scim-gave-up";
     public const string AppSignIn = "app.sign-in";
     public const string SessionsEnded = "sessions.ended";
     public const string PasskeyAdded = "passkey.added";
@@ -121,8 +124,8 @@ public static class AuditActions
         PasswordChanged, CurrentPasswordFailed, UsernameChanged, EmailChanged, EmailConfirmed, UserCreated, UserInvited, UserUpdated, RoleChanged, UserDisabled, UserEnabled, UserDeleted,
         InvitationResent, InvitationRevoked, InvitationAccepted, ApiTokenCreated, ApiTokenRevoked, AppPasswordCreated, AppPasswordRevoked, AppPasswordUsed,
         GroupCreated, GroupUpdated, GroupDeleted, GroupMemberAdded, GroupMemberRemoved,
-        AppRegistered, AppUpdated, AppOperatorsChanged, AppRoleDefined, AppRoleDeleted, AppRoleGiven, AppRoleTaken, AppDeleted, AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted,
-        AppDeviceApproved, AppDeviceDenied, AppConsentGiven, AppConsentRevoked,
+        AppRegistered, AppUpdated, AppOperatorsChanged, AppRoleDefined, AppRoleDeleted, AppRoleGiven, AppRoleTaken, AppDeleted, AppScimChanged, AppScimSync, AppScimGaveUp,
+        AppSignIn, AppGrantRevoked, ApiRegistered, ApiUpdated, ApiDeleted, AppDeviceApproved, AppDeviceDenied, AppConsentGiven, AppConsentRevoked,
         SessionsEnded, PasskeyAdded, PasskeyRemoved, PasskeySignIn, SettingsChanged, AccountLocked, AccountUnlocked, TemporaryPasswordIssued, TemporaryPasswordUsed, OwnerLoginIssued, OwnerLoginUsed, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed, SecondFactorFailed, RecoveryCodeUsed,
         SshKeyAdded, SshKeyRemoved,
         MailDomainAdded, MailDomainRemoved, MailboxCreated, MailboxUpdated, MailboxDeleted, MailboxHandedOver, MailAliasAdded, MailAliasRemoved,

@@ -152,6 +152,7 @@ internal static class AppCommand
         app.Subcommands.Add(AppGrantSettingsCommands.CreateConsent());
         app.Subcommands.Add(AppGrantSettingsCommands.CreateDeviceGrant());
         app.Subcommands.Add(AppRoleCommand.Create());
+        app.Subcommands.Add(AppScimCommand.Create());
         return app;
     }
 

@@ -9,6 +9,7 @@ using Roster.Groups;
 using Roster.MailDirectory;
 using Roster.Outbox;
 using Roster.OidcProvider;
+using Roster.Provisioning;
 
 namespace Roster.Data;
 
@@ -48,6 +49,8 @@ public sealed class RosterDb(DbContextOptions<RosterDb> options) : IdentityUserC
     public DbSet<MailAddress> MailAddresses => Set<MailAddress>();
     public DbSet<MailingList> MailingLists => Set<MailingList>();
     public DbSet<MailingListMember> MailingListMembers => Set<MailingListMember>();
+    public DbSet<ScimConnection> ScimConnections => Set<ScimConnection>();
+    public DbSet<ScimResource> ScimResources => Set<ScimResource>();
 
     private static readonly UpperInvariantLookupNormalizer Normalizer = new();
 

@@ -13,6 +13,7 @@ using Roster.MailDirectory;
 using Roster.Oidc;
 using Roster.OidcProvider;
 using Roster.Outbox;
+using Roster.Provisioning;
 using Roster.DirectoryServer;
 using Roster.Transfer;
 using Roster.Users;
@@ -55,6 +56,7 @@ public static class RosterHost
         services.AddMailDirectory();
         services.AddApps();
         services.AddTransfer();
+        services.AddProvisioning(configuration);
         services.AddOidc(configuration);
         services.AddLdap(configuration);
         services.AddCredentialRateLimits(configuration);
@@ -113,6 +115,7 @@ public static class RosterHost
         app.MapGroups();
         app.MapMailDirectory();
         app.MapApps();
+        app.MapProvisioning();
         app.MapOidc();
         app.MapAudit();
         app.MapOpenApi("/api/{documentName}/openapi.json").AllowAnonymous();

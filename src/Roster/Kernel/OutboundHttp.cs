@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 
@@ -11,8 +12,8 @@ public sealed record OutboundResponse(HttpStatusCode Status, string Body, bool T
 }
 
 /// <summary>
-/// The one way Roster calls addresses that people type into its settings (back-channel logout URIs now;
-/// webhooks and SCIM later). Such an address could point Roster at its own machine, its private network or
+/// The one way Roster calls addresses that people type into its settings (back-channel logout URIs, SCIM
+/// base URLs; webhooks later). Such an address could point Roster at its own machine, its private network or
 /// the cloud's metadata service (server-side request forgery), so this client resolves each host itself and
 /// vets every address at connect time: a name that resolved to a public address when the URI was saved
 /// cannot rebind to 127.0.0.1 later. Private and loopback addresses are reached only for targets an admin
@@ -35,11 +36,20 @@ public sealed class OutboundHttp : IDisposable
     /// reach) is an error value, since retrying cannot change it; a failure of the network or the target
     /// throws, since a later try may succeed.
     /// </summary>
-    public async Task<Result<OutboundResponse>> PostAsync(Uri target, HttpContent content, bool allowPrivate, CancellationToken cancellationToken)
+    public Task<Result<OutboundResponse>> PostAsync(Uri target, HttpContent content, bool allowPrivate, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, target, content, authorization: null, allowPrivate, cancellationToken);
+
+    /// <summary>
+    /// Sends any method, with the credential the target gave Roster (a SCIM bearer token) when there is one; the
+    /// same refusals and failures as <see cref="PostAsync"/>. The credential goes to this one request only.
+    /// </summary>
+    public async Task<Result<OutboundResponse>> SendAsync(HttpMethod method, Uri target, HttpContent? content, AuthenticationHeaderValue? authorization,
+        bool allowPrivate, CancellationToken cancellationToken)
     {
         if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
             return new Error("outbound.scheme", $"{target} is not an http(s) address.");
-        using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = content };
+        using var request = new HttpRequestMessage(method, target) { Content = content };
+        request.Headers.Authorization = authorization;
         try
         {
             using var response = await (allowPrivate ? privateAllowed : publicOnly)
@@ -82,6 +92,9 @@ public sealed class OutboundHttp : IDisposable
         MaxResponseHeadersLength = 16, // KiB
         MaxResponseDrainSize = 0,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        // Dropped before the usual 5-second keep-alive of the targets (Node's default among them) ends, so a request never
+        // goes out on a connection the target has just closed, which fails a POST that no one may resend blindly.
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(4),
         ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
     })
     {

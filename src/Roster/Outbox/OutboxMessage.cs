@@ -12,10 +12,16 @@ public enum OutboxChannel
     /// and queues the email, so the answer to the request costs the same whether or not the account exists.
     /// </summary>
     PasswordResetRequest = 2,
+
+    /// <summary>
+    /// Bring one app's SCIM service provider in step with Roster: <see cref="OutboxMessage.To"/> is the app's id, the
+    /// subject names what to reconcile (a person, a group, or everything). The job reads the current state when it runs.
+    /// </summary>
+    Scim = 3,
 }
 
 /// <summary>
-/// A message waiting to leave Roster: an email, or a logout notice to an app. It is added in the same
+/// A message waiting to leave Roster: an email, a logout notice to an app, a SCIM push. It is added in the same
 /// transaction as the change that causes it, so a crash can neither lose it nor send it for a change
 /// that was rolled back.
 /// </summary>

@@ -200,6 +200,13 @@ public sealed class AuthorizationMatrixTests(SqliteRoster fixture) : IClassFixtu
         ["POST /api/v1/apps/{id:guid}/roles/{roleId:guid}/holders"] = Access.Admin,
         ["DELETE /api/v1/apps/{id:guid}/roles/{roleId:guid}/holders/{holderId:guid}"] = Access.Admin,
         ["PUT /api/v1/apps/{id:guid}/device-grant"] = Access.Admin,
+        // SCIM provisioning: the app's other settings' rule (admins and this app's operators).
+        ["GET /app/{id:guid}/scim"] = Access.Admin,
+        ["POST /app/{id:guid}/scim?handler=Save"] = Access.Admin,
+        ["POST /app/{id:guid}/scim?handler=Sync"] = Access.Admin,
+        ["GET /api/v1/apps/{id:guid}/scim/"] = Access.Admin,
+        ["PUT /api/v1/apps/{id:guid}/scim/"] = Access.Admin,
+        ["POST /api/v1/apps/{id:guid}/scim/sync"] = Access.Admin,
         ["GET /api/v1/apis/"] = Access.Admin,
         ["GET /api/v1/apis/{id:guid}"] = Access.Admin,
         ["POST /api/v1/apis/"] = Access.Admin,

@@ -12,7 +12,7 @@ namespace Roster.Data.CompiledModels.Postgres
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("656c8628-63d1-4b67-a1fc-b2addaf0f9eb"), entityTypeCount: 41)
+            : base(skipDetectChanges: false, modelId: new Guid("792013a0-91fa-4028-af42-83818cf82228"), entityTypeCount: 43)
         {
         }
 
@@ -59,6 +59,8 @@ namespace Roster.Data.CompiledModels.Postgres
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
+            var scimConnection = ScimConnectionEntityType.Create(this);
+            var scimResource = ScimResourceEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -102,6 +104,8 @@ namespace Roster.Data.CompiledModels.Postgres
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
+            ScimConnectionEntityType.CreateForeignKey1(scimConnection, app);
+            ScimResourceEntityType.CreateForeignKey1(scimResource, app);
 
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);
@@ -144,6 +148,8 @@ namespace Roster.Data.CompiledModels.Postgres
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
+            ScimConnectionEntityType.CreateAnnotations(scimConnection);
+            ScimResourceEntityType.CreateAnnotations(scimResource);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             AddAnnotation("ProductVersion", "10.0.14");

@@ -11,7 +11,7 @@ namespace Roster.Data.CompiledModels.Sqlite
     public partial class RosterDbModel
     {
         private RosterDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("943dd5fc-f76a-430a-ba15-9c432ab7fbf6"), entityTypeCount: 41)
+            : base(skipDetectChanges: false, modelId: new Guid("d66e6648-6b87-4073-8756-41dc3d0fadc4"), entityTypeCount: 43)
         {
         }
 
@@ -58,6 +58,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             var oidcRevokedToken = OidcRevokedTokenEntityType.Create(this);
             var oidcSigningKey = OidcSigningKeyEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
+            var scimConnection = ScimConnectionEntityType.Create(this);
+            var scimResource = ScimResourceEntityType.Create(this);
 
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, user);
@@ -101,6 +103,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             OidcDeviceCodeEntityType.CreateForeignKey2(oidcDeviceCode, user);
             OidcGrantEntityType.CreateForeignKey1(oidcGrant, app);
             OidcGrantEntityType.CreateForeignKey2(oidcGrant, user);
+            ScimConnectionEntityType.CreateForeignKey1(scimConnection, app);
+            ScimResourceEntityType.CreateForeignKey1(scimResource, app);
 
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);
             IdentityUserClaimEntityType.CreateAnnotations(identityUserClaim);
@@ -143,6 +147,8 @@ namespace Roster.Data.CompiledModels.Sqlite
             OidcRevokedTokenEntityType.CreateAnnotations(oidcRevokedToken);
             OidcSigningKeyEntityType.CreateAnnotations(oidcSigningKey);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
+            ScimConnectionEntityType.CreateAnnotations(scimConnection);
+            ScimResourceEntityType.CreateAnnotations(scimResource);
 
             AddAnnotation("ProductVersion", "10.0.14");
         }
