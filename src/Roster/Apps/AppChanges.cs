@@ -65,13 +65,16 @@ public sealed class AppChanges(RosterDb db, AppAccessPolicy access, AccountLooku
         return Result<App>.Ok(app);
     }
 
-    public async Task<Result<App>> DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    /// <summary>Deletes the app with everything it holds; the dashboard passes the name typed to confirm, the API and CLI none.</summary>
+    public async Task<Result<App>> DeleteAsync(Actor actor, Guid id, string? typedName = null, CancellationToken cancellationToken = default)
     {
         if (!Permissions.IsAdmin(actor.Role))
             return UserErrors.Forbidden;
         var app = await db.Apps.FindAsync([id], cancellationToken);
         if (app is null)
             return AppErrors.NotFound;
+        if (typedName is not null && typedName.Trim() != app.Name)
+            return new Error("confirm.mismatch", $"Type the app's name \"{app.Name}\" exactly to confirm.", "ConfirmName");
         db.Apps.Remove(app);
         audit.Record(AuditActions.AppDeleted, actor, details: app.Name);
         await db.SaveChangesAsync(cancellationToken);

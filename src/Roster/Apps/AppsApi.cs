@@ -96,7 +96,7 @@ public static class AppsApi
         }).WithName("RemoveClientSecret");
 
         apps.MapDelete("/{id:guid}", async (Guid id, CurrentActor current, AppChanges changes, CancellationToken cancellationToken) =>
-            ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken), _ => Results.NoContent()))
+            ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken: cancellationToken), _ => Results.NoContent()))
             .RequireAuthorization(Permissions.Administer).WithName("DeleteApp");
     }
 

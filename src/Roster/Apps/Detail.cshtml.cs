@@ -21,6 +21,7 @@ public sealed partial class DetailModel(
     [BindProperty] public string? ApiScopes { get; set; }
     [BindProperty] public bool RequirePkce { get; set; }
     [BindProperty] public bool RequireConsent { get; set; }
+    [BindProperty] public string? ConfirmName { get; set; }
     [BindProperty] public bool AllowDeviceGrant { get; set; }
     [BindProperty] public bool OfflineAccess { get; set; }
     [BindProperty] public bool AlwaysIssueRefreshTokens { get; set; }
@@ -106,7 +107,7 @@ public sealed partial class DetailModel(
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var result = await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken);
+        var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken);
         return await this.AnswerAsync(result, _ => Redirect("/apps?done=deleted"), Errors, async () => await LoadAsync(id, fillForm: false, cancellationToken) is null);
     }
 

@@ -82,7 +82,7 @@ internal static class AppCommand
             var (id, problem) = await FindAsync(services, parse.GetValue(target)!, ct);
             if (problem is not null)
                 return Exit.Fail(problem);
-            var result = await services.GetRequiredService<AppChanges>().DeleteAsync(Actor.Operator, id, ct);
+            var result = await services.GetRequiredService<AppChanges>().DeleteAsync(Actor.Operator, id, cancellationToken: ct);
             return result.Succeeded ? RosterCli.Ok : Exit.Fail(string.Join(" ", result.Errors.Select(e => e.Message)));
         }, cancellationToken));
         app.Subcommands.Add(delete);

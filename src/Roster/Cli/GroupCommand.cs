@@ -40,7 +40,7 @@ internal static class GroupCommand
         var target = new Argument<string>("group") { Description = "The group's name or id." };
         var delete = new Command("delete", "Delete a group (refused while an app's access rule names it).") { target };
         delete.SetAction((parse, cancellationToken) => WithGroupAsync(parse.GetValue(target)!, async (services, id, ct) =>
-            Report(await services.GetRequiredService<GroupChanges>().DeleteAsync(Actor.Operator, id, ct)), cancellationToken));
+            Report(await services.GetRequiredService<GroupChanges>().DeleteAsync(Actor.Operator, id, cancellationToken: ct)), cancellationToken));
         group.Subcommands.Add(delete);
 
         var addTarget = new Argument<string>("group") { Description = "The group's name or id." };

@@ -11,6 +11,7 @@ public sealed class DetailModel(RosterDb db, GroupChanges changes, IGroupAccessR
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Description { get; set; }
     [BindProperty] public string? Add { get; set; }
+    [BindProperty] public string? ConfirmName { get; set; }
     [BindProperty] public Guid[] Selected { get; set; } = [];
 
     public Group Group { get; private set; } = new();
@@ -46,7 +47,7 @@ public sealed class DetailModel(RosterDb db, GroupChanges changes, IGroupAccessR
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var result = await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken);
+        var result = await changes.DeleteAsync(await current.GetAsync(), id, ConfirmName ?? "", cancellationToken);
         return await this.AnswerAsync(result, _ => Redirect("/groups?done=deleted"), Errors, () => LoadAsync(id, fillForm: false, cancellationToken));
     }
 

@@ -42,8 +42,11 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
         return await SaveAsync(group, cancellationToken);
     }
 
-    /// <summary>Refused while an app's access rule names the group: deleting it would silently change who may use that app.</summary>
-    public async Task<Result<Group>> DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Refused while an app's access rule names the group: deleting it would silently change who may use that app. The
+    /// dashboard passes the name the person typed to confirm (<paramref name="typedName"/>); the API and CLI pass none.
+    /// </summary>
+    public async Task<Result<Group>> DeleteAsync(Actor actor, Guid id, string? typedName = null, CancellationToken cancellationToken = default)
     {
         if (!Permissions.MayManageUsers(actor.Role))
             return Forbidden;
@@ -52,6 +55,8 @@ public sealed class GroupChanges(RosterDb db, AccountLookup users, SecurityPolic
             return NotFound;
         if (await MembersLockedAsync(actor, group, cancellationToken) is { } locked)
             return locked;
+        if (typedName is not null && typedName.Trim() != group.Name)
+            return new Error("confirm.mismatch", $"Type the group's name \"{group.Name}\" exactly to confirm.", "ConfirmName");
         var apps = await accessRules.AppNamesAsync(id, cancellationToken);
         if (apps.Count > 0)
             return new Error("group.in_use", $"The group {group.Name} decides who may use {string.Join(", ", apps)}. Remove it from those apps' access first.");

@@ -48,7 +48,7 @@ public static class GroupsApi
         }).RequireAuthorization(Permissions.ManageUsers).WithName("UpdateGroup");
 
         groups.MapDelete("/{id:guid}", async (Guid id, CurrentActor current, GroupChanges changes, CancellationToken cancellationToken) =>
-            ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken), _ => Results.NoContent()))
+            ApiResults.From(await changes.DeleteAsync(await current.GetAsync(), id, cancellationToken: cancellationToken), _ => Results.NoContent()))
             .RequireAuthorization(Permissions.ManageUsers).WithName("DeleteGroup");
 
         groups.MapPost("/{id:guid}/members", async (Guid id, MembersRequest request, CurrentActor current, GroupChanges changes, RosterDb db, CancellationToken cancellationToken) =>

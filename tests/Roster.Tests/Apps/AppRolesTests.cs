@@ -193,6 +193,23 @@ public abstract class AppRolesTests(RosterFixture fixture)
     }
 
     [Fact]
+    public async Task DeletingAnAppOnTheDashboardNeedsItsNameTypedExactlyAndTakesItsRolesAlong()
+    {
+        var app = await RelyingParty.RegisterAsync(Server, "Ledger");
+        await RoleAsync(app, "admin", person: (await Server.SignedInAsync(Role.User)).User.UserName);
+        var (_, admin) = await Server.SignedInAsync(Role.Admin);
+        var path = $"/app/{app.AppId}";
+
+        var refused = await admin.SubmitAsync(path, path + "?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = "ledger" }, expect: HttpStatusCode.BadRequest);
+        Assert.Contains(refused.Errors, e => e.Contains("\"Ledger\" exactly"));
+        Assert.Equal(1, await Server.QueryAsync(db => db.Apps.CountAsync(a => a.Id == app.AppId)));
+
+        var deleted = await admin.SubmitAsync(path, path + "?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = "Ledger" });
+        Assert.Equal("/apps?done=deleted", deleted.Location);
+        Assert.Equal(0, await Server.QueryAsync(db => db.AppRoles.CountAsync(r => r.AppId == app.AppId)));
+    }
+
+    [Fact]
     public async Task TheApiDefinesGivesListsAndTakesARole()
     {
         var app = await RelyingParty.RegisterAsync(Server, "Wiki");

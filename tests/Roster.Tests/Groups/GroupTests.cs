@@ -74,7 +74,7 @@ public abstract class GroupTests(RosterFixture fixture)
         });
         var before = await CountsAsync();
 
-        var page = await browser.SubmitAsync(groupPath, groupPath + "?handler=Delete", new Dictionary<string, string>(), expect: HttpStatusCode.BadRequest);
+        var page = await browser.SubmitAsync(groupPath, groupPath + "?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = name }, expect: HttpStatusCode.BadRequest);
         using var api = await Server.ApiClientAsync(manager);
         using var viaApi = await api.DeleteAsync($"/api/v1/groups/{groupId}");
 
@@ -82,6 +82,28 @@ public abstract class GroupTests(RosterFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, viaApi.StatusCode);
         Assert.Contains("group.in_use", await viaApi.Content.ReadAsStringAsync());
         Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task DeletingAGroupOnTheDashboardNeedsItsNameTypedExactly()
+    {
+        var (_, browser) = await Server.SignedInAsync(Role.Admin);
+        var name = "crew-" + Unique();
+        var created = await browser.SubmitAsync("/groups", new Dictionary<string, string> { ["Name"] = name });
+        var groupPath = created.Location!.Split('?')[0];
+        var groupId = Guid.Parse(groupPath.Split('/').Last());
+
+        foreach (var typed in new[] { "", name.ToUpperInvariant(), name + "x" })
+        {
+            var refused = await browser.SubmitAsync(groupPath, groupPath + "?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = typed }, expect: HttpStatusCode.BadRequest);
+            Assert.Contains(refused.Errors, e => e.Contains($"\"{name}\" exactly"));
+            Assert.Equal(typed, refused.Document.QuerySelector("input[name=ConfirmName]")!.GetAttribute("value") ?? "");
+        }
+        Assert.Equal(1, await Server.QueryAsync(db => db.Groups.CountAsync(g => g.Id == groupId)));
+
+        var deleted = await browser.SubmitAsync(groupPath, groupPath + "?handler=Delete", new Dictionary<string, string> { ["ConfirmName"] = $" {name} " });
+        Assert.Equal("/groups?done=deleted", deleted.Location);
+        Assert.Equal(0, await Server.QueryAsync(db => db.Groups.CountAsync(g => g.Id == groupId)));
     }
 }
 

@@ -345,7 +345,7 @@ public abstract class FieldAuthorizationMatrixTests(RosterFixture fixture, ITest
         };
         var answer = (surface, field) switch
         {
-            ("page", "group-delete") => await actor.PostAsync($"/group/{id}?handler=Delete", []),
+            ("page", "group-delete") => await actor.PostAsync($"/group/{id}?handler=Delete", new() { ["ConfirmName"] = before.Name }),
             ("page", _) => await actor.PostAsync($"/group/{id}?handler=Save", new() { ["Name"] = wanted!.Name, ["Description"] = wanted.Description }),
             (_, "group-delete") => await actor.SendAsync(HttpMethod.Delete, $"/api/v1/groups/{id}", null),
             (_, "group-name") => await actor.SendAsync(HttpMethod.Patch, $"/api/v1/groups/{id}", new { name = wanted!.Name }),
