@@ -22,7 +22,14 @@ public sealed class AppSessions(RosterDb db, BackChannelLogouts logouts, TimePro
     public Task EndAllAsync(Guid userId, CancellationToken cancellationToken, string? exceptSessionId = null) =>
         EndAsync(db.OidcGrants.Where(g => g.UserId == userId && g.SessionId != exceptSessionId), cancellationToken);
 
-    private async Task EndAsync(IQueryable<OidcGrant> held, CancellationToken cancellationToken, bool keepOffline = false)
+    /// <summary>
+    /// Ends every grant one app holds for the person, offline ones included (revoking it on /account/apps); joins the
+    /// caller's unit of work. How many grants were still active.
+    /// </summary>
+    public Task<int> EndAppAsync(Guid userId, Guid appId, CancellationToken cancellationToken) =>
+        EndAsync(db.OidcGrants.Where(g => g.UserId == userId && g.AppId == appId), cancellationToken);
+
+    private async Task<int> EndAsync(IQueryable<OidcGrant> held, CancellationToken cancellationToken, bool keepOffline = false)
     {
         var grants = await held.Where(g => g.RevokedAt == null).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -31,5 +38,6 @@ public sealed class AppSessions(RosterDb db, BackChannelLogouts logouts, TimePro
         // One notice per app and session, however many times the app signed the person in from it.
         foreach (var (clientId, userId, sessionId) in grants.Select(g => (g.ClientId, g.UserId, g.SessionId)).Distinct())
             logouts.Enqueue(clientId, Subject.Of(userId), sessionId);
+        return grants.Count;
     }
 }

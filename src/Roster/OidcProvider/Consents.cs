@@ -14,7 +14,7 @@ public sealed record AllowedApp(Guid AppId, string Name, IReadOnlyList<string>? 
 /// person is asked again only for scopes they have not seen. Revoking, on the person's own account page, forgets the
 /// consent and ends every grant the app holds for them, offline ones included: the app must ask again.
 /// </summary>
-public sealed class Consents(RosterDb db, AuditLog audit, BackChannelLogouts logouts, TimeProvider clock) : IConsentStore
+public sealed class Consents(RosterDb db, AuditLog audit, AppSessions sessions, TimeProvider clock) : IConsentStore
 {
     public async Task<bool> CoversAsync(string subject, string clientId, string scope, CancellationToken cancellationToken)
     {
@@ -63,17 +63,12 @@ public sealed class Consents(RosterDb db, AuditLog audit, BackChannelLogouts log
     {
         var app = await db.Apps.Where(a => a.Id == appId).Select(a => new { a.Id, a.Name }).SingleOrDefaultAsync(cancellationToken);
         var consent = await db.OidcConsents.SingleOrDefaultAsync(c => c.UserId == user.Id && c.AppId == appId, cancellationToken);
-        var grants = await db.OidcGrants.Where(g => g.UserId == user.Id && g.AppId == appId && g.RevokedAt == null).ToListAsync(cancellationToken);
+        var ended = app is null ? 0 : await sessions.EndAppAsync(user.Id, appId, cancellationToken);
         // Someone else's app id, or one this person never let in, looks the same: not found.
-        if (app is null || consent is null && grants.Count == 0)
+        if (app is null || consent is null && ended == 0)
             return AppNotFound;
         if (consent is not null)
             db.OidcConsents.Remove(consent);
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var grant in grants)
-            grant.RevokedAt = now;
-        foreach (var (clientId, sessionId) in grants.Select(g => (g.ClientId, g.SessionId)).Distinct())
-            logouts.Enqueue(clientId, Subject.Of(user.Id), sessionId);
         audit.Record(AuditActions.AppConsentRevoked, Actor.For(user), user, app.Name);
         await db.SaveChangesAsync(cancellationToken);
         return Result<string>.Ok(app.Name);

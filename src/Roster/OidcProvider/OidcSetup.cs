@@ -24,7 +24,8 @@ public static class OidcSetup
         services.AddScoped<ApiResources>();
         services.AddScoped<IUserDirectory, UserDirectory>();
         services.AddScoped<ISignInHandOff, SignInHandOff>();
-        services.AddScoped<IAppSessions, AppSessions>();
+        services.AddScoped<AppSessions>();
+        services.AddScoped<IAppSessions>(provider => provider.GetRequiredService<AppSessions>());
         services.AddScoped<BackChannelLogouts>();
         services.AddOutboxChannel<BackChannelLogouts>();
         services.AddHostedService<GrantCleanup>();
